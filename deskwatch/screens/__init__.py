@@ -1,0 +1,1 @@
+"""Dashboard screens (one module per dashboard) and the help screen."""
