@@ -1,0 +1,6 @@
+"""Pure KPI functions: ``compute_snapshot(frames, cfg, now) -> KpiSnapshot`` (see KPIS.md)."""
+
+from deskwatch.kpis.compute import compute_snapshot
+from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
+
+__all__ = ["SCHEMA", "KpiSnapshot", "compute_snapshot"]

@@ -1,0 +1,146 @@
+"""The in-memory cache: one Polars frame per stream plus the stream cursors.
+
+``ingest`` upserts raw Zendesk dicts; ``frames`` hands the KPI code an immutable bundle;
+``persist``/``load`` write and read the state dir (see :mod:`deskwatch.store.persist`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from deskwatch.store.schema import KEYS, STREAMS, build_frame, empty_frame
+from deskwatch.store.upsert import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """One frame per stream, as the KPI functions read them. Never mutated."""
+
+    tickets: pl.DataFrame
+    users: pl.DataFrame
+    groups: pl.DataFrame
+    ratings: pl.DataFrame
+    calls: pl.DataFrame
+    legs: pl.DataFrame
+    queue: pl.DataFrame
+    agents_activity: pl.DataFrame
+
+    @classmethod
+    def empty(cls) -> Frames:
+        return cls(**{s: empty_frame(s) for s in STREAMS})
+
+    def get(self, stream: str) -> pl.DataFrame:
+        frame: pl.DataFrame = getattr(self, stream)
+        return frame
+
+
+class Cache:
+    """Frames + cursors for every stream. Not thread-safe: use it from one event loop."""
+
+    def __init__(self) -> None:
+        self._frames: dict[str, pl.DataFrame] = {s: empty_frame(s) for s in STREAMS}
+        self._cursors: dict[str, str | None] = {}
+        self._dirty: set[str] = set(STREAMS)
+        self._bundle: Frames | None = None
+        #: one-line notes about the state dir (e.g. a corrupt file moved aside); for the UI
+        self.warnings: list[str] = []
+        #: bumps on every change of data; lets callers skip recomputing an unchanged cache
+        self.version = 0
+        #: where the cache was last persisted to / loaded from
+        self.generation = 0
+        self._entries: dict[str, dict[str, Any]] = {}
+
+    # -- data ------------------------------------------------------------------------------
+    def ingest(
+        self, stream: str, records: Iterable[dict[str, Any]], *, fetched_at: datetime | None = None
+    ) -> int:
+        """Upsert raw Zendesk records of ``stream``; return how many records were given."""
+        if stream not in self._frames:
+            raise ValueError(f"unknown stream {stream!r}; expected one of {', '.join(STREAMS)}")
+        batch_records = list(records)
+        if not batch_records:
+            return 0
+        batch = build_frame(stream, batch_records, fetched_at=fetched_at)
+        self.ingest_frame(stream, batch)
+        return len(batch_records)
+
+    def ingest_frame(self, stream: str, batch: pl.DataFrame) -> None:
+        """Upsert an already-built frame (schema of :func:`build_frame`)."""
+        if stream == "queue":
+            self._frames[stream] = batch.tail(1)
+        else:
+            key, version = KEYS[stream]
+            self._frames[stream] = upsert(self._frames[stream], batch, key, version)
+        self._changed(stream)
+
+    def replace_frame(self, stream: str, frame: pl.DataFrame) -> None:
+        """Swap a whole stream's frame (warm start, benchmarks); the frame must be deduplicated."""
+        self._frames[stream] = frame
+        self._changed(stream)
+
+    def reset_stream(self, stream: str) -> None:
+        """Forget a stream's data and cursor (it will be re-synced from scratch)."""
+        self._frames[stream] = empty_frame(stream)
+        self._cursors.pop(stream, None)
+        self._changed(stream)
+
+    def _changed(self, stream: str) -> None:
+        self._dirty.add(stream)
+        self._bundle = None
+        self.version += 1
+
+    @property
+    def frames(self) -> Frames:
+        if self._bundle is None:
+            self._bundle = Frames(**self._frames)
+        return self._bundle
+
+    # -- cursors ---------------------------------------------------------------------------
+    def cursor(self, stream: str) -> str | None:
+        return self._cursors.get(stream)
+
+    def set_cursor(self, stream: str, cursor: str | None) -> None:
+        """Remember where ``stream`` resumes. Call only AFTER ingesting what it covers."""
+        if cursor is None:
+            self._cursors.pop(stream, None)
+        else:
+            self._cursors[stream] = cursor
+        self._dirty.add(stream)
+
+    @property
+    def cursors(self) -> dict[str, str]:
+        return {k: v for k, v in self._cursors.items() if v is not None}
+
+    # -- persistence -----------------------------------------------------------------------
+    def persist(self, state_dir: Path) -> None:
+        """Write changed frames, then the manifest naming them and the cursors (atomic)."""
+        from deskwatch.store.persist import persist
+
+        persist(self, Path(state_dir))
+
+    @classmethod
+    def load(cls, state_dir: Path) -> Cache:
+        """Warm start from ``state_dir``; a missing dir gives an empty cache."""
+        from deskwatch.store.persist import load
+
+        return load(cls(), Path(state_dir))
+
+    # internal hooks for persist.py
+    def _take_dirty(self) -> set[str]:
+        dirty, self._dirty = self._dirty, set()
+        return dirty
+
+    def _mark_dirty(self, streams: Iterable[str]) -> None:
+        self._dirty.update(streams)
+
+    def _raw_frames(self) -> dict[str, pl.DataFrame]:
+        return self._frames
+
+    def _raw_cursors(self) -> dict[str, str | None]:
+        return self._cursors

@@ -1,0 +1,192 @@
+"""Crash-safe persistence of a :class:`Cache` in the state dir.
+
+Layout: ``<stream>.g<generation>.parquet`` per stream plus ``manifest.json`` naming the file,
+row count, size and CRC-32 of every stream and its cursor. Order of a persist: write each
+changed frame to a temp file, fsync, rename, then write the manifest the same way, fsync the
+directory, and only then delete files no manifest names. A cursor therefore only ever reaches
+disk inside a manifest whose frame files are already durable: never ahead of its data. A crash
+at any point leaves the previous manifest and every file it names intact.
+
+Warm start reads the manifest; a corrupt or unreadable manifest or frame file is moved aside as
+``<name>.corrupt-<UTC timestamp>``, reported as one line in ``cache.warnings``, and the stream
+(all streams, for the manifest) starts empty with no cursor, so it is re-synced from scratch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from deskwatch.store.schema import STREAMS, schema_of
+
+if TYPE_CHECKING:
+    from deskwatch.store.cache import Cache
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+def _crc32(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """``write(tmp_path)`` then fsync + rename over ``path``."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        write(tmp)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def persist(cache: Cache, state_dir: Path) -> None:
+    # Take a consistent view first (frames are replaced, never mutated, so references suffice).
+    frames = dict(cache._raw_frames())
+    cursors = dict(cache._raw_cursors())
+    dirty = cache._take_dirty()
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        generation = max(cache.generation, _disk_generation(state_dir)) + 1
+        entries = dict(cache._entries)
+        for stream in STREAMS:
+            if stream not in dirty and stream in entries:
+                continue
+            name = f"{stream}.g{generation}.parquet"
+            path = state_dir / name
+            frame = frames[stream]
+            _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
+            entries[stream] = {
+                "file": name,
+                "rows": frame.height,
+                "bytes": path.stat().st_size,
+                "crc32": _crc32(path),
+            }
+        _fsync_dir(state_dir)
+        manifest = {
+            "format": FORMAT,
+            "generation": generation,
+            "written_at": datetime.now(UTC).isoformat(),
+            "streams": {
+                s: {**entries[s], "cursor": cursors.get(s)} for s in STREAMS if s in entries
+            },
+        }
+        text = json.dumps(manifest, indent=1)
+        _atomic_write(state_dir / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        _fsync_dir(state_dir)
+    except BaseException:
+        cache._mark_dirty(dirty)
+        raise
+    cache._entries = {s: entries[s] for s in entries}
+    cache.generation = generation
+    _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
+
+
+def _disk_generation(state_dir: Path) -> int:
+    try:
+        return int(json.loads((state_dir / MANIFEST).read_text("utf-8"))["generation"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _remove_unreferenced(state_dir: Path, keep: set[str]) -> None:
+    for path in state_dir.glob("*.parquet"):
+        if path.name not in keep and path.name.split(".")[0] in STREAMS:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    for path in state_dir.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    with contextlib.suppress(OSError):
+        os.replace(path, target)
+    return target
+
+
+def _read_stream(state_dir: Path, stream: str, entry: dict[str, Any]) -> pl.DataFrame:
+    """Read and verify one frame file; raise ValueError (one-line reason) when it is bad."""
+    name = entry.get("file")
+    if not isinstance(name, str) or "/" in name or not name.startswith(f"{stream}."):
+        raise ValueError("manifest entry names no valid file")
+    path = state_dir / name
+    if not path.exists():
+        raise FileNotFoundError(f"{name} is missing")
+    if path.stat().st_size != entry.get("bytes") or _crc32(path) != entry.get("crc32"):
+        raise ValueError(f"{name} does not match its checksum (partial or damaged write)")
+    frame = pl.read_parquet(path)
+    expected = schema_of(stream)
+    if frame.schema != expected:
+        raise ValueError(f"{name} has an unexpected schema (written by another version?)")
+    if frame.height != entry.get("rows"):
+        raise ValueError(f"{name} holds {frame.height} rows, the manifest says {entry.get('rows')}")
+    return frame
+
+
+def load(cache: Cache, state_dir: Path) -> Cache:
+    manifest_path = state_dir / MANIFEST
+    if not manifest_path.exists():
+        return cache
+    try:
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        if manifest.get("format") != FORMAT or not isinstance(manifest.get("streams"), dict):
+            raise ValueError("unknown format")
+        generation = int(manifest["generation"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        moved = _move_aside(manifest_path)
+        cache.warnings.append(
+            f"cache manifest {manifest_path} was unreadable ({type(exc).__name__}); moved aside "
+            f"to {moved.name}; every stream will be re-synced from scratch"
+        )
+        return cache
+    entries: dict[str, dict[str, Any]] = {}
+    for stream, entry in manifest["streams"].items():
+        if stream not in STREAMS or not isinstance(entry, dict):
+            continue
+        try:
+            frame = _read_stream(state_dir, stream, entry)
+        except Exception as exc:  # any unreadable file means: set aside and re-sync
+            name = str(entry.get("file", stream))
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            path = state_dir / name
+            where = f"; moved aside to {_move_aside(path).name}" if path.is_file() else ""
+            cache.warnings.append(
+                f"cache file {name} is damaged ({reason}){where}; "
+                f"{stream} will be re-synced from scratch"
+            )
+            continue
+        cache.replace_frame(stream, frame)
+        cursor = entry.get("cursor")
+        cache.set_cursor(stream, cursor if isinstance(cursor, str) else None)
+        entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}
+    cache._take_dirty()
+    cache._mark_dirty(s for s in STREAMS if s not in entries)
+    cache._entries = entries
+    cache.generation = generation
+    return cache
