@@ -1,0 +1,144 @@
+"""``ZendeskClient``: the only object in deskwatch that talks to Zendesk.
+
+Create one per process (it owns the one ``httpx.AsyncClient``, its connection pool and the
+rate governor that every stream shares) and use it as an async context manager::
+
+    async with ZendeskClient(cfg) as client:
+        async for batch in client.fetch("tickets", cursor):
+            cache.ingest("tickets", batch.records)
+            cache.set_cursor("tickets", batch.cursor)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+import httpx
+
+from deskwatch.config import Config
+from deskwatch.zendesk.auth import Auth
+from deskwatch.zendesk.governor import INCREMENTAL_LIMIT, Governor
+from deskwatch.zendesk.http import Http, Reply, make_http_client
+from deskwatch.zendesk.model import STREAMS, TALK_STREAMS, Batch, ClientStatus
+from deskwatch.zendesk.streams import PAGERS
+
+DEFAULT_PAGE_SIZE = 1000  # the incremental exports' maximum per_page
+
+
+class ZendeskClient:
+    def __init__(
+        self,
+        cfg: Config,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        wall: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+        verify_tls: bool = True,
+        incremental_per_minute: float = INCREMENTAL_LIMIT,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> None:
+        self.cfg = cfg
+        self.history_days = cfg.sync.history_days
+        self.page_size = page_size
+        self._clock = clock
+        self._wall = wall
+        self._auth = Auth(cfg.zendesk.auth, clock)
+        self.governor = Governor(
+            cfg.budget.share,
+            clock=clock,
+            sleep=sleep,
+            incremental_per_minute=incremental_per_minute,
+        )
+        self._client = make_http_client(cfg.zendesk.base_url, transport, verify=verify_tls)
+        self.http = Http(self._client, self._auth, self.governor, sleep=sleep, wall=wall, rng=rng)
+
+    def __repr__(self) -> str:
+        return f"ZendeskClient({self.cfg.zendesk.base_url!r}, auth={self._auth.method!r})"
+
+    async def __aenter__(self) -> ZendeskClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    # --- used by the pagers (streams.Context) -------------------------------------------
+
+    def wall(self) -> float:
+        return self._wall()
+
+    def clock(self) -> float:
+        return self._clock()
+
+    def count_skipped(self, stream: str, n: int) -> None:
+        track = self.http.track
+        track.skipped += n
+        track.skipped_by_stream[stream] = track.skipped_by_stream.get(stream, 0) + n
+
+    # --- public ---------------------------------------------------------------------------
+
+    @property
+    def warnings(self) -> list[str]:
+        """Startup warnings for the CLI/app to show (e.g. API tokens retiring 2027-04-30)."""
+        return list(self._auth.warnings)
+
+    @property
+    def status(self) -> ClientStatus:
+        t = self.http.track
+        retry_at = datetime.fromtimestamp(t.retry_at, UTC) if t.retry_at is not None else None
+        return ClientStatus(
+            state=t.state,
+            retry_at=retry_at,
+            requests_last_minute=self.governor.requests_last_minute(),
+            allowed_per_minute=self.governor.allowed_per_minute,
+            plan_limit=self.governor.plan_limit,
+            errors=t.errors,
+            last_error=t.last_error,
+            skipped=t.skipped,
+            requests=t.requests,
+            warnings=tuple(self._auth.warnings),
+        )
+
+    def fetch(self, stream: str, cursor: str | None = None) -> AsyncIterator[Batch]:
+        """Yield batches of ``stream`` from ``cursor`` (None: first sync) until caught up.
+
+        Persist ``batch.cursor`` after ingesting each batch; pass it back to resume. The last
+        batch has ``done=True``. Talk streams with ``talk.enabled = false`` yield one empty
+        done batch without any request.
+        """
+        if stream not in STREAMS:
+            raise ValueError(f"unknown stream {stream!r}; expected one of {', '.join(STREAMS)}")
+        if stream in TALK_STREAMS and not self.cfg.talk.enabled:
+            return _talk_off(stream, cursor)
+        return PAGERS[stream](self, cursor)
+
+    async def get_json(self, path: str, *, talk: bool = False) -> Reply:
+        """One plain GET through the same auth, governor and retry policy (used by check)."""
+        reply = await self.http.get(path, talk=talk)
+        assert reply is not None
+        return reply
+
+    def server_date(self) -> str | None:
+        """The ``Date`` header of the most recent response."""
+        return self.http.last_date
+
+
+async def _talk_off(stream: str, cursor: str | None) -> AsyncIterator[Batch]:
+    yield Batch(stream, [], cursor, True, None)
+
+
+__all__ = ["Batch", "ClientStatus", "ZendeskClient"]

@@ -1,0 +1,156 @@
+"""Rate governor: token buckets that keep deskwatch a polite guest on a shared account.
+
+Two buckets: the account-wide budget (``budget.share`` of the plan limit, learned from the
+``x-rate-limit`` / ``ratelimit-limit`` headers; 200/min assumed until the first response) and
+the incremental-export budget (10/min; tickets and users exports and Talk incremental calls/legs).
+
+Each bucket's burst is sized so that *no* 60-second window can ever hold more requests than the
+bucket allows on top of what a sliding-window limiter would accept: ``burst + rate <= limit``.
+All waiting goes through the injected ``sleep`` so tests never wait for real.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+DEFAULT_ACCOUNT_LIMIT = 200  # the smallest plan (Team); used until a response tells us more
+INCREMENTAL_LIMIT = 10  # incremental export requests per minute
+INCREMENTAL_MARGIN = 0.97  # stay a hair under 10/min so a sliding-window limiter never trips
+LOW_REMAINING = 0.05  # pause when the account has less than 5% of its minute left
+
+
+class Bucket:
+    """A token bucket refilled continuously at ``per_minute`` tokens per minute."""
+
+    def __init__(self, per_minute: float, capacity: float, clock: Clock) -> None:
+        self._clock = clock
+        self.per_minute = per_minute
+        self.capacity = capacity
+        self._tokens = capacity
+        self._last = clock()
+        self.blocked_until = 0.0
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.per_minute / 60)
+        self._last = now
+
+    def set_rate(self, per_minute: float, capacity: float) -> None:
+        self._refill()
+        self.per_minute = per_minute
+        self.capacity = capacity
+        self._tokens = min(self._tokens, capacity)
+
+    def delay(self) -> float:
+        """Seconds until one token is available (0 when one is available now)."""
+        self._refill()
+        wait = max(0.0, self.blocked_until - self._clock())
+        if self._tokens < 1:
+            wait = max(wait, (1 - self._tokens) * 60 / self.per_minute)
+        return wait
+
+    def take(self) -> None:
+        self._refill()
+        self._tokens -= 1
+
+    def block(self, seconds: float) -> None:
+        """Hold the bucket for ``seconds`` (a 429's Retry-After); it restarts empty."""
+        self._refill()
+        self.blocked_until = max(self.blocked_until, self._clock() + seconds)
+        self._tokens = min(self._tokens, 0.0)
+
+
+def _burst(rate: float, limit: float) -> float:
+    return max(1.0, min(10.0, math.floor(limit - rate)))
+
+
+class Governor:
+    """Decides when the next request may leave. Safe for concurrent tasks on one event loop."""
+
+    def __init__(
+        self,
+        share: float,
+        *,
+        clock: Clock,
+        sleep: Sleep,
+        incremental_per_minute: float = INCREMENTAL_LIMIT,
+        initial_limit: int = DEFAULT_ACCOUNT_LIMIT,
+    ) -> None:
+        self.share = share
+        self._clock = clock
+        self._sleep = sleep
+        self.plan_limit = initial_limit
+        self.limit_learned = False
+        self.remaining: int | None = None
+        rate = self._account_rate(initial_limit)
+        self.account = Bucket(rate, _burst(rate, initial_limit), clock)
+        inc = incremental_per_minute * INCREMENTAL_MARGIN
+        self.incremental = Bucket(inc, 1.0, clock)
+        self._sent: deque[float] = deque()
+
+    def _account_rate(self, limit: int) -> float:
+        return max(1.0, limit * self.share)
+
+    @property
+    def allowed_per_minute(self) -> int:
+        return int(self.account.per_minute)
+
+    def requests_last_minute(self) -> int:
+        now = self._clock()
+        while self._sent and self._sent[0] <= now - 60:
+            self._sent.popleft()
+        return len(self._sent)
+
+    async def acquire(self, *, incremental: bool) -> float:
+        """Wait until a request may leave, take its tokens, return the seconds waited."""
+        waited = 0.0
+        while True:
+            delay = self.account.delay()
+            if incremental:
+                delay = max(delay, self.incremental.delay())
+            if delay <= 0:
+                break
+            await self._sleep(delay)
+            waited += delay
+        self.account.take()
+        if incremental:
+            self.incremental.take()
+        self._sent.append(self._clock())
+        return waited
+
+    def observe(self, headers: Mapping[str, str], *, incremental: bool) -> None:
+        """Learn the plan limit and back off when the shared minute is nearly used up."""
+        limit = _int_header(headers, "x-rate-limit", "ratelimit-limit")
+        usable = limit is not None and limit > 0 and (not incremental or limit >= 50)
+        if usable and limit is not None and (limit != self.plan_limit or not self.limit_learned):
+            self.plan_limit = limit
+            self.limit_learned = True
+            rate = self._account_rate(limit)
+            self.account.set_rate(rate, _burst(rate, limit))
+        remaining = _int_header(headers, "x-rate-limit-remaining", "ratelimit-remaining")
+        if remaining is not None and not incremental:
+            self.remaining = remaining
+            if remaining <= self.plan_limit * LOW_REMAINING:
+                reset = _int_header(headers, "ratelimit-reset")
+                self.account.block(float(reset if reset is not None else 10))
+
+    def penalise(self, seconds: float, *, incremental: bool) -> None:
+        """A 429 said wait ``seconds``: hold back every request of that kind that long."""
+        (self.incremental if incremental else self.account).block(seconds)
+
+
+def _int_header(headers: Mapping[str, str], *names: str) -> int | None:
+    for name in names:
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return int(float(value.strip()))
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,319 @@
+"""One small pager per kind of Zendesk listing. Each is an async generator of ``Batch``.
+
+Cursors are compact JSON strings (opaque to callers):
+- tickets, users: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
+- ratings: ``{"start": <start_time for the next poll>}``; see :data:`RATINGS_OVERLAP`
+- calls, legs: ``{"start": <end_time of the last page>}``
+- groups, queue, agents_activity: snapshots, cursor ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Protocol
+
+from deskwatch.zendesk.http import Http
+from deskwatch.zendesk.model import Batch, SyncProgress
+from deskwatch.zendesk.parse import is_int, parse_timestamp, split_valid
+
+#: Ratings are re-read from (newest updated_at seen - this overlap): records that change while
+#: a poll runs, or land with a slightly older timestamp, are picked up by the next poll.
+RATINGS_OVERLAP = 3600
+GROUPS_PAGE = 100
+RATINGS_PAGE = 100
+MAX_SNAPSHOT_PAGES = 1000
+AGENT_ROLES = ("agent", "admin")
+
+
+class Context(Protocol):
+    http: Http
+    history_days: int
+    page_size: int
+
+    def wall(self) -> float: ...
+    def clock(self) -> float: ...
+    def count_skipped(self, stream: str, n: int) -> None: ...
+
+
+def _int_or(value: Any, default: int) -> int:
+    return value if is_int(value) else default
+
+
+def encode(state: dict[str, Any]) -> str:
+    return json.dumps(state, separators=(",", ":"), sort_keys=True)
+
+
+def decode(cursor: str | None) -> dict[str, Any]:
+    if not cursor:
+        return {}
+    try:
+        state = json.loads(cursor)
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+class Progress:
+    """Counts pages/records; estimates the ETA from how far the export's clock has advanced."""
+
+    def __init__(self, ctx: Context, origin: float | None) -> None:
+        self.ctx = ctx
+        self.origin = origin
+        self.started = ctx.clock()
+        self.records = self.pages = 0
+
+    def step(self, records: int, position: float | None) -> SyncProgress:
+        self.pages += 1
+        self.records += records
+        fraction = eta = None
+        if self.origin is not None and position is not None:
+            span = self.ctx.wall() - self.origin
+            if span > 0:
+                fraction = min(1.0, max(0.0, (position - self.origin) / span))
+            if fraction is not None and fraction > 0:
+                eta = (self.ctx.clock() - self.started) * (1 - fraction) / fraction
+        return SyncProgress(self.records, self.pages, fraction, eta)
+
+    def final(self, records: int) -> SyncProgress:
+        """The last page: caught up."""
+        self.pages += 1
+        self.records += records
+        return SyncProgress(self.records, self.pages, 1.0, 0.0)
+
+
+def _record_time(record: dict[str, Any]) -> float | None:
+    stamp = record.get("generated_timestamp")
+    if is_int(stamp):
+        return float(stamp)
+    updated = record.get("updated_at")
+    return parse_timestamp(updated) if isinstance(updated, str) else None
+
+
+def _newest(records: list[dict[str, Any]]) -> float | None:
+    times = [t for t in map(_record_time, records) if t is not None]
+    return max(times) if times else None
+
+
+def _good(ctx: Context, stream: str, raw: list[Any]) -> list[dict[str, Any]]:
+    good, skipped = split_valid(stream, raw)
+    if skipped:
+        ctx.count_skipped(stream, skipped)
+    return good
+
+
+def _cursor_envelope(body: dict[str, Any]) -> bool:
+    eos = body.get("end_of_stream")
+    after = body.get("after_cursor")
+    return isinstance(eos, bool) and (eos or (isinstance(after, str) and bool(after)))
+
+
+async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
+    """tickets / users: incremental cursor export. First call start_time, then only cursor."""
+    kind = "tickets" if stream == "tickets" else "users"
+    path = f"/api/v2/incremental/{kind}/cursor.json"
+    state = decode(cursor)
+    start = _int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
+    base: dict[str, Any] = {"per_page": ctx.page_size}
+    if stream == "tickets":
+        base["include"] = "metric_sets"
+    after = state.get("after") if isinstance(state.get("after"), str) else None
+    if after:
+        params = {**base, "cursor": after}
+    else:
+        params = {**base, "start_time": _int_or(state.get("since"), start)}
+    position = _int_or(state.get("t"), start)
+    progress = Progress(ctx, float(position))
+    while True:
+        reply = await ctx.http.get(
+            path, params, list_key=kind, envelope=_cursor_envelope, incremental=True
+        )
+        assert reply is not None
+        body = reply.body
+        records = _good(ctx, stream, body[kind])
+        newest = _newest(records)
+        if newest is not None:
+            position = max(position, int(newest))
+        if stream == "users":
+            records = [r for r in records if r.get("role") in AGENT_ROLES]
+        eos = body["end_of_stream"]
+        new_after = body.get("after_cursor")
+        if isinstance(new_after, str) and new_after:
+            after = new_after
+        state = {"start": start, "t": position}
+        if after:
+            state["after"] = after
+        else:  # no cursor at all yet: fall back to a start_time just before the newest record
+            state["since"] = max(start, position - 1)
+        step = progress.final(len(records)) if eos else progress.step(len(records), position)
+        yield Batch(stream, records, encode(state), bool(eos), step)
+        if eos:
+            return
+        params = {**base, "cursor": after}
+
+
+async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
+    """Talk calls / legs: time-based incremental export.
+
+    start_time is inclusive and ``next_page`` is never null, so: stop when ``count <= 1`` or when
+    ``end_time`` does not advance; de-duplicate by id keeping the newest ``updated_at``; the next
+    start_time always comes from the response's ``end_time``, never from the local clock (except
+    the very first one, ``sync.history_days`` ago). A 422 "Too recent start_time" means no new
+    data: the fetch ends with ``done=True`` and the cursor unchanged.
+    """
+    key = stream
+    path = f"/api/v2/channels/voice/stats/incremental/{stream}.json"
+    state = decode(cursor)
+    start = _int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
+    progress = Progress(ctx, float(start))
+    seen: dict[int, float] = {}
+    while True:
+        reply = await ctx.http.get(
+            path,
+            {"start_time": start},
+            list_key=key,
+            incremental=True,
+            talk=True,
+            too_recent_ok=True,
+        )
+        if reply is None:
+            yield Batch(stream, [], encode({"start": start}), True, progress.final(0))
+            return
+        body = reply.body
+        fresh: dict[int, dict[str, Any]] = {}
+        for record in _good(ctx, stream, body[key]):
+            stamp = parse_timestamp(record["updated_at"])
+            if seen.get(record["id"], -math.inf) >= stamp:
+                continue  # the inclusive start_time handed back one we already have
+            seen[record["id"]] = stamp
+            fresh[record["id"]] = record
+        count = body.get("count")
+        count = count if is_int(count) else len(body[key])
+        end_time = body.get("end_time")
+        advanced = is_int(end_time) and end_time > start
+        done = count <= 1 or not advanced
+        start = max(start, _int_or(end_time, start))
+        step = progress.final(len(fresh)) if done else progress.step(len(fresh), float(start))
+        yield Batch(stream, list(fresh.values()), encode({"start": start}), done, step)
+        if done:
+            return
+
+
+async def ratings(ctx: Context, cursor: str | None) -> AsyncIterator[Batch]:
+    """Satisfaction ratings since ``start``, cursor-paged; see :data:`RATINGS_OVERLAP`.
+
+    While the pages of one poll are read, the cursor keeps the poll's own start (a resumed poll
+    re-reads them); the last page moves it to the newest ``updated_at`` seen minus the overlap.
+    """
+    state = decode(cursor)
+    start = _int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
+    params: dict[str, Any] = {"start_time": start, "page[size]": RATINGS_PAGE}
+    newest: float | None = None
+    progress = Progress(ctx, None)
+    while True:
+        reply = await ctx.http.get(
+            "/api/v2/satisfaction_ratings.json",
+            params,
+            list_key="satisfaction_ratings",
+            envelope=_meta_envelope,
+        )
+        assert reply is not None
+        records = _good(ctx, "ratings", reply.body["satisfaction_ratings"])
+        page_newest = max((parse_timestamp(r["updated_at"]) for r in records), default=None)
+        if page_newest is not None:
+            newest = page_newest if newest is None else max(newest, page_newest)
+        meta = reply.body.get("meta") or {}
+        done = not meta.get("has_more")
+        next_start = start
+        if done and newest is not None:
+            next_start = max(start, int(newest) - RATINGS_OVERLAP)
+        yield Batch(
+            "ratings",
+            records,
+            encode({"start": next_start}),
+            done,
+            progress.step(len(records), None),
+        )
+        if done:
+            return
+        params = {
+            "start_time": start,
+            "page[size]": RATINGS_PAGE,
+            "page[after]": meta["after_cursor"],
+        }
+
+
+def _meta_envelope(body: dict[str, Any]) -> bool:
+    meta = body.get("meta")
+    if meta is None:
+        return True  # no meta: a single page
+    if not isinstance(meta, dict):
+        return False
+    if meta.get("has_more"):
+        return isinstance(meta.get("after_cursor"), str) and bool(meta["after_cursor"])
+    return True
+
+
+async def groups(ctx: Context) -> AsyncIterator[Batch]:
+    """Groups: cursor pages of 100, looping on ``meta.has_more`` (not ``links.next``)."""
+    params: dict[str, Any] = {"page[size]": GROUPS_PAGE}
+    progress = Progress(ctx, None)
+    for _ in range(MAX_SNAPSHOT_PAGES):
+        reply = await ctx.http.get(
+            "/api/v2/groups.json", params, list_key="groups", envelope=_meta_envelope
+        )
+        assert reply is not None
+        records = _good(ctx, "groups", reply.body["groups"])
+        meta = reply.body.get("meta") or {}
+        done = not meta.get("has_more")
+        yield Batch("groups", records, None, done, progress.step(len(records), None))
+        if done:
+            return
+        params = {"page[size]": GROUPS_PAGE, "page[after]": meta["after_cursor"]}
+
+
+async def queue(ctx: Context) -> AsyncIterator[Batch]:
+    """current_queue_activity: one record."""
+    reply = await ctx.http.get(
+        "/api/v2/channels/voice/stats/current_queue_activity.json",
+        envelope=_queue_envelope,
+        talk=True,
+    )
+    assert reply is not None
+    records = _good(ctx, "queue", [reply.body["current_queue_activity"]])
+    yield Batch("queue", records, None, True, SyncProgress(len(records), 1, 1.0, 0.0))
+
+
+def _queue_envelope(body: dict[str, Any]) -> bool:
+    return isinstance(body.get("current_queue_activity"), dict)
+
+
+async def agents_activity(ctx: Context) -> AsyncIterator[Batch]:
+    """agents_activity: today's per-agent Talk stats, following ``next_page``."""
+    url = "/api/v2/channels/voice/stats/agents_activity.json"
+    visited: set[str] = set()
+    progress = Progress(ctx, None)
+    for _ in range(MAX_SNAPSHOT_PAGES):
+        visited.add(url)
+        reply = await ctx.http.get(url, list_key="agents_activity", talk=True)
+        assert reply is not None
+        records = _good(ctx, "agents_activity", reply.body["agents_activity"])
+        nxt = reply.body.get("next_page")
+        done = not (isinstance(nxt, str) and nxt and nxt not in visited and records)
+        yield Batch("agents_activity", records, None, done, progress.step(len(records), None))
+        if done:
+            return
+        url = nxt
+
+
+PAGERS: dict[str, Callable[[Context, str | None], AsyncIterator[Batch]]] = {
+    "tickets": lambda ctx, c: cursor_export(ctx, "tickets", c),
+    "users": lambda ctx, c: cursor_export(ctx, "users", c),
+    "calls": lambda ctx, c: time_export(ctx, "calls", c),
+    "legs": lambda ctx, c: time_export(ctx, "legs", c),
+    "ratings": ratings,
+    "groups": lambda ctx, c: groups(ctx),
+    "queue": lambda ctx, c: queue(ctx),
+    "agents_activity": lambda ctx, c: agents_activity(ctx),
+}
