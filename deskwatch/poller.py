@@ -1,0 +1,392 @@
+"""The poller: syncs every stream at its own cadence and hands fresh dashboard data to the UI.
+
+Pure asyncio, no Textual: the app runs :meth:`Poller.run` in a worker and receives plain
+callbacks. Each stream is rescheduled only after its previous poll finished, so polls of a
+stream never overlap; a burst of finished polls leads to one KPI computation (run in a thread by
+the source) and one ``on_data`` call. With nothing due, the poller sleeps until the next
+deadline: no busy loop, no timer faster than the poll cadence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from deskwatch.config import Config
+from deskwatch.dashboard import DashboardData
+from deskwatch.pollstate import (
+    INTERVAL_STEPS,
+    LIVE_STREAMS,
+    MAX_BACKOFF,
+    PERSIST_GAP,
+    REFERENCE_STREAMS,
+    STALE_FACTOR,
+    PollStatus,
+    Source,
+    StreamState,
+    base_cadence,
+    step_interval,
+)
+
+__all__ = [
+    "INTERVAL_STEPS",
+    "LIVE_STREAMS",
+    "REFERENCE_STREAMS",
+    "PollStatus",
+    "Poller",
+    "Source",
+    "StreamState",
+    "base_cadence",
+    "step_interval",
+]
+
+
+@dataclass
+class _Stream:
+    name: str
+    base: float
+    due: float = 0.0
+    task: asyncio.Task[None] | None = None
+    state: StreamState = field(default_factory=lambda: StreamState("", 0.0))
+
+
+async def _wait(event: asyncio.Event, timeout: float | None) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout)
+
+
+class Poller:
+    """Schedules ``source`` syncs and reports through three callbacks.
+
+    ``on_data(DashboardData)`` after a recomputation, ``on_status(PollStatus)`` whenever what
+    the status bar shows changes, ``on_notice(severity, line)`` for one-line notifications.
+    ``monotonic``/``wait`` drive the scheduler (tests inject a fake clock), ``now`` gives the
+    wall-clock time stamped on data (tests freeze it).
+    """
+
+    def __init__(
+        self,
+        cfg: Config,
+        source: Source,
+        *,
+        on_data: Callable[[DashboardData], None],
+        on_status: Callable[[PollStatus], None] = lambda s: None,
+        on_notice: Callable[[str, str], None] = lambda sev, line: None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+        wait: Callable[[asyncio.Event, float | None], Awaitable[None]] = _wait,
+    ) -> None:
+        self.cfg = cfg
+        self.source = source
+        self._on_data = on_data
+        self._on_status = on_status
+        self._on_notice = on_notice
+        self._now = now
+        self._monotonic = monotonic
+        self._wait = wait
+        self._wake = asyncio.Event()
+        self._streams: dict[str, _Stream] = {}
+        for name in source.streams():
+            base = base_cadence(cfg, name)
+            self._streams[name] = _Stream(name, base, state=StreamState(name, base))
+        self.interval = float(cfg.poll.live)
+        self.paused = False
+        self.computations = 0
+        self._computed_version: int | None = None
+        self._compute_task: asyncio.Task[None] | None = None
+        self._compute_again = False
+        self._persist_task: asyncio.Task[None] | None = None
+        self._persist_again = False
+        self._persisted_version: int | None = None
+        self._data: DashboardData | None = None
+        self._status = PollStatus(interval=self.interval)
+        self._stopping = False
+
+    # -- controls (called from the UI) -----------------------------------------------------
+    @property
+    def factor(self) -> float:
+        return self.interval / float(self.cfg.poll.live)
+
+    def cadence(self, stream: str) -> float:
+        return self._streams[stream].base * self.factor
+
+    def pause(self) -> None:
+        self.paused = True
+        self._publish_status()
+        self._wake.set()
+
+    def resume(self) -> None:
+        self.paused = False
+        self._publish_status()
+        self._wake.set()
+
+    def refresh_now(self) -> None:
+        """Poll every idle stream at once (a running poll is not doubled)."""
+        now = self._monotonic()
+        for s in self._streams.values():
+            s.due = now
+        self._wake.set()
+
+    def set_interval(self, seconds: float) -> None:
+        """Change the live poll interval; the other cadences scale with it."""
+        old = self.factor
+        self.interval = max(0.5, float(seconds))
+        now = self._monotonic()
+        for s in self._streams.values():
+            if s.task is None:  # a waiting stream: rescale what is left of its wait
+                left = max(0.0, s.due - now)
+                s.due = now + left * self.factor / old
+            s.state = replace(s.state, cadence=s.base * self.factor)
+        self._publish_status()
+        self._wake.set()
+
+    def step(self, direction: int) -> float:
+        self.set_interval(step_interval(self.interval, direction))
+        return self.interval
+
+    @property
+    def status(self) -> PollStatus:
+        return self._status
+
+    @property
+    def data(self) -> DashboardData | None:
+        return self._data
+
+    # -- the loop ----------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Run until cancelled: warm-start data, then poll forever."""
+        for s in self._streams.values():
+            first = self.source.needs_first_sync(s.name)
+            s.state = replace(s.state, first_sync=first)
+        self._publish_status()
+        self._persisted_version = self.source.version
+        if self.source.has_data():
+            self._schedule_compute()
+        try:
+            while True:
+                self._check_stale()
+                timeout = _earliest(self._start_due(), self._next_stale())
+                self._wake.clear()
+                await self._wait(self._wake, timeout)
+        finally:
+            await self._shutdown()
+
+    def _start_due(self) -> float | None:
+        """Start every due idle stream; return seconds until the next deadline (None: none)."""
+        if self.paused:
+            return None
+        now = self._monotonic()
+        nxt: float | None = None
+        for s in self._streams.values():
+            if s.task is not None:
+                continue
+            if s.due <= now:
+                s.task = asyncio.create_task(self._poll(s), name=f"poll-{s.name}")
+                continue
+            nxt = s.due if nxt is None else min(nxt, s.due)
+        return None if nxt is None else max(0.0, nxt - now)
+
+    async def _poll(self, s: _Stream) -> None:
+        s.state = replace(s.state, running=True)
+        self._publish_status()
+
+        def progress(p: Any) -> None:
+            fraction = getattr(p, "fraction", None)
+            s.state = replace(
+                s.state,
+                fraction=fraction,
+                eta_seconds=getattr(p, "eta_seconds", None),
+                records=getattr(p, "records", s.state.records),
+            )
+            self._publish_status()
+
+        try:
+            await self.source.sync(s.name, progress)
+        except asyncio.CancelledError:
+            s.task = None
+            raise
+        except Exception as exc:  # every failure becomes status + a notice, never a crash
+            self._failed(s, exc)
+        else:
+            s.state = replace(
+                s.state,
+                running=False,
+                synced=True,
+                last_ok=self._now(),
+                failures=0,
+                fraction=1.0,
+                eta_seconds=0.0,
+                error=None,
+                error_state=None,
+            )
+            s.due = self._monotonic() + self.cadence(s.name)
+            self._after_sync()
+        finally:
+            s.task = None
+            self._publish_status()
+            self._wake.set()
+
+    def _failed(self, s: _Stream, exc: Exception) -> None:
+        line = " ".join(str(exc).split()) or type(exc).__name__
+        failures = s.state.failures + 1
+        cadence = self.cadence(s.name)
+        backoff = min(max(cadence, MAX_BACKOFF), cadence * 2 ** (failures - 1))
+        s.due = self._monotonic() + backoff
+        s.state = replace(
+            s.state,
+            running=False,
+            failures=failures,
+            error=line,
+            error_state=getattr(exc, "state", "error"),
+        )
+        self._status = replace(self._status, errors=self._status.errors + 1, last_error=line)
+        if failures == 1:  # one notice per outage, not one per retry
+            self._on_notice("error", f"{s.name}: {line}")
+
+    def _after_sync(self) -> None:
+        if self.source.version != self._computed_version:
+            self._schedule_compute()
+        else:
+            self._check_stale()
+        if self.source.version != self._persisted_version:
+            self._schedule_persist()
+
+    def _check_stale(self) -> None:
+        if self._data is not None and self._compute_task is None:
+            stale = self._stale()
+            if stale != self._data.stale:
+                self._emit(replace(self._data, stale=stale))
+
+    def _next_stale(self) -> float | None:
+        """Seconds until a fresh stream turns stale (so the badge appears without a poll)."""
+        now = self._now()
+        left = [
+            (s.state.last_ok - now).total_seconds() + STALE_FACTOR * self.cadence(s.name)
+            for s in self._streams.values()
+            if s.state.last_ok is not None
+        ]
+        ahead = [x for x in left if x > 0]
+        return min(ahead) + 0.01 if ahead else None
+
+    # -- computing and persisting (coalesced: at most one running, one queued) ---------------
+    def _schedule_compute(self) -> None:
+        if self._compute_task is not None:
+            self._compute_again = True
+            return
+        self._compute_task = asyncio.create_task(self._compute(), name="compute")
+
+    async def _compute(self) -> None:
+        try:
+            while True:
+                self._compute_again = False
+                version = self.source.version
+                now = self._now()
+                try:
+                    snapshot, ops = await self.source.compute(now)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    line = " ".join(str(exc).split()) or type(exc).__name__
+                    self._on_notice("error", f"computing KPIs failed: {line}")
+                else:
+                    self._computed_version = version
+                    self.computations += 1
+                    self._status = replace(self._status, computed_at=now)
+                    data = DashboardData(self.cfg, now, snapshot, ops, self._stale())
+                    self._emit(data)
+                if not self._compute_again:
+                    break
+        finally:
+            self._compute_task = None
+
+    def _emit(self, data: DashboardData) -> None:
+        self._data = data
+        self._on_data(data)
+
+    def _schedule_persist(self) -> None:
+        if self._persist_task is not None:
+            self._persist_again = True
+            return
+        self._persist_task = asyncio.create_task(self._persist(), name="persist")
+
+    async def _persist(self) -> None:
+        try:
+            while True:
+                self._persist_again = False
+                await self._persist_once()
+                if not self._persist_again or self._stopping:
+                    break
+                await self._wait(asyncio.Event(), PERSIST_GAP)  # throttle, then write again
+        finally:
+            self._persist_task = None
+
+    async def _persist_once(self) -> None:
+        version = self.source.version
+        try:
+            await self.source.persist()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            line = " ".join(str(exc).split()) or type(exc).__name__
+            self._on_notice("error", f"saving the cache failed: {line}")
+        else:
+            self._persisted_version = version
+
+    def _stale(self) -> frozenset[str]:
+        now = self._now()
+        stale = set()
+        for s in self._streams.values():
+            limit = STALE_FACTOR * self.cadence(s.name)
+            last = s.state.last_ok
+            old = last is not None and (now - last).total_seconds() > limit
+            never = s.state.failures > 0 and not s.state.synced
+            if old or never:
+                stale.add(s.name)
+        return frozenset(stale)
+
+    def _publish_status(self) -> None:
+        states = tuple(s.state for s in self._streams.values())
+        oks = [s.last_ok for s in states if s.last_ok is not None]
+        failing = [s for s in self._streams.values() if s.state.failures and s.task is None]
+        retry_in = None
+        if failing:
+            retry_in = max(0.0, min(s.due for s in failing) - self._monotonic())
+        status = replace(
+            self._status,
+            paused=self.paused,
+            interval=self.interval,
+            streams=states,
+            last_sync=max(oks) if oks else None,
+            client=self.source.status(),
+            retry_in=retry_in,
+        )
+        self._status = status
+        self._on_status(status)
+
+    async def _shutdown(self) -> None:
+        """Stop polls and computations; write the cache one last time if it changed."""
+        self._stopping = True
+        tasks = [s.task for s in self._streams.values() if s.task is not None]
+        for extra in (self._compute_task, self._persist_task):
+            if extra is not None:
+                tasks.append(extra)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        if self.source.version != self._persisted_version:
+            await asyncio.shield(self._persist_once())
+
+
+def _earliest(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)

@@ -1,0 +1,108 @@
+"""The poller's vocabulary: cadences, the data-source protocol and the immutable status values.
+
+No Textual here; the status bar renders :class:`PollStatus`, tests build and compare them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from deskwatch.config import Config
+
+LIVE_STREAMS = frozenset({"queue", "agents_activity"})
+REFERENCE_STREAMS = frozenset({"users", "groups"})
+# everything else (tickets, ratings, calls, legs) polls at the incremental cadence
+INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
+MAX_BACKOFF = 300.0
+STALE_FACTOR = 3
+PERSIST_GAP = 30.0  # seconds between cache writes while data keeps changing
+
+
+class Source(Protocol):
+    """What the poller needs from the data layer (the real one is ``deskwatch.source``)."""
+
+    def streams(self) -> Sequence[str]: ...
+
+    def needs_first_sync(self, stream: str) -> bool: ...
+
+    def has_data(self) -> bool: ...
+
+    @property
+    def version(self) -> int: ...
+
+    def status(self) -> Any: ...
+
+    async def sync(self, stream: str, on_progress: Callable[[Any], None]) -> int: ...
+
+    async def compute(self, now: datetime) -> tuple[Any, Any]: ...
+
+    async def persist(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class StreamState:
+    """One stream as the status bar and tests see it."""
+
+    name: str
+    cadence: float
+    running: bool = False
+    synced: bool = False  # completed at least once this session
+    first_sync: bool = False  # cold: no cursor when the session began
+    last_ok: datetime | None = None
+    failures: int = 0
+    fraction: float | None = None
+    eta_seconds: float | None = None
+    records: int = 0
+    error: str | None = None
+    error_state: str | None = None
+
+
+@dataclass(frozen=True)
+class PollStatus:
+    """Everything the status bar shows from the poller's side (immutable; replaced, not mutated)."""
+
+    paused: bool = False
+    interval: float = 10.0
+    streams: tuple[StreamState, ...] = ()
+    last_sync: datetime | None = None
+    errors: int = 0
+    last_error: str | None = None
+    client: Any = None  # the source's status object (ZendeskClient.status), or None
+    retry_in: float | None = None  # seconds until the next retry of a failed stream
+    computed_at: datetime | None = None
+
+    @property
+    def first_sync(self) -> bool:
+        return any(s.first_sync and not s.synced for s in self.streams)
+
+    @property
+    def progress(self) -> tuple[float | None, float | None]:
+        """(fraction 0..1, eta seconds) over the streams still in their first sync."""
+        cold = [s for s in self.streams if s.first_sync and not s.synced]
+        if not cold:
+            return 1.0, 0.0
+        fractions = [s.fraction or 0.0 for s in cold]
+        etas = [s.eta_seconds for s in cold if s.eta_seconds is not None]
+        return sum(fractions) / len(fractions), (max(etas) if etas else None)
+
+    @property
+    def failing(self) -> tuple[StreamState, ...]:
+        return tuple(s for s in self.streams if s.failures)
+
+
+def base_cadence(cfg: Config, stream: str) -> float:
+    if stream in LIVE_STREAMS:
+        return float(cfg.poll.live)
+    if stream in REFERENCE_STREAMS:
+        return float(cfg.poll.reference)
+    return float(cfg.poll.incremental)
+
+
+def step_interval(current: float, direction: int) -> float:
+    """The next poll interval up (+1) or down (-1) the ladder of :data:`INTERVAL_STEPS`."""
+    if direction > 0:
+        return next((s for s in INTERVAL_STEPS if s > current + 1e-9), INTERVAL_STEPS[-1])
+    return next((s for s in reversed(INTERVAL_STEPS) if s < current - 1e-9), INTERVAL_STEPS[0])

@@ -1,0 +1,112 @@
+"""The poller's real data source: the Zendesk client, the Polars cache and the KPI code.
+
+No Textual here. ``LiveSource`` owns one ``ZendeskClient`` and one ``Cache`` (warm-started from
+the state dir); CPU-heavy work (KPI computation, parquet writes) runs in a thread so the UI's
+event loop stays responsive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from deskwatch.config import Config
+from deskwatch.kpis import compute_snapshot
+from deskwatch.store import Cache
+from deskwatch.sync import SNAPSHOT_STREAMS, streams_for, sync_stream
+from deskwatch.zendesk import ZendeskClient
+
+
+def _ops_function() -> Callable[..., Any] | None:
+    """``deskwatch.kpis.ops.compute_ops`` (the operations-screen figures) when available."""
+    try:
+        module = importlib.import_module("deskwatch.kpis.ops")
+    except ImportError:
+        return None
+    fn = getattr(module, "compute_ops", None)
+    return fn if callable(fn) else None
+
+
+class LiveSource:
+    """Client + cache + KPI code behind the :class:`deskwatch.poller.Source` protocol."""
+
+    def __init__(self, cfg: Config, state_dir: Path, *, client: ZendeskClient | None = None):
+        self.cfg = cfg
+        self.state_dir = Path(state_dir)
+        self.cache = Cache()
+        self._client = client
+        self._ops = _ops_function()
+        self.warnings: list[str] = []
+
+    async def __aenter__(self) -> LiveSource:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def open(self) -> None:
+        """Warm start: read the cache from the state dir, then open the client."""
+        self.cache = await asyncio.to_thread(Cache.load, self.state_dir)
+        self.warnings.extend(self.cache.warnings)
+        if self._client is None:
+            self._client = ZendeskClient(self.cfg)
+        self.warnings.extend(self._client.warnings)
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    @property
+    def client(self) -> ZendeskClient:
+        if self._client is None:
+            raise RuntimeError("LiveSource.open() was not awaited")
+        return self._client
+
+    # -- the Source protocol ---------------------------------------------------------------
+    def streams(self) -> Sequence[str]:
+        return streams_for(self.cfg)
+
+    def needs_first_sync(self, stream: str) -> bool:
+        if stream in SNAPSHOT_STREAMS:
+            return self.cache.frames.get(stream).height == 0
+        return self.cache.cursor(stream) is None
+
+    def has_data(self) -> bool:
+        return self.cache.frames.tickets.height > 0
+
+    @property
+    def version(self) -> int:
+        return self.cache.version
+
+    def status(self) -> Any:
+        return self._client.status if self._client is not None else None
+
+    async def sync(self, stream: str, on_progress: Callable[[Any], None]) -> int:
+        def on_batch(_stream: str, batch: Any) -> None:
+            if batch.progress is not None:
+                on_progress(batch.progress)
+
+        return await sync_stream(self.client, self.cache, stream, on_batch=on_batch)
+
+    async def compute(self, now: datetime) -> tuple[Any, Any]:
+        frames = self.cache.frames  # taken on the loop: an immutable bundle
+        return await asyncio.to_thread(self._compute, frames, now)
+
+    def _compute(self, frames: Any, now: datetime) -> tuple[Any, Any]:
+        snapshot = compute_snapshot(frames, self.cfg, now)
+        ops = self._ops(frames, self.cfg, now) if self._ops is not None else None
+        return snapshot, ops
+
+    async def persist(self) -> None:
+        await asyncio.to_thread(self.cache.persist, self.state_dir)

@@ -1,0 +1,129 @@
+"""Poller data path: coalesced computation, warm start, failures, persistence, stale streams."""
+
+from __future__ import annotations
+
+import asyncio
+
+from poller_fakes import FakeSource, config, settle
+from test_poller_schedule import start
+
+from deskwatch.zendesk.errors import AuthError, UnavailableError
+
+
+async def test_a_burst_of_finished_polls_leads_to_one_extra_computation() -> None:
+    source = FakeSource()
+    source.compute_gate = asyncio.Event()
+    for name in source.streams():
+        source.gates[name] = asyncio.Event()
+    rig = await start(source)
+    source.gates["users"].set()  # first completion starts a computation (held by the gate)
+    await settle()
+    assert source.computes == 1
+    for name in source.streams():  # seven more completions while it runs
+        source.gates[name].set()
+    await settle()
+    assert source.computes == 1
+    source.compute_gate.set()
+    await settle()
+    assert source.computes == 2  # the seven collapsed into one rerun
+    assert len(rig.data) == 2
+    assert rig.data[-1].snapshot["version"] == source.version
+    assert rig.poller.computations == 2
+    await rig.stop()
+
+
+async def test_unchanged_data_is_not_recomputed() -> None:
+    source = FakeSource()
+    rig = await start(source)
+    computed = source.computes
+    source.changes = False
+    await rig.clock.advance(60)
+    assert source.computes == computed
+    await rig.stop()
+
+
+async def test_warm_start_shows_the_cached_snapshot_before_any_poll_finishes() -> None:
+    source = FakeSource(cold=False, data=True)
+    for name in source.streams():
+        source.gates[name] = asyncio.Event()
+    rig = await start(source)
+    assert len(rig.data) == 1
+    assert rig.data[0].snapshot["version"] == 1
+    assert rig.data[0].now == rig.clock.now()
+    assert rig.statuses[-1].first_sync is False
+    await rig.stop()
+
+
+async def test_a_failing_stream_becomes_status_and_one_notice_and_polling_goes_on() -> None:
+    source = FakeSource()
+    source.fail["tickets"] = UnavailableError("Zendesk is unreachable (connection refused)")
+    rig = await start(source)
+    status = rig.statuses[-1]
+    assert status.errors == 1
+    assert status.last_error == "Zendesk is unreachable (connection refused)"
+    assert [s.name for s in status.failing] == ["tickets"]
+    assert status.failing[0].error_state == "unreachable"
+    assert status.retry_in == 60
+    assert rig.notices == [("error", "tickets: Zendesk is unreachable (connection refused)")]
+    await rig.clock.advance(60)  # retried at its cadence, then backs off (120 s)
+    assert source.count("tickets") == 2
+    assert rig.statuses[-1].errors == 2
+    assert len(rig.notices) == 1  # the same outage is not notified twice
+    await rig.clock.advance(60)
+    assert source.count("tickets") == 2
+    del source.fail["tickets"]
+    await rig.clock.advance(60)
+    assert source.count("tickets") == 3
+    assert rig.statuses[-1].failing == ()
+    assert source.count("queue") == 19  # live polling never stopped: t = 0, 10, ..., 180
+    assert not rig.task.done()
+    await rig.stop()
+
+
+async def test_auth_failure_state_is_reported() -> None:
+    source = FakeSource(("tickets",))
+    source.fail["tickets"] = AuthError("Zendesk rejected the credentials (401)")
+    rig = await start(source)
+    assert rig.statuses[-1].failing[0].error_state == "auth_failed"
+    await rig.stop()
+
+
+async def test_the_cache_is_persisted_after_changes_and_on_shutdown() -> None:
+    source = FakeSource(("queue",))
+    rig = await start(source)
+    assert source.persists == 1
+    await rig.clock.advance(10)  # changed again: written after the throttle gap
+    await rig.clock.advance(30)
+    assert source.persists >= 2
+    written = source.persists
+    source.changes = False
+    await rig.clock.advance(100)
+    assert source.persists == written
+    source.changes = True
+    source.gates["queue"] = asyncio.Event()
+    await rig.clock.advance(10)
+    source.version += 1  # data ingested, the poll not finished when the app quits
+    await rig.stop()
+    assert source.persists == written + 1
+
+
+async def test_a_stream_older_than_three_cadences_is_marked_stale() -> None:
+    source = FakeSource(("queue", "tickets"))
+    rig = await start(source)
+    assert rig.data[-1].stale == frozenset()
+    source.gates["queue"] = asyncio.Event()  # the next queue poll hangs
+    await rig.clock.advance(40)  # last queue success at t=0, hung since t=10
+    assert rig.data[-1].stale == frozenset({"queue"})
+    source.gates["queue"].set()
+    await settle()
+    assert rig.data[-1].stale == frozenset()
+    await rig.stop()
+
+
+async def test_paused_data_turns_stale_without_any_poll() -> None:
+    source = FakeSource(("queue",))
+    rig = await start(source, config(live=5))
+    rig.poller.pause()
+    await rig.clock.advance(16)
+    assert rig.data[-1].stale == frozenset({"queue"})
+    await rig.stop()
