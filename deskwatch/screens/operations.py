@@ -1,0 +1,153 @@
+"""The operations dashboard: today's ticket counts, reply/resolution times, hourly flow.
+
+Passive like every dashboard: the app hands it a :class:`DashboardData` through :meth:`show`,
+which updates the mounted widgets in place (nothing is remounted, unchanged widgets are left
+alone). Every figure comes from the KPI snapshot (``data.snapshot``) or, for comparisons the
+export contract does not carry, from ``data.ops``; anything absent shows "—" and no arrow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+
+from deskwatch.dashboard import DashboardData
+from deskwatch.format import delta, fmt_count
+from deskwatch.screens.base import DashboardScreen
+from deskwatch.widgets.duration_panel import DurationPanel
+from deskwatch.widgets.hourly_bars import HourlyBars
+from deskwatch.widgets.kpi_tile import KpiTile
+
+#: tile id -> (label, path into snapshot.tickets, name of the yesterday figure, up is good)
+#: The yesterday figure is looked up in ``snapshot.tickets[path[0]]`` for created/solved and in
+#: ``data.ops`` for the current-state counts (see :func:`yesterday_value`).
+TILES: tuple[tuple[str, str, tuple[str, ...], bool | None], ...] = (
+    ("created", "Created today", ("created", "today"), None),
+    ("unassigned", "Unassigned", ("unassigned",), False),
+    ("unsolved", "Unsolved", ("unsolved",), False),
+    ("pending", "Pending", ("status", "pending"), None),
+    ("solved", "Solved today", ("solved", "today"), True),
+    ("escalated", "Escalated", ("escalated",), False),
+)
+
+#: The stream every figure on this screen is computed from.
+SOURCE_STREAM = "tickets"
+
+
+def dig(value: Any, *path: str) -> Any:
+    """``value[path[0]][path[1]]...`` through mappings or attributes; None if a step is absent."""
+    for key in path:
+        if value is None:
+            return None
+        value = value.get(key) if isinstance(value, Mapping) else getattr(value, key, None)
+    return value
+
+
+def current_value(tickets: Any, tile: str) -> Any:
+    path = next(p for t, _, p, _ in TILES if t == tile)
+    return dig(tickets, *path)
+
+
+def yesterday_value(tickets: Any, ops: Any, tile: str) -> Any:
+    """The same figure yesterday at this clock time: from the snapshot for the counts it
+    carries (created, solved), else from ``ops.yesterday_same_time[tile]``."""
+    if tile in ("created", "solved"):
+        return dig(tickets, tile, "yesterday_same_time")
+    return dig(ops, "yesterday_same_time", tile)
+
+
+class OperationsScreen(DashboardScreen):
+    """Tiles for today's counts, first-reply and resolution panels, hourly created vs solved."""
+
+    MODE: ClassVar[str] = "ops"
+    TITLE: ClassVar[str | None] = "Operations"
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (170, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # noqa: RUF012
+
+    DEFAULT_CSS = """
+    OperationsScreen {
+        #ops-body { height: 1fr; }
+        #ops-tiles {
+            grid-size: 6;
+            grid-gutter: 0 0;
+            height: auto;
+        }
+        #ops-times { height: auto; }
+        #ops-times DurationPanel { width: 1fr; height: 18; }
+        #ops-hourly-box {
+            height: 16;
+            border: round $foreground 30%;
+            border-title-color: $foreground;
+            background: $surface;
+        }
+        HourlyBars { height: 1fr; }
+        &.-narrow #ops-tiles { grid-size: 3; }
+        &.-tall #ops-times { height: 1fr; min-height: 18; }
+        &.-tall #ops-times DurationPanel { height: 1fr; }
+        &.-tall #ops-hourly-box { height: 1fr; min-height: 12; }
+
+        &.-wall #ops-tiles { grid-size: 3; }
+        &.-wall.-wide #ops-tiles { grid-size: 6; }
+        &.-wall KpiTile .tile--value { display: none; }
+        &.-wall KpiTile .tile--digits { display: block; }
+        &.-wall DurationPanel .panel--table { display: none; }
+        &.-wall DurationPanel .panel--digits { display: block; }
+    }
+    """
+
+    def __init__(self, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self._pending: DashboardData | None = None
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="ops-body"):
+            with Grid(id="ops-tiles"):
+                for tile_id, label, _, up_is_good in TILES:
+                    yield KpiTile(label, up_is_good=up_is_good, id=f"tile-{tile_id}")
+            with Horizontal(id="ops-times"):
+                yield DurationPanel("First reply time", id="panel-first-reply")
+                yield DurationPanel("Full resolution time", id="panel-resolution")
+            with Vertical(id="ops-hourly-box") as box:
+                box.border_title = "Created vs solved per hour today"
+                yield HourlyBars(id="ops-hourly")
+
+    def on_mount(self) -> None:
+        self._ready = True
+        if self._pending is not None:
+            data, self._pending = self._pending, None
+            self.show(data)
+
+    def show(self, data: DashboardData) -> None:
+        if not self._ready:
+            self._pending = data
+            return
+        snap = data.snapshot
+        tickets = dig(snap, "tickets")
+        stale = SOURCE_STREAM in data.stale
+        for tile_id, _, _, _ in TILES:
+            now_value = current_value(tickets, tile_id)
+            before = yesterday_value(tickets, data.ops, tile_id)
+            self.query_one(f"#tile-{tile_id}", KpiTile).update_tile(
+                fmt_count(now_value),
+                digits="-" if now_value is None else fmt_count(now_value),
+                delta=delta(now_value, before),
+                versus=f"vs {fmt_count(before)}" if before is not None else "",
+                stale=stale,
+            )
+        targets = data.cfg.targets
+        for panel_id, key, target in (
+            ("panel-first-reply", "first_reply_minutes", targets.first_reply_minutes),
+            ("panel-resolution", "full_resolution_minutes", targets.full_resolution_minutes),
+        ):
+            block = dig(tickets, key) or {}
+            self.query_one(f"#{panel_id}", DurationPanel).update_panel(
+                block, block.get("daily") or (), target, stale=stale
+            )
+        created = dig(data.ops, "created_per_hour") or ()
+        solved = dig(data.ops, "solved_per_hour") or ()
+        self.query_one(HourlyBars).set_counts(created, solved)

@@ -1,0 +1,139 @@
+"""DurationPanel: a time KPI (first reply, full resolution) as a small table plus a trend.
+
+The table has one row per period (today, yesterday, month to date) and the STATS columns of
+KPIS.md (median, mean, p90, count); medians and means are coloured against the target. Below
+it a :class:`TrendChart` of the daily medians with the target line. In wall mode (CSS) the
+table gives way to today's median in big digits. Passive: it is handed KPIS.md STATS mappings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Digits, Static
+
+from deskwatch.format import MISSING, fmt_count, fmt_minutes, fmt_minutes_clock, versus_target
+from deskwatch.widgets.trend_chart import TrendChart
+
+#: (row label, STATS key in the KPIS.md mapping)
+PERIODS = (("Today", "today"), ("Yesterday", "yesterday"), ("Month avg", "month_to_date"))
+_COLUMNS = (("median", 8), ("mean", 8), ("p90", 8), ("n", 7))
+_LABEL_WIDTH = 10
+#: Content width the full table needs; narrower panels drop the p90 column.
+FULL_WIDTH = _LABEL_WIDTH + sum(width for _, width in _COLUMNS)
+
+Stats = Mapping[str, Any]
+
+
+def stats_rows(
+    periods: Mapping[str, Stats | None], target: float | None, *, p90: bool = True
+) -> Content:
+    """The table as styled text: a header line and one line per period."""
+    columns = [c for c in _COLUMNS if p90 or c[0] != "p90"]
+    header = " " * _LABEL_WIDTH + "".join(name.rjust(width) for name, width in columns)
+    lines = [Content.styled(header, "$text-muted")]
+    for label, key in PERIODS:
+        stats = periods.get(key) or {}
+        parts = [Content(label.ljust(_LABEL_WIDTH))]
+        for name, width in columns:
+            value = stats.get("count" if name == "n" else name)
+            text = fmt_count(value) if name == "n" else fmt_minutes(value)
+            cell = text.rjust(width)
+            verdict = "neutral"
+            if name in ("median", "mean"):
+                verdict = versus_target(value, target, lower_is_better=True)
+            style = {"good": "$text-success", "bad": "$text-error bold"}.get(verdict, "")
+            parts.append(Content.styled(cell, style) if style else Content(cell))
+        lines.append(Content("").join(parts))
+    return Content("\n").join(lines)
+
+
+class DurationPanel(Vertical):
+    """A bordered panel: title, target, STATS table, big today figure (wall) and trend."""
+
+    DEFAULT_CSS = """
+    DurationPanel {
+        height: auto;
+        background: $surface;
+        border: round $foreground 30%;
+        border-title-color: $foreground;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+        .panel--table { height: 4; width: 1fr; text-wrap: nowrap; text-overflow: clip; }
+        .panel--digits { display: none; }
+        TrendChart { height: 1fr; min-height: 8; }
+        &.-stale { border: round $warning; border-subtitle-color: $warning; }
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        chart_title: str = "daily median",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.title = title
+        self.chart_title = chart_title
+        self.border_title = title
+        self._state: tuple[Any, ...] | None = None
+        self._periods: Mapping[str, Stats | None] = {}
+        self._target: float | None = None
+        self._wide_table: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="panel--table")
+        yield Digits(MISSING, classes="panel--digits")
+        yield TrendChart(self.chart_title)
+
+    @property
+    def table_text(self) -> str:
+        return str(self.query_one(".panel--table", Static).content)
+
+    def update_panel(
+        self,
+        periods: Mapping[str, Stats | None],
+        daily: Sequence[Stats],
+        target: float | None,
+        *,
+        stale: bool = False,
+    ) -> None:
+        """Show the STATS mappings for ``today``/``yesterday``/``month_to_date`` (missing or
+        None shows "—"), the ``daily`` STATS+date list (oldest first) and the target."""
+        today = (periods.get("today") or {}).get("median")
+        state = (tuple(sorted((k, _freeze(v)) for k, v in periods.items())), target, stale)
+        if state != self._state:
+            self._state = state
+            self._periods, self._target = periods, target
+            self._render_table()
+            self.query_one(".panel--digits", Digits).update(
+                "-" if today is None else fmt_minutes_clock(today)
+            )
+            target_text = f"target {fmt_minutes(target)}" if target is not None else ""
+            self.border_subtitle = " · ".join(t for t in (target_text, "STALE" * stale) if t)
+            self.set_class(stale, "-stale")
+        self.query_one(TrendChart).set_series(
+            [str(d.get("date", "")) for d in daily], [d.get("median") for d in daily], target
+        )
+
+    def _render_table(self) -> None:
+        table = self.query_one(".panel--table", Static)
+        self._wide_table = table.size.width == 0 or table.size.width >= FULL_WIDTH
+        table.update(stats_rows(self._periods, self._target, p90=self._wide_table))
+
+    def on_resize(self) -> None:
+        table = self.query_one(".panel--table", Static)
+        if self._wide_table != (table.size.width >= FULL_WIDTH) and self._state is not None:
+            self._render_table()
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    return value

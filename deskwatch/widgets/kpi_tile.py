@@ -1,0 +1,105 @@
+"""KpiTile: one number with its label, its change vs yesterday and a stale badge. Passive.
+
+The tile shows the value twice, as text and as big ``Digits``; CSS decides which one is
+visible (a screen in wall mode shows the digits). Good/bad colouring comes from CSS classes
+``-good``/``-bad`` on the value and the change, so themes decide the colours; under
+``NO_COLOR`` the arrow and a bold change still carry the meaning.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Digits, Static
+
+from deskwatch.format import NO_DELTA, Delta, Verdict
+
+_VERDICT_CLASSES = ("-good", "-bad", "-neutral")
+
+
+class KpiTile(Widget):
+    """A labelled KPI tile. Call :meth:`update_tile` with preformatted text; no I/O here.
+
+    ``up_is_good``: True when a rise is good news (solved), False when it is bad news
+    (unassigned), None when neither (the change is shown uncoloured).
+    """
+
+    DEFAULT_CSS = """
+    KpiTile {
+        height: auto;
+        border: round $foreground 30%;
+        border-title-color: $foreground;
+        border-subtitle-color: $warning;
+        border-subtitle-style: bold;
+        padding: 0 1;
+        .tile--value { width: 1fr; text-style: bold; }
+        .tile--digits { display: none; }
+        .tile--delta { width: 1fr; color: $text-muted; }
+        .tile--value.-good, .tile--delta.-good { color: $text-success; }
+        .tile--value.-bad, .tile--delta.-bad { color: $text-error; }
+        .tile--delta.-bad { text-style: bold; }
+        &.-stale { border: round $warning; }
+        &.-stale .tile--value { color: $text-muted; }
+    }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        up_is_good: bool | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.label = label
+        self.up_is_good = up_is_good
+        self.border_title = label
+        self._state: tuple[object, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("—", classes="tile--value", markup=False)
+        yield Digits("—", classes="tile--digits")
+        yield Static(" ", classes="tile--delta", markup=False)
+
+    @property
+    def value_text(self) -> str:
+        """The value as shown (for tests and screen readers of the DOM)."""
+        return str(self.query_one(".tile--value", Static).content)
+
+    @property
+    def delta_text(self) -> str:
+        return str(self.query_one(".tile--delta", Static).content)
+
+    def update_tile(
+        self,
+        value: str,
+        *,
+        digits: str | None = None,
+        delta: Delta = NO_DELTA,
+        versus: str = "",
+        value_verdict: Verdict = "neutral",
+        stale: bool = False,
+    ) -> None:
+        """Show ``value`` (and ``digits`` in big digits, default the value), the change
+        ``delta`` followed by ``versus`` (e.g. "vs 114"), and the stale badge if ``stale``.
+        Does nothing when nothing changed."""
+        state = (value, digits, delta, versus, value_verdict, stale)
+        if state == self._state:
+            return
+        self._state = state
+        value_widget = self.query_one(".tile--value", Static)
+        value_widget.update(value)
+        _set_verdict(value_widget, value_verdict)
+        self.query_one(".tile--digits", Digits).update(digits if digits is not None else value)
+        delta_widget = self.query_one(".tile--delta", Static)
+        change = " ".join(part for part in (delta.text, versus) if part)
+        delta_widget.update(change or " ")
+        _set_verdict(delta_widget, delta.verdict(self.up_is_good))
+        self.set_class(stale, "-stale")
+        self.border_subtitle = "STALE" if stale else ""
+
+
+def _set_verdict(widget: Widget, verdict: Verdict) -> None:
+    for name in _VERDICT_CLASSES:
+        widget.set_class(name == f"-{verdict}", name)

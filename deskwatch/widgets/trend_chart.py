@@ -1,0 +1,172 @@
+"""Plotext charts for the dashboards: passive, readable under every theme and ``NO_COLOR``.
+
+``ThemedPlot`` picks the plot theme from the app: Textual's "auto" plot theme normally, the
+colourless-chrome ``pro`` theme under the ``ansi-*`` themes (where "auto" draws black axes),
+and the all-monochrome ``clear`` theme when ``NO_COLOR`` is set (series then differ by marker,
+not colour). Subclasses keep their data in plain attributes, draw it in :meth:`draw`, and are
+rebuilt only when that data, the size or the theme changes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import RenderResult
+from textual.theme import Theme
+from textual_plotext import PlotextPlot
+
+from deskwatch.format import fmt_minutes
+
+
+def plot_theme_for(app_theme: str, no_color: bool) -> str:
+    """The textual-plotext theme name to use under a Textual theme ("auto" = follow it)."""
+    if no_color:
+        return "clear"
+    if app_theme.startswith("ansi"):
+        return "pro"
+    return "auto"
+
+
+def downsample(
+    labels: Sequence[str], values: Sequence[float | None], max_points: int
+) -> tuple[list[str], list[float | None]]:
+    """At most ``max_points`` buckets of consecutive points: each keeps its first label and the
+    mean of its non-null values (None when all are null). Shorter series come back unchanged."""
+    n = len(values)
+    if max_points < 1 or n <= max_points:
+        return list(labels), list(values)
+    size = math.ceil(n / max_points)
+    out_labels: list[str] = []
+    out_values: list[float | None] = []
+    for start in range(0, n, size):
+        chunk = [v for v in values[start : start + size] if v is not None]
+        out_labels.append(labels[start])
+        out_values.append(sum(chunk) / len(chunk) if chunk else None)
+    return out_labels, out_values
+
+
+class ThemedPlot(PlotextPlot):
+    """A ``PlotextPlot`` that follows the app theme and ``NO_COLOR``, drawn from own data."""
+
+    DEFAULT_CSS = """
+    ThemedPlot {
+        width: 1fr;
+        height: 1fr;
+        min-height: 8;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._key: tuple[Any, ...] | None = None
+        self._cached: RenderResult | None = None
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._follow_theme)
+        self._follow_theme(self.app.current_theme)
+
+    def _follow_theme(self, theme: Theme) -> None:
+        wanted = plot_theme_for(theme.name, self.app.no_color)
+        if wanted != self.theme:
+            self.theme = wanted  # type: ignore[assignment]
+            if wanted == "auto":
+                self._register_theme(theme.name)
+        self.refresh()
+
+    @property
+    def monochrome(self) -> bool:
+        return bool(self.is_mounted and self.app.no_color)
+
+    def data_key(self) -> tuple[Any, ...]:
+        """Everything :meth:`draw` reads; the plot is rebuilt only when this changes."""
+        raise NotImplementedError
+
+    def draw(self) -> None:
+        """Draw the data with ``self.plt`` (already cleared and sized)."""
+        raise NotImplementedError
+
+    def render(self) -> RenderResult:
+        key = (self.size, self.theme, self.app.theme, self.data_key())
+        if key == self._key and self._cached is not None:
+            return self._cached
+        plt = self.plt
+        plt.clear_figure()
+        if self.size.width < 12 or self.size.height < 5:
+            self._cached = Text("")
+        else:
+            self.draw()
+            self._cached = super().render()
+        self._key = key
+        return self._cached
+
+
+class TrendChart(ThemedPlot):
+    """A daily series (e.g. the 30-day first-reply median) with a horizontal target line.
+
+    Values are minutes; the axis switches to hours when the series or the target reaches
+    three hours. Days with no value are left as gaps.
+    """
+
+    def __init__(
+        self, title: str = "", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.title = title
+        self._dates: tuple[str, ...] = ()
+        self._values: tuple[float | None, ...] = ()
+        self._target: float | None = None
+
+    def set_series(
+        self, dates: Sequence[str], values: Sequence[float | None], target: float | None
+    ) -> None:
+        """Show these daily values (oldest first; ``dates`` as YYYY-MM-DD) and target."""
+        new = (tuple(dates), tuple(values), target)
+        if new != (self._dates, self._values, self._target):
+            self._dates, self._values, self._target = new
+            self.refresh()
+
+    def data_key(self) -> tuple[Any, ...]:
+        return (self.title, self._dates, self._values, self._target)
+
+    def draw(self) -> None:
+        plt = self.plt
+        width = self.size.width
+        dates, values = downsample(self._dates, self._values, max(4, (width - 8) // 2))
+        present = [v for v in values if v is not None]
+        peak = max([*present, self._target or 0, 0])
+        hours = peak >= 180
+        scale = 60.0 if hours else 1.0
+        unit = "h" if hours else "min"
+        plt.title(f"{self.title} ({unit})" if self.title else "")
+        xs = [i + 1 for i, v in enumerate(values) if v is not None]
+        ys = [v / scale for v in values if v is not None]
+        mono = self.monochrome
+        if xs:
+            plt.plot(xs, ys, marker="braille", color=None if mono else "cyan+")
+        if self._target is not None:
+            plt.hline(self._target / scale, None if mono else "red")
+        target = None if self._target is None else self._target / scale
+        top = max([*ys, target or 0.0, 1.0]) * 1.1
+        plt.ylim(0, top)
+        if dates:
+            plt.xlim(1, max(len(dates), 2))
+            picks = sorted({0, len(dates) // 2, len(dates) - 1})
+            if width < 40:
+                picks = [0, len(dates) - 1]
+            plt.xticks([i + 1 for i in picks], [dates[i][5:] for i in picks])
+        yticks = [0.0, top]
+        if target is not None:
+            yticks = [0.0, target] + ([top] if target < 0.8 * top else [])
+        plt.yticks(yticks, [_axis_label(t, hours) for t in yticks])
+        if not xs:
+            plt.text("no data", x=max(len(dates), 2) / 2, y=top / 2, alignment="center")
+
+
+def _axis_label(value: float, hours: bool) -> str:
+    if value == 0:
+        return "0"
+    minutes = value * 60 if hours else value
+    return fmt_minutes(minutes)

@@ -1,0 +1,100 @@
+"""A fixed, hand-written KPI snapshot and DashboardData for the operations screen tests.
+
+Every number here is typed by hand (no KPI code runs), so the screen tests check rendering
+only. The clock is frozen at 2026-11-23 14:05 Europe/Paris.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from deskwatch.config import build_config
+from deskwatch.dashboard import DashboardData
+from deskwatch.kpis.snapshot import KpiSnapshot
+
+NOW = datetime(2026, 11, 23, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
+WINDOW_START = date(2026, 10, 25)
+
+
+def _stats(count: int, mean: float | None, median: float | None, p90: float | None) -> dict:
+    return {"count": count, "mean": mean, "median": median, "p90": p90}
+
+
+def _daily(base: float, swing: float, empty_days: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+    out = []
+    for i in range(30):
+        day = (WINDOW_START + timedelta(days=i)).isoformat()
+        if i in empty_days:
+            out.append({"date": day, **_stats(0, None, None, None)})
+            continue
+        median = base + swing * ((i * 7) % 11 - 5) / 5
+        out.append({"date": day, **_stats(20 + i % 9, median * 1.2, median, median * 2.5)})
+    return out
+
+
+FIRST_REPLY = {
+    "today": _stats(31, 51.25, 42.0, 100.5),
+    "yesterday": _stats(58, 63.4, 38.0, 140.0),
+    "month_to_date": _stats(1210, 74.8, 55.5, 190.0),
+    "window": _stats(1402, 72.1, 54.0, 185.0),
+    "daily": _daily(55, 25, empty_days=(6,)),
+}
+FULL_RESOLUTION = {
+    "today": _stats(12, 300.0, 185.0, 620.0),
+    "yesterday": _stats(49, 1700.0, 1310.0, 3090.0),
+    "month_to_date": _stats(1001, 1523.7, 1100.0, 2900.0),
+    "window": _stats(1190, 1490.2, 1080.0, 2800.0),
+    "daily": _daily(1200, 500),
+}
+
+TICKETS = {
+    "status": {"new": 14, "open": 97, "pending": 31, "hold": 6, "solved": 5120, "closed": 40012},
+    "unsolved": 148,
+    "unassigned": 9,
+    "escalated": 4,
+    "created": {"today": 128, "yesterday_same_time": 114, "window": 4211},
+    "solved": {"today": 1234, "yesterday_same_time": 1301, "window": 4102},
+    "first_reply_minutes": FIRST_REPLY,
+    "full_resolution_minutes": FULL_RESOLUTION,
+    "reopened": {"count": 120, "of_created": 4211, "rate": 120 / 4211},
+    "one_touch": {"count": 1500, "of_solved": 4102, "rate": 1500 / 4102},
+    "by_type": {"question": 1000, "incident": 900, "problem": 100, "task": 200, "none": 2011},
+    "by_channel": {"email": 3000, "web": 1211},
+    "backlog_daily": [
+        {"date": (WINDOW_START + timedelta(days=i)).isoformat(), "unsolved": 140 + i % 5}
+        for i in range(30)
+    ],
+}
+
+
+def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
+    return KpiSnapshot.from_parts(
+        schema="deskwatch.kpis/1",
+        now=NOW.isoformat(),
+        timezone="Europe/Paris",
+        time_basis="calendar",
+        window={"days": 30, "start": "2026-10-25", "end": "2026-11-23"},
+        tickets={**TICKETS, **ticket_overrides},
+        csat={"good": 0, "bad": 0, "score": None, "today": {}, "daily": []},
+        agents=[],
+        talk=None,
+    )
+
+
+#: created / solved per local hour 00..14 (the current hour is partial)
+CREATED_PER_HOUR = [1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19]
+SOLVED_PER_HOUR = [0, 0, 0, 0, 0, 1, 3, 7, 11, 14, 16, 12, 10, 13, 8]
+
+OPS = SimpleNamespace(
+    yesterday_same_time={"unsolved": 160, "unassigned": 9, "pending": 25, "escalated": 6},
+    created_per_hour=CREATED_PER_HOUR,
+    solved_per_hour=SOLVED_PER_HOUR,
+)
+
+
+def make_data(*, stale: frozenset[str] = frozenset(), ops: Any = OPS) -> DashboardData:
+    cfg = build_config({"account": {"timezone": "Europe/Paris"}}, env={}, require_account=False)
+    return DashboardData(cfg=cfg, now=NOW, snapshot=make_snapshot(), ops=ops, stale=stale)
