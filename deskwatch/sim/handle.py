@@ -1,0 +1,232 @@
+"""``start_simulator``: generate the account, serve it on 127.0.0.1 in its own thread + loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from deskwatch.sim.account import generate_account
+from deskwatch.sim.auth import AuthState
+from deskwatch.sim.clock import SimClock
+from deskwatch.sim.faults import Faults, profile
+from deskwatch.sim.limits import PLANS, RateLimiter
+from deskwatch.sim.live import run_live
+from deskwatch.sim.records import user as render_user
+from deskwatch.sim.routes import me_row
+from deskwatch.sim.server import build_app
+from deskwatch.sim.state import SimState
+
+HOST = "127.0.0.1"
+T = TypeVar("T")
+
+
+class SimHandle:
+    """A running simulator. Thread-safe: every method marshals onto the simulator's loop."""
+
+    def __init__(self, sim: SimState) -> None:
+        self.sim = sim
+        self.port = 0
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name="deskwatch-sim", daemon=True)
+        self._ready = threading.Event()
+        self._runner: web.AppRunner | None = None
+        self._live: asyncio.Task[None] | None = None
+        self._error: BaseException | None = None
+        self._stopped = False
+        self.live_enabled = True
+
+    # -- lifecycle -------------------------------------------------------------------
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._start())
+        except BaseException as exc:  # reported to the starting thread
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+        self._loop.close()
+
+    async def _start(self) -> None:
+        self._runner = web.AppRunner(build_app(self.sim), access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, HOST, self.port, shutdown_timeout=0.5)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        if self.live_enabled:
+            self._live = asyncio.create_task(run_live(self.sim))
+
+    def _start_thread(self, port: int) -> None:
+        self.port = port
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise OSError(f"cannot serve the simulator on {HOST}:{port}: {self._error}")
+
+    async def _shutdown(self) -> None:
+        if self._live is not None:
+            self._live.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._live
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def stop(self) -> None:
+        if self._stopped or not self._thread.is_alive():
+            return
+        self._stopped = True
+        fut = asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
+        with contextlib.suppress(Exception):
+            fut.result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> SimHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the simulator loop (so it never races a request) and return its result."""
+        if not self._thread.is_alive():
+            return fn()
+
+        async def run() -> T:
+            return fn()
+
+        fut: Future[T] = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        return fut.result(timeout=30)
+
+    # -- what clients need -----------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def access_token(self) -> str:
+        return self.sim.auth.access_token
+
+    @property
+    def refresh_token(self) -> str:
+        return self.sim.auth.refresh_token
+
+    @property
+    def client_id(self) -> str:
+        return self.sim.auth.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.sim.auth.client_secret
+
+    @property
+    def email(self) -> str:
+        return self.sim.auth.email
+
+    @property
+    def api_token(self) -> str:
+        return self.sim.auth.api_token
+
+    def config_toml(self, method: str = "oauth") -> str:
+        lines = ["[zendesk]", f'url = "{self.url}"', "", "[zendesk.auth]", f'method = "{method}"']
+        if method == "oauth":
+            lines.append(f'access_token = "{self.access_token}"')
+        elif method == "oauth_client_credentials":
+            lines += [f'client_id = "{self.client_id}"', f'client_secret = "{self.client_secret}"']
+        else:
+            lines += [f'email = "{self.email}"', f'api_token = "{self.api_token}"']
+        return "\n".join(lines) + "\n"
+
+    # -- test hooks ------------------------------------------------------------------
+    def now(self) -> float:
+        return self.sim.clock.now()
+
+    def set_faults(self, profile_name: str | None = None, **changes: Any) -> dict[str, Any]:
+        if profile_name is not None:
+            changes["profile"] = profile_name
+
+        def apply() -> dict[str, Any]:
+            self.sim.set_faults(self.sim.faults.update(changes))
+            return self.sim.faults.to_dict()
+
+        return self.call(apply)
+
+    def advance_clock(self, seconds: float) -> float:
+        return self.call(lambda: self.sim.clock.advance(seconds))
+
+    def freeze_clock(self, at: float | None = None) -> float:
+        return self.call(lambda: self.sim.clock.freeze(at))
+
+    def unfreeze_clock(self) -> float:
+        return self.call(self.sim.clock.unfreeze)
+
+    def revoke_tokens(self) -> None:
+        self.call(self.sim.auth.revoke_all)
+
+
+def start_simulator(
+    *,
+    seed: int = 7,
+    speed: float = 60.0,
+    history_days: int = 90,
+    plan: str = "enterprise",
+    faults: str | Faults = "none",
+    token: str | None = None,
+    port: int = 0,
+    tickets: int | None = None,
+    calls: int | None = None,
+    agents: int = 40,
+    tz: str = "UTC",
+    clock: SimClock | None = None,
+    token_ttl: float = 1800.0,
+    incremental_limit: int = 10,
+    account_limit: int | None = None,
+    export_lag: int = 0,
+    ratings_time_field: str = "created",
+    live: bool = True,
+) -> SimHandle:
+    """Generate a seeded account and serve it; returns once the port is bound."""
+    if plan not in PLANS:
+        raise ValueError(f"unknown plan {plan!r}; choose one of {', '.join(PLANS)}")
+    fault_config = profile(faults) if isinstance(faults, str) else faults
+    if speed < 0:
+        raise ValueError("speed must be >= 0")
+    if ratings_time_field not in ("created", "updated"):
+        raise ValueError("ratings_time_field must be 'created' or 'updated'")
+    clock = clock or SimClock()
+    account = generate_account(
+        seed=seed, now=clock.now(), history_days=history_days, tickets=tickets, calls=calls,
+        agents=agents, tz=tz,
+    )  # fmt: skip
+    auth = AuthState(
+        clock=clock,
+        access_token=token or secrets.token_hex(20),
+        email="",
+        api_token=secrets.token_hex(20),
+        token_ttl=token_ttl,
+    )
+    sim = SimState(
+        account=account,
+        clock=clock,
+        auth=auth,
+        limiter=RateLimiter(clock, plan, incremental_limit, account_limit),
+        faults=fault_config,
+        speed=speed,
+        export_lag=export_lag,
+        ratings_time_field=ratings_time_field,
+    )
+    sim.set_faults(fault_config)
+    auth.email = render_user(account, "", me_row(sim))["email"]
+    handle = SimHandle(sim)
+    handle.live_enabled = live and speed > 0
+    handle._start_thread(port)
+    return handle

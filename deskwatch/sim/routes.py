@@ -1,0 +1,295 @@
+"""Zendesk endpoints. Paths answer with and without the ``.json`` suffix."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+from aiohttp import web
+
+from deskwatch.sim import records, talkstats
+from deskwatch.sim.exports import (
+    BadCursor,
+    cursor_page,
+    decode_after,
+    decode_cursor,
+    encode_after,
+    encode_cursor,
+    time_page,
+)
+from deskwatch.sim.people import AGENT_ID_BASE
+from deskwatch.sim.respond import ApiError, int_param, invalid, json_response
+from deskwatch.sim.state import SIM_KEY, SimState
+from deskwatch.sim.vocab import SCORES
+
+NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
+TOO_RECENT = {
+    "error": "InvalidValue",
+    "description": "Too recent start_time. Use a start_time older than 1 minute",
+}
+MAX_PER_PAGE = 1000
+Route = Callable[[web.Request, SimState], dict[str, Any]]
+
+
+def _wrap(fn: Route) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def handler(request: web.Request) -> web.Response:
+        try:
+            return json_response(fn(request, request.app[SIM_KEY]))
+        except ApiError as exc:
+            return json_response(exc.body, exc.status)
+
+    return handler
+
+
+def _base(request: web.Request) -> str:
+    return str(request.url.origin())
+
+
+def _now(sim: SimState) -> int:
+    return int(sim.clock.now())
+
+
+def _per_page(request: web.Request, default: int = MAX_PER_PAGE) -> int:
+    return max(1, min(int_param(request.query, "per_page", default), MAX_PER_PAGE))
+
+
+def _cursor_export(
+    request: web.Request, sim: SimState, *, key: str, ts_col: np.ndarray, valid: Any
+) -> dict[str, Any]:
+    q = request.query
+    per_page = _per_page(request)
+    n = len(ts_col)
+    if sim.export_lag:
+        n = int(np.searchsorted(ts_col, _now(sim) - sim.export_lag, side="right"))
+    if "cursor" in q:
+        try:
+            start = decode_cursor(q["cursor"]) + 1
+        except BadCursor:
+            raise invalid("cursor is not valid") from None
+    elif "start_time" in q:
+        start = int(np.searchsorted(ts_col[:n], int_param(q, "start_time"), side="left"))
+    else:
+        raise invalid("start_time or cursor is required")
+    page = cursor_page(n, max(start, 0), per_page, valid)
+    last = page.last_pos
+    after = encode_cursor(int(ts_col[last]) if 0 <= last < len(ts_col) else 0, last)
+    extra = "".join(f"&{k}={quote(q[k])}" for k in ("per_page", "include") if k in q)
+    return {
+        "rows": page.rows,
+        "after_url": f"{_base(request)}/api/v2/incremental/{key}/cursor.json?cursor={quote(after)}"
+        + extra,
+        "before_url": None,
+        "after_cursor": after,
+        "before_cursor": None,
+        "end_of_stream": page.end_of_stream,
+    }
+
+
+def tickets_export(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    tids, latest = acc.tickets["ticket_id"], acc.latest
+
+    def valid(idx: np.ndarray) -> np.ndarray:
+        return latest[tids[idx]] == idx
+
+    body = _cursor_export(request, sim, key="tickets", ts_col=acc.tickets["gen_ts"], valid=valid)
+    metrics = "metric_sets" in request.query.get("include", "").split(",")
+    base = _base(request)
+    rows = body.pop("rows")
+    return {"tickets": [records.ticket(acc, base, r, metrics=metrics) for r in rows], **body}
+
+
+def users_export(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    body = _cursor_export(request, sim, key="users", ts_col=acc.people.users["updated"], valid=None)
+    base = _base(request)
+    return {"users": [records.user(acc, base, r) for r in body.pop("rows")], **body}
+
+
+def _cursor_list(
+    request: web.Request, path: str, key: str, ids: np.ndarray, render: Callable[[int], Any]
+) -> dict[str, Any]:
+    """``ids`` ascending; page[size] ≤ 100, page[after]; links.next is set even on the last page."""
+    q = request.query
+    size = max(1, min(int_param(q, "page[size]", 100), 100))
+    start = 0
+    if "page[after]" in q:
+        try:
+            start = int(np.searchsorted(ids, decode_after(q["page[after]"]), side="right"))
+        except BadCursor:
+            raise invalid("page[after] is not valid") from None
+    chosen = ids[start : start + size + 1]
+    has_more = len(chosen) > size
+    chosen = chosen[:size]
+    after = encode_after(int(chosen[-1])) if len(chosen) else None
+    before = encode_after(int(chosen[0]) - 1) if len(chosen) else None
+    base = f"{_base(request)}/api/v2/{path}.json?"
+    keep = "".join(f"&{k}={quote(v)}" for k, v in q.items() if not k.startswith("page["))
+
+    def link(which: str, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return f"{base}page%5B{which}%5D={quote(cursor)}&page%5Bsize%5D={size}{keep}"
+
+    return {
+        key: [render(int(i)) for i in chosen],
+        "meta": {"has_more": has_more, "after_cursor": after, "before_cursor": before},
+        "links": {"prev": link("before", before), "next": link("after", after)},
+    }
+
+
+def groups(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    ids = np.asarray(acc.people.group_ids, dtype=np.int64)
+    index = {gid: i for i, gid in enumerate(acc.people.group_ids)}
+    base = _base(request)
+    return _cursor_list(
+        request, "groups", "groups", ids, lambda gid: records.group(acc, base, index[gid])
+    )
+
+
+def ratings(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    q = request.query
+    table = acc.ratings
+    mask = np.ones(len(table), dtype=bool)
+    when = table[sim.ratings_time_field]
+    if "start_time" in q:
+        mask &= when >= int_param(q, "start_time")
+    if "end_time" in q:
+        mask &= when <= int_param(q, "end_time")
+    score = q.get("score")
+    if score:
+        scores = table["score"]
+        wanted = {"received": (2, 3), "good": (2,), "bad": (3,), "offered": (1,)}.get(score)
+        if wanted is None and score in SCORES:
+            wanted = (SCORES.index(score),)
+        if wanted is None:
+            raise invalid(f"score {score!r} is not one of offered, unoffered, good, bad, received")
+        mask &= np.isin(scores, wanted)
+    rows = np.flatnonzero(mask)
+    ids = table["rating_id"][rows]
+    first = int(table["rating_id"][0]) if len(table) else 0
+    base = _base(request)
+    return _cursor_list(
+        request, "satisfaction_ratings", "satisfaction_ratings", ids,
+        lambda rid: records.rating(acc, base, rid - first),
+    )  # fmt: skip
+
+
+def _time_export(
+    request: web.Request, sim: SimState, key: str, updated: np.ndarray, render: Callable[[int], Any]
+) -> dict[str, Any]:
+    start_time = int_param(request.query, "start_time")
+    if start_time > _now(sim) - 60:
+        raise ApiError(422, TOO_RECENT)
+    a, b, end_time = time_page(updated, start_time, _per_page(request))
+    items = [render(i) for i in range(a, b)]
+    path = f"{_base(request)}/api/v2/channels/voice/stats/incremental/{key}.json"
+    return {key: items, "next_page": f"{path}?start_time={end_time}", "count": len(items),
+            "end_time": end_time}  # fmt: skip
+
+
+def calls(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    return _time_export(request, sim, "calls", acc.calls["updated"], lambda r: records.call(acc, r))
+
+
+def legs(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    return _time_export(request, sim, "legs", acc.legs["updated"], lambda r: records.leg(acc, r))
+
+
+def queue(request: web.Request, sim: SimState) -> dict[str, Any]:
+    return {"current_queue_activity": talkstats.current_queue_activity(sim.account, _now(sim))}
+
+
+def agents_activity(request: web.Request, sim: SimState) -> dict[str, Any]:
+    everyone = talkstats.agents_activity(sim.account, _now(sim))
+    page = max(1, int_param(request.query, "page", 1))
+    per_page = max(1, min(int_param(request.query, "per_page", 100), 100))
+    chunk = everyone[(page - 1) * per_page : page * per_page]
+    path = f"{_base(request)}/api/v2/channels/voice/stats/agents_activity.json"
+    more = page * per_page < len(everyone)
+    return {
+        "agents_activity": chunk,
+        "next_page": f"{path}?page={page + 1}&per_page={per_page}" if more else None,
+        "previous_page": f"{path}?page={page - 1}&per_page={per_page}" if page > 1 else None,
+        "count": len(everyone),
+    }
+
+
+def account_overview(request: web.Request, sim: SimState) -> dict[str, Any]:
+    return {"account_overview": talkstats.account_overview(sim.account, _now(sim))}
+
+
+def me_row(sim: SimState) -> int:
+    return int(np.flatnonzero(sim.account.people.users["user_id"] == AGENT_ID_BASE)[0])
+
+
+def me(request: web.Request, sim: SimState) -> dict[str, Any]:
+    return {"user": records.user(sim.account, _base(request), me_row(sim))}
+
+
+def anonymous_user(sim: SimState) -> dict[str, Any]:
+    return {
+        "id": None,
+        "url": None,
+        "name": "Anonymous user",
+        "email": "invalid@example.com",
+        "created_at": None,
+        "updated_at": None,
+        "time_zone": sim.account.tz,
+        "iana_time_zone": sim.account.tz,
+        "phone": None,
+        "shared_phone_number": None,
+        "photo": None,
+        "locale_id": 1,
+        "locale": "en-US",
+        "organization_id": None,
+        "role": "end-user",
+        "verified": False,
+        "authenticity_token": "sim-anonymous",
+    }
+
+
+async def oauth_tokens(request: web.Request) -> web.Response:
+    sim = request.app[SIM_KEY]
+    params: dict[str, str] = {}
+    if request.content_type == "application/json":
+        try:
+            raw = await request.json()
+        except ValueError:
+            raw = None
+        if isinstance(raw, dict):
+            params = {k: str(v) for k, v in raw.items()}
+    else:
+        params = {k: str(v) for k, v in (await request.post()).items()}
+    status, body = sim.auth.token_grant(params)
+    return json_response(body, status)
+
+
+async def not_found(request: web.Request) -> web.Response:
+    return json_response(NOT_FOUND, 404)
+
+
+def add_routes(app: web.Application) -> None:
+    ext = "{ext:(\\.json)?}"
+    voice = "/api/v2/channels/voice/stats"
+    for path, fn in (
+        ("/api/v2/incremental/tickets/cursor", tickets_export),
+        ("/api/v2/incremental/users/cursor", users_export),
+        ("/api/v2/groups", groups),
+        ("/api/v2/satisfaction_ratings", ratings),
+        (f"{voice}/incremental/calls", calls),
+        (f"{voice}/incremental/legs", legs),
+        (f"{voice}/current_queue_activity", queue),
+        (f"{voice}/agents_activity", agents_activity),
+        (f"{voice}/account_overview", account_overview),
+        ("/api/v2/users/me", me),
+    ):
+        app.router.add_get(path + ext, _wrap(fn))
+    app.router.add_post("/oauth/tokens" + ext, oauth_tokens)
+    app.router.add_route("*", "/api/v2/{tail:.*}", not_found)
