@@ -6,16 +6,26 @@ from typing import Any
 
 import polars as pl
 
-from deskwatch.config import Config
-from deskwatch.kpis.csat import rated
-from deskwatch.kpis.tickets import live, reply_value, resolution_value
-from deskwatch.kpis.windows import Windows, in_window
-from deskwatch.store import Frames
+from deskwatch.kpis.tickets import TicketEvents
+from deskwatch.kpis.windows import Windows, r_window
 
-ID = pl.Int64
+COLUMNS = (
+    "agent_id",
+    "name",
+    "solved",
+    "first_reply_minutes_median",
+    "full_resolution_minutes_mean",
+    "csat_good",
+    "csat_bad",
+    "csat_score",
+    "one_touch_rate",
+    "calls_accepted",
+    "talk_time_seconds_mean",
+)
 
 
 def agent_list(users: pl.DataFrame) -> pl.LazyFrame:
+    """Users with role agent or admin: agent_id, name."""
     return (
         users.lazy()
         .filter(pl.col("role").is_in(["agent", "admin"]))
@@ -23,47 +33,51 @@ def agent_list(users: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def answered_inbound(calls: pl.DataFrame) -> pl.LazyFrame:
-    return calls.lazy().filter(pl.col("outcome") == "answered")
-
-
-def agent_kpis(frames: Frames, cfg: Config, w: Windows) -> list[dict[str, Any]]:
-    tickets = live(frames.tickets)
-    reply, res = reply_value(cfg), resolution_value(cfg)
+def agent_kpis(
+    users: pl.DataFrame,
+    tickets: TicketEvents,
+    ratings: pl.DataFrame,
+    calls: pl.DataFrame,
+    w: Windows,
+) -> list[dict[str, Any]]:
+    """``ratings``/``calls``: the rating and call event frames (with ``slot``)."""
+    by_agent = pl.col("assignee_id").alias("agent_id")
     solved = (
-        tickets.filter(in_window("solve_time", w))
-        .group_by(pl.col("assignee_id").alias("agent_id"))
+        tickets.solves.lazy()
+        .filter(r_window(w))
+        .group_by(by_agent)
         .agg(
             pl.len().alias("solved"),
             (pl.col("replies") == 1).sum().alias("one_touch"),
-            pl.col(res).mean().alias("full_resolution_minutes_mean"),
+            pl.col("value").mean().alias("full_resolution_minutes_mean"),
         )
     )
     replies = (
-        tickets.filter(in_window("first_reply_at", w) & pl.col(reply).is_not_null())
-        .group_by(pl.col("assignee_id").alias("agent_id"))
-        .agg(pl.col(reply).median().alias("first_reply_minutes_median"))
+        tickets.replies.lazy()
+        .filter(r_window(w))
+        .group_by(by_agent)
+        .agg(pl.col("value").median().alias("first_reply_minutes_median"))
     )
     csat = (
-        rated(frames.ratings)
-        .filter(in_window("updated_at", w))
-        .group_by(pl.col("assignee_id").alias("agent_id"))
+        ratings.lazy()
+        .filter(r_window(w))
+        .group_by(by_agent)
         .agg(
             (pl.col("score") == "good").sum().alias("csat_good"),
             (pl.col("score") == "bad").sum().alias("csat_bad"),
         )
     )
-    calls = (
-        answered_inbound(frames.calls)
-        .filter(in_window("created_at", w))
+    accepted = (
+        calls.lazy()
+        .filter(r_window(w) & (pl.col("outcome") == "answered"))
         .group_by("agent_id")
         .agg(
             pl.len().alias("calls_accepted"),
             pl.col("talk_time").mean().alias("talk_time_seconds_mean"),
         )
     )
-    table = agent_list(frames.users)
-    for part in (solved, replies, csat, calls):
+    table = agent_list(users)
+    for part in (solved, replies, csat, accepted):
         table = table.join(part, on="agent_id", how="left")
     good, bad = pl.col("csat_good").fill_null(0), pl.col("csat_bad").fill_null(0)
     n_solved = pl.col("solved").fill_null(0)
@@ -82,17 +96,4 @@ def agent_kpis(frames: Frames, cfg: Config, w: Windows) -> list[dict[str, Any]]:
         descending=[True, True, False],
         nulls_last=True,
     )
-    cols = [
-        "agent_id",
-        "name",
-        "solved",
-        "first_reply_minutes_median",
-        "full_resolution_minutes_mean",
-        "csat_good",
-        "csat_bad",
-        "csat_score",
-        "one_touch_rate",
-        "calls_accepted",
-        "talk_time_seconds_mean",
-    ]
-    return table.select(cols).collect().to_dicts()
+    return table.select(COLUMNS).collect().to_dicts()

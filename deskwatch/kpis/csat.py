@@ -7,35 +7,33 @@ from typing import Any
 import polars as pl
 
 from deskwatch.kpis.stats import daily_counts, rate
-from deskwatch.kpis.windows import Windows, in_today, in_window
+from deskwatch.kpis.windows import Windows, events, r_today, r_window
 
 
-def rated(ratings: pl.DataFrame) -> pl.LazyFrame:
-    return ratings.lazy().filter(pl.col("score").is_in(["good", "bad"]))
+def rating_events(ratings: pl.DataFrame, w: Windows) -> pl.DataFrame:
+    """Good/bad ratings within the covered span: score, assignee_id, slot."""
+    lf = ratings.lazy().filter(pl.col("score").is_in(["good", "bad"]))
+    return events(lf, w, "updated_at", ["score", "assignee_id"])
 
 
 def _gbs(good: int, bad: int) -> dict[str, Any]:
     return {"good": good, "bad": bad, "score": rate(good, good + bad)}
 
 
-def csat_kpis(ratings: pl.DataFrame, w: Windows) -> dict[str, Any]:
-    lf = rated(ratings)
+def csat_kpis(ratings: pl.DataFrame, w: Windows, ev: pl.DataFrame | None = None) -> dict[str, Any]:
+    ev = rating_events(ratings, w) if ev is None else ev
     good, bad = pl.col("score") == "good", pl.col("score") == "bad"
-    row = (
-        lf.select(
-            (in_window("updated_at", w) & good).sum().alias("wg"),
-            (in_window("updated_at", w) & bad).sum().alias("wb"),
-            (in_today("updated_at", w) & good).sum().alias("tg"),
-            (in_today("updated_at", w) & bad).sum().alias("tb"),
-        )
-        .collect()
-        .row(0, named=True)
-    )
-    per_day = daily_counts(lf, "updated_at", w, {"good": good.sum(), "bad": bad.sum()})
-    daily = []
-    for i, d in enumerate(w.dates):
-        r = per_day.get(i, {})
-        daily.append({"date": d.isoformat(), **_gbs(int(r.get("good", 0)), int(r.get("bad", 0)))})
+    row = ev.select(
+        (r_window(w) & good).sum().alias("wg"),
+        (r_window(w) & bad).sum().alias("wb"),
+        (r_today(w) & good).sum().alias("tg"),
+        (r_today(w) & bad).sum().alias("tb"),
+    ).row(0, named=True)
+    per_day = daily_counts(ev, w, {"good": good.sum(), "bad": bad.sum()})
+    daily = [
+        {"date": d.isoformat(), **_gbs(int(r["good"]), int(r["bad"]))}
+        for d, r in zip(w.dates, per_day, strict=True)
+    ]
     return {
         **_gbs(int(row["wg"]), int(row["wb"])),
         "today": _gbs(int(row["tg"]), int(row["tb"])),

@@ -1,76 +1,97 @@
-"""The STATS object and per-day series helpers (KPIS.md "STATS object")."""
+"""The STATS object and per-day series helpers (KPIS.md "STATS object").
+
+Quantiles are computed from a value histogram (``group_by(slot, value).len()``): Zendesk
+durations are whole minutes/seconds, so the histogram is far smaller than the rows, and the
+exact median/p90 (numpy's linear interpolation) follow from cumulative counts.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-from deskwatch.kpis.windows import Windows, day_index, in_window, iso_dates
-
-STAT_FIELDS = ("count", "mean", "median", "p90")
-
-
-def stats_exprs(value: str, cond: pl.Expr, prefix: str) -> list[pl.Expr]:
-    """count/mean/median/p90 of ``value`` where ``cond`` (nulls skipped), as named aggregates."""
-    v = pl.col(value).filter(cond & pl.col(value).is_not_null())
-    return [
-        v.count().alias(f"{prefix}count"),
-        v.mean().alias(f"{prefix}mean"),
-        v.median().alias(f"{prefix}median"),
-        v.quantile(0.9, interpolation="linear").alias(f"{prefix}p90"),
-    ]
-
-
-def stats_from_row(row: dict[str, Any], prefix: str) -> dict[str, Any]:
-    count = int(row[f"{prefix}count"] or 0)
-    if count == 0:
-        return {"count": 0, "mean": None, "median": None, "p90": None}
-    return {
-        "count": count,
-        "mean": row[f"{prefix}mean"],
-        "median": row[f"{prefix}median"],
-        "p90": row[f"{prefix}p90"],
-    }
+from deskwatch.kpis.windows import Windows, r_window
 
 
 def empty_stats() -> dict[str, Any]:
     return {"count": 0, "mean": None, "median": None, "p90": None}
 
 
-def daily_stats(lf: pl.LazyFrame, ts: str, value: str, w: Windows) -> list[dict[str, Any]]:
-    """One STATS+date per window date (oldest first) over ``value`` dated by ``ts``."""
-    per_day = (
-        lf.filter(in_window(ts, w) & pl.col(value).is_not_null())
-        .group_by(day_index(ts, w))
-        .agg(
-            pl.col(value).count().alias("count"),
-            pl.col(value).mean().alias("mean"),
-            pl.col(value).median().alias("median"),
-            pl.col(value).quantile(0.9, interpolation="linear").alias("p90"),
-        )
+def weighted_stats(values: np.ndarray, counts: np.ndarray) -> dict[str, Any]:
+    """STATS of a multiset given as ``values`` sorted ascending with their ``counts``."""
+    n = int(counts.sum())
+    if n == 0:
+        return empty_stats()
+    cum = np.cumsum(counts)
+
+    def kth(k: int) -> float:  # k-th smallest, 0-based
+        return float(values[int(np.searchsorted(cum, k, side="right"))])
+
+    def quantile(q: float) -> float:
+        h = (n - 1) * q
+        lo = int(np.floor(h))
+        a = kth(lo)
+        b = kth(min(lo + 1, n - 1))
+        return a + (h - lo) * (b - a)
+
+    return {
+        "count": n,
+        "mean": float(np.dot(values, counts) / n),
+        "median": quantile(0.5),
+        "p90": quantile(0.9),
+    }
+
+
+def range_stats(ev: pl.DataFrame, value: str, w: Windows) -> dict[str, Any]:
+    """STATS for today, yesterday, month_to_date, window and one per window date (``daily``).
+
+    ``ev`` carries ``slot`` (see ``Windows.slot``); rows with a null ``value`` are skipped.
+    """
+    hist = (
+        ev.lazy()
+        .filter(pl.col(value).is_not_null())
+        .group_by("slot", pl.col(value).alias("v"))
+        .len()
+        .sort("v", "slot")
         .collect()
     )
-    by_day = {r["day"]: r for r in per_day.iter_rows(named=True)}
-    out = []
-    for i, iso in enumerate(iso_dates(w)):
-        r = by_day.get(i)
-        entry = {"date": iso, **(stats_from_row(r, "") if r else empty_stats())}
-        out.append(entry)
+    slot = hist.get_column("slot").to_numpy()
+    vals = hist.get_column("v").to_numpy().astype(np.float64)
+    cnts = hist.get_column("len").to_numpy().astype(np.int64)
+
+    def over(mask: np.ndarray) -> dict[str, Any]:
+        return weighted_stats(vals[mask], cnts[mask])
+
+    today = w.today_slot
+    out: dict[str, Any] = {
+        "today": over(slot == today),
+        "yesterday": over(slot == today - 1),
+        "month_to_date": over(slot >= w.month_slot),
+        "window": over(slot >= w.window_slot),
+    }
+    out["daily"] = [
+        {"date": d.isoformat(), **over(slot == w.window_slot + i)} for i, d in enumerate(w.dates)
+    ]
     return out
 
 
-def daily_counts(
-    lf: pl.LazyFrame, ts: str, w: Windows, aggs: dict[str, pl.Expr]
-) -> dict[int, dict[str, Any]]:
-    """``{day slot: {name: value}}`` for rows of ``lf`` dated by ``ts`` in the window."""
+def daily_counts(ev: pl.DataFrame, w: Windows, aggs: dict[str, pl.Expr]) -> list[dict[str, Any]]:
+    """Per window date, oldest first: ``{name: value}`` aggregates of ``ev`` rows (0 if none)."""
     per_day = (
-        lf.filter(in_window(ts, w))
-        .group_by(day_index(ts, w))
+        ev.lazy()
+        .filter(r_window(w))
+        .group_by("slot")
         .agg(*(expr.alias(name) for name, expr in aggs.items()))
         .collect()
     )
-    return {r.pop("day"): r for r in per_day.iter_rows(named=True)}
+    by_slot = {r.pop("slot"): r for r in per_day.iter_rows(named=True)}
+    empty = dict.fromkeys(aggs, 0)
+    return [
+        {k: (v if v is not None else 0) for k, v in by_slot.get(w.window_slot + i, empty).items()}
+        for i in range(len(w.dates))
+    ]
 
 
 def rate(num: int | float, den: int | float) -> float | None:

@@ -1,4 +1,4 @@
-"""Talk KPIs (KPIS.md ``talk``): calls dated by ``created_at``, outcome derived at ingest."""
+"""Talk KPIs (KPIS.md ``talk``): calls and legs dated by ``created_at``; outcome from ingest."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from typing import Any
 
 import polars as pl
 
-from deskwatch.kpis.stats import daily_counts, rate
-from deskwatch.kpis.windows import Windows, in_today, in_window
-from deskwatch.store import Frames
+from deskwatch.kpis.stats import daily_counts
+from deskwatch.kpis.windows import Windows, events, r_today, r_window
 from deskwatch.store.schema import QUEUE_FIELDS
 
 UNSUCCESSFUL = ("exceeded_wait", "voicemail", "abandoned", "not_answered")
@@ -18,6 +17,19 @@ ANSWERED_MEANS = {
     "hold_time_seconds_mean": "hold_time",
     "wrap_up_time_seconds_mean": "wrap_up_time",
 }
+CALL_COLUMNS: list[str | pl.Expr] = [
+    "outcome",
+    "agent_id",
+    "completion_status",
+    "has_quality_issue",
+    "wait_time",
+    *ANSWERED_MEANS.values(),
+]
+
+
+def call_events(calls: pl.DataFrame, w: Windows) -> pl.DataFrame:
+    """Calls (any direction) created within the covered span, with ``slot``."""
+    return events(calls.lazy(), w, "created_at", CALL_COLUMNS)
 
 
 def _num(value: Any) -> Any:
@@ -33,59 +45,24 @@ def queue_kpis(queue: pl.DataFrame) -> dict[str, Any] | None:
     return {k: _num(row[k]) for k in QUEUE_FIELDS}
 
 
-def _efficiency(calls: pl.LazyFrame, legs: pl.LazyFrame, cond: Any, w: Windows) -> dict[str, Any]:
+def _efficiency(calls: pl.DataFrame, legs: pl.DataFrame, rng: pl.Expr) -> dict[str, Any]:
     answered = pl.col("outcome") == "answered"
     inbound = pl.col("outcome").is_not_null()
     exprs = [
-        pl.col(src).filter(cond("created_at", w) & answered).mean().alias(name)
+        pl.col(src).filter(rng & answered).mean().alias(name)
         for name, src in ANSWERED_MEANS.items()
     ]
-    exprs.append(
-        pl.col("wait_time")
-        .filter(cond("created_at", w) & inbound)
-        .mean()
-        .alias("wait_time_seconds_mean")
-    )
-    out = calls.select(exprs).collect().row(0, named=True)
-    out["leg_talk_time_seconds_mean"] = (
-        legs.filter(cond("created_at", w) & (pl.col("type") == "agent") & (pl.col("talk_time") > 0))
-        .select(pl.col("talk_time").mean())
-        .collect()
-        .item()
-    )
+    exprs.append(pl.col("wait_time").filter(rng & inbound).mean().alias("wait_time_seconds_mean"))
+    out = calls.select(exprs).row(0, named=True)
+    out["leg_talk_time_seconds_mean"] = legs.select(pl.col("talk_time").filter(rng).mean()).item()
     return out
 
 
-def _out(row: dict[str, Any], prefix: str) -> dict[str, int]:
-    return {k: int(row.get(f"{prefix}{k}", 0) or 0) for k in UNSUCCESSFUL}
-
-
-def talk_kpis(frames: Frames, w: Windows) -> dict[str, Any]:
-    calls = frames.calls.lazy()
-    legs = frames.legs.lazy()
-    outcome = pl.col("outcome")
-    inbound = outcome.is_not_null()
-    exprs: list[pl.Expr] = []
-    for rname, cond in (("today", in_today), ("window", in_window)):
-        rng = cond("created_at", w)
-        exprs += [
-            (rng & inbound).sum().alias(f"inbound_{rname}"),
-            (rng & (outcome == "answered")).sum().alias(f"answered_{rname}"),
-        ]
-        exprs += [(rng & (outcome == o)).sum().alias(f"{rname}_{o}") for o in UNSUCCESSFUL]
-    row = calls.select(exprs).collect().row(0, named=True)
-    per_day = daily_counts(
-        calls.filter(inbound), "created_at", w, {o: (outcome == o).sum() for o in UNSUCCESSFUL}
-    )
-    quality = daily_counts(
-        calls.filter(pl.col("completion_status") == "completed"),
-        "created_at",
-        w,
-        {"calls": pl.len(), "with_issues": pl.col("has_quality_issue").sum()},
-    )
-    names = frames.users.lazy().select(pl.col("id").alias("agent_id"), "name")
-    top = (
-        calls.filter(in_window("created_at", w) & (outcome == "answered"))
+def _top_agents(ev: pl.DataFrame, users: pl.DataFrame, w: Windows) -> list[dict[str, Any]]:
+    names = users.lazy().select(pl.col("id").alias("agent_id"), "name")
+    return (
+        ev.lazy()
+        .filter(r_window(w) & (pl.col("outcome") == "answered"))
         .filter(pl.col("agent_id").is_not_null() & (pl.col("agent_id") != 0))
         .group_by("agent_id")
         .agg(
@@ -109,32 +86,63 @@ def talk_kpis(frames: Frames, w: Windows) -> dict[str, Any]:
         .collect()
         .to_dicts()
     )
-    unsuccessful_daily = []
+
+
+def talk_kpis(
+    calls_ev: pl.DataFrame,
+    legs: pl.DataFrame,
+    queue: pl.DataFrame,
+    users: pl.DataFrame,
+    w: Windows,
+) -> dict[str, Any]:
+    """``calls_ev``: :func:`call_events`; ``legs``: the legs frame."""
+    outcome = pl.col("outcome")
+    inbound_ev = calls_ev.filter(outcome.is_not_null())
+    exprs: list[pl.Expr] = []
+    for rname, rng in (("today", r_today(w)), ("window", r_window(w))):
+        exprs += [rng.sum().alias(f"inbound_{rname}")]
+        exprs += [(rng & (outcome == "answered")).sum().alias(f"answered_{rname}")]
+        exprs += [(rng & (outcome == o)).sum().alias(f"{rname}_{o}") for o in UNSUCCESSFUL]
+    row = inbound_ev.select(exprs).row(0, named=True)
+    per_day = daily_counts(inbound_ev, w, {o: (outcome == o).sum() for o in UNSUCCESSFUL})
+    quality = daily_counts(
+        calls_ev.filter(pl.col("completion_status") == "completed"),
+        w,
+        {"calls": pl.len(), "with_issues": pl.col("has_quality_issue").sum()},
+    )
+    agent_legs = events(
+        legs.lazy().filter((pl.col("type") == "agent") & (pl.col("talk_time") > 0)),
+        w,
+        "created_at",
+        ["talk_time"],
+    )
     quality_daily = []
-    for i, d in enumerate(w.dates):
-        iso = d.isoformat()
-        unsuccessful_daily.append({"date": iso, **_out(per_day.get(i, {}), "")})
-        q = quality.get(i, {})
-        n, bad = int(q.get("calls", 0)), int(q.get("with_issues", 0) or 0)
+    for d, q in zip(w.dates, quality, strict=True):
+        n, bad = int(q["calls"]), int(q["with_issues"])
         quality_daily.append(
-            {"date": iso, "calls": n, "with_issues": bad, "rate": None if n == 0 else 1 - bad / n}
+            {
+                "date": d.isoformat(),
+                "calls": n,
+                "with_issues": bad,
+                "rate": None if n == 0 else 1 - bad / n,
+            }
         )
     return {
-        "queue": queue_kpis(frames.queue),
+        "queue": queue_kpis(queue),
         "inbound": {"today": int(row["inbound_today"]), "window": int(row["inbound_window"])},
         "answered": {"today": int(row["answered_today"]), "window": int(row["answered_window"])},
         "unsuccessful": {
-            "today": _out(row, "today_"),
-            "window": _out(row, "window_"),
-            "daily": unsuccessful_daily,
+            "today": {o: int(row[f"today_{o}"]) for o in UNSUCCESSFUL},
+            "window": {o: int(row[f"window_{o}"]) for o in UNSUCCESSFUL},
+            "daily": [
+                {"date": d.isoformat(), **{o: int(r[o]) for o in UNSUCCESSFUL}}
+                for d, r in zip(w.dates, per_day, strict=True)
+            ],
         },
         "efficiency": {
-            "today": _efficiency(calls, legs, in_today, w),
-            "window": _efficiency(calls, legs, in_window, w),
+            "today": _efficiency(calls_ev, agent_legs, r_today(w)),
+            "window": _efficiency(calls_ev, agent_legs, r_window(w)),
         },
-        "top_agents": top,
+        "top_agents": _top_agents(calls_ev, users, w),
         "quality_daily": quality_daily,
     }
-
-
-__all__ = ["rate", "talk_kpis"]

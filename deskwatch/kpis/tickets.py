@@ -1,33 +1,25 @@
-"""Ticket KPIs (KPIS.md ``tickets``): one columnar pass for the scalars, group-bys for series."""
+"""Ticket KPIs (KPIS.md ``tickets``).
+
+One narrow pass over every live ticket gives the current counts; everything dated works on
+small *event* frames (tickets created / first-replied / solved within the covered span), cut
+once per compute and shared with the per-agent KPIs.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 import polars as pl
 
 from deskwatch.config import Config
-from deskwatch.kpis.stats import daily_counts, daily_stats, rate, stats_exprs, stats_from_row
-from deskwatch.kpis.windows import (
-    Windows,
-    between,
-    in_month,
-    in_today,
-    in_window,
-    in_yesterday,
-    in_yesterday_same_time,
-)
+from deskwatch.kpis.stats import daily_counts, range_stats, rate
+from deskwatch.kpis.windows import Windows, events, r_today, r_window, r_yesterday_same_time
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 UNSOLVED = ("new", "open", "pending", "hold")
 TYPES = ("question", "incident", "problem", "task")
-RANGES = {
-    "today": in_today,
-    "yesterday": in_yesterday,
-    "month_to_date": in_month,
-    "window": in_window,
-}
 
 
 def live(tickets: pl.DataFrame) -> pl.LazyFrame:
@@ -53,57 +45,85 @@ def escalated_expr(cfg: Config) -> pl.Expr:
     return by_prio | by_tag
 
 
-def _scalars(lf: pl.LazyFrame, cfg: Config, w: Windows) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TicketEvents:
+    """Dated ticket events within [earliest range start, now], each with its local ``slot``."""
+
+    created: pl.DataFrame  # created_at, type, channel, reopens, slot
+    replies: pl.DataFrame  # first_reply_at, value, assignee_id, slot (value not null)
+    solves: pl.DataFrame  # solve_time, value (resolution minutes), replies, assignee_id, slot
+
+
+def ticket_events(tickets: pl.DataFrame, cfg: Config, w: Windows) -> TicketEvents:
+    reply, res = reply_value(cfg), resolution_value(cfg)
+    # one pass over all tickets: the rows with any event in the covered span
+    recent = (
+        live(tickets)
+        .filter(w.covered("created_at") | w.covered("first_reply_at") | w.covered("solve_time"))
+        .select(
+            "created_at",
+            "first_reply_at",
+            "solve_time",
+            "type",
+            "channel",
+            "reopens",
+            "replies",
+            "assignee_id",
+            pl.col(reply).alias("reply_value"),
+            pl.col(res).alias("res_value"),
+        )
+        .collect()
+        .lazy()
+    )
+    return TicketEvents(
+        created=events(recent, w, "created_at", ["created_at", "type", "channel", "reopens"]),
+        replies=events(
+            recent.filter(pl.col("reply_value").is_not_null()),
+            w,
+            "first_reply_at",
+            ["first_reply_at", pl.col("reply_value").alias("value"), "assignee_id"],
+        ),
+        solves=events(
+            recent,
+            w,
+            "solve_time",
+            ["solve_time", pl.col("res_value").alias("value"), "replies", "assignee_id"],
+        ),
+    )
+
+
+def _current(lf: pl.LazyFrame, cfg: Config, w: Windows) -> dict[str, Any]:
     status = pl.col("status")
     unsolved = status.is_in(list(UNSOLVED))
-    reply, res = reply_value(cfg), resolution_value(cfg)
-    created_w = in_window("created_at", w)
-    solved_w = in_window("solve_time", w)
-    exprs: list[pl.Expr] = [(status == s).sum().alias(f"status_{s}") for s in STATUSES]
+    exprs = [(status == s).sum().alias(s) for s in STATUSES]
     exprs += [
-        unsolved.sum().alias("unsolved"),
         (unsolved & pl.col("assignee_id").is_null()).sum().alias("unassigned"),
-    ]
-    for name, col in (("created", "created_at"), ("solved", "solve_time")):
-        exprs += [
-            in_today(col, w).sum().alias(f"{name}_today"),
-            in_yesterday_same_time(col, w).sum().alias(f"{name}_yesterday_same_time"),
-            in_window(col, w).sum().alias(f"{name}_window"),
-        ]
-    for rname, rng in RANGES.items():
-        exprs += stats_exprs(reply, rng("first_reply_at", w), f"fr_{rname}_")
-        exprs += stats_exprs(res, rng("solve_time", w), f"res_{rname}_")
-    exprs += [
-        (created_w & (pl.col("reopens") >= 1)).sum().alias("reopened"),
-        (solved_w & (pl.col("replies") == 1)).sum().alias("one_touch"),
-        (pl.col("created_at") < w.window_start).sum().alias("backlog_created_before"),
-        (pl.col("backlog_end") < w.window_start).sum().alias("backlog_ended_before"),
+        (pl.col("created_at") < w.window_start).sum().alias("created_before"),
+        (pl.col("backlog_end") < w.window_start).sum().alias("ended_before"),
     ]
     row = lf.select(exprs).collect().row(0, named=True)
-    escalated = lf.filter(unsolved).select(escalated_expr(cfg).sum().alias("n")).collect().item()
-    row["escalated"] = int(escalated or 0)
+    row["escalated"] = lf.filter(unsolved).select(escalated_expr(cfg).sum()).collect().item() or 0
     return row
 
 
-def _backlog_daily(lf: pl.LazyFrame, w: Windows, row: dict[str, Any]) -> list[dict[str, Any]]:
-    n = len(w.dates)
-    recent = lf.filter(pl.col("created_at") < w.now)
-    created = daily_counts(recent, "created_at", w, {"n": pl.len()})
-    ended = daily_counts(
-        lf.filter(pl.col("backlog_end") < w.now), "backlog_end", w, {"n": pl.len()}
-    )
-    c = accumulate((created.get(i, {}).get("n", 0) for i in range(n)), initial=0)
-    e = accumulate((ended.get(i, {}).get("n", 0) for i in range(n)), initial=0)
-    base = int(row["backlog_created_before"]) - int(row["backlog_ended_before"])
-    out = []
-    for i, (ci, ei) in enumerate(zip(list(c)[1:], list(e)[1:], strict=True)):
-        out.append({"date": w.dates[i].isoformat(), "unsolved": base + ci - ei})
-    return out
+def _backlog_daily(
+    lf: pl.LazyFrame, ev: TicketEvents, w: Windows, row: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """unsolved(t) = #created before t  -  #(solved tickets with max(created, solve) before t)."""
+    before_now = ev.created.filter(pl.col("created_at") < w.now)
+    created = daily_counts(before_now, w, {"n": pl.len()})
+    ended_ev = events(lf.filter(pl.col("backlog_end") < w.now), w, "backlog_end", [])
+    ended = daily_counts(ended_ev, w, {"n": pl.len()})
+    c = list(accumulate(d["n"] for d in created))
+    e = list(accumulate(d["n"] for d in ended))
+    base = int(row["created_before"]) - int(row["ended_before"])
+    return [{"date": d.isoformat(), "unsolved": base + c[i] - e[i]} for i, d in enumerate(w.dates)]
 
 
-def _by(lf: pl.LazyFrame, col: str, w: Windows) -> dict[str, int]:
+def _by(created: pl.DataFrame, col: str, w: Windows) -> dict[Any, int]:
     counts = (
-        lf.filter(in_window("created_at", w))
+        created.lazy()
+        .filter(r_window(w))
         .group_by(pl.col(col).cast(pl.String).alias("k"))
         .agg(pl.len().alias("n"))
         .collect()
@@ -111,54 +131,51 @@ def _by(lf: pl.LazyFrame, col: str, w: Windows) -> dict[str, int]:
     return {k: int(n) for k, n in counts.iter_rows()}
 
 
-def ticket_kpis(tickets: pl.DataFrame, cfg: Config, w: Windows) -> dict[str, Any]:
+def _tri(ev: pl.DataFrame, ts: str, w: Windows) -> dict[str, int]:
+    row = ev.select(
+        r_today(w).sum().alias("today"),
+        r_yesterday_same_time(w, ts).sum().alias("yesterday_same_time"),
+        r_window(w).sum().alias("window"),
+    ).row(0, named=True)
+    return {k: int(v) for k, v in row.items()}
+
+
+def ticket_kpis(
+    tickets: pl.DataFrame, cfg: Config, w: Windows, ev: TicketEvents | None = None
+) -> dict[str, Any]:
     lf = live(tickets)
-    row = _scalars(lf, cfg, w)
-    by_type_raw = _by(lf, "type", w)
+    ev = ev or ticket_events(tickets, cfg, w)
+    row = _current(lf, cfg, w)
+    by_type_raw = _by(ev.created, "type", w)
     by_type = {t: by_type_raw.get(t, 0) for t in TYPES}
-    by_type["none"] = by_type_raw.get(None, 0)  # type: ignore[call-overload]
+    by_type["none"] = by_type_raw.get(None, 0)
     by_channel = {
-        str(k if k is not None else "unknown"): v for k, v in _by(lf, "channel", w).items()
+        str(k if k is not None else "unknown"): v for k, v in _by(ev.created, "channel", w).items()
     }
-    reply, res = reply_value(cfg), resolution_value(cfg)
-
-    def series(prefix: str, ts: str, value: str) -> dict[str, Any]:
-        out: dict[str, Any] = {r: stats_from_row(row, f"{prefix}_{r}_") for r in RANGES}
-        out["daily"] = daily_stats(lf, ts, value, w)
-        return out
-
-    created_w, solved_w = int(row["created_window"]), int(row["solved_window"])
+    created, solved = _tri(ev.created, "created_at", w), _tri(ev.solves, "solve_time", w)
+    reopened = ev.created.filter(r_window(w) & (pl.col("reopens") >= 1)).height
+    one_touch = ev.solves.filter(r_window(w) & (pl.col("replies") == 1)).height
+    unsolved = sum(int(row[s]) for s in UNSOLVED)
     return {
-        "status": {s: int(row[f"status_{s}"]) for s in STATUSES},
-        "unsolved": int(row["unsolved"]),
+        "status": {s: int(row[s]) for s in STATUSES},
+        "unsolved": unsolved,
         "unassigned": int(row["unassigned"]),
-        "escalated": row["escalated"],
-        "created": {
-            "today": int(row["created_today"]),
-            "yesterday_same_time": int(row["created_yesterday_same_time"]),
-            "window": created_w,
-        },
-        "solved": {
-            "today": int(row["solved_today"]),
-            "yesterday_same_time": int(row["solved_yesterday_same_time"]),
-            "window": solved_w,
-        },
-        "first_reply_minutes": series("fr", "first_reply_at", reply),
-        "full_resolution_minutes": series("res", "solve_time", res),
+        "escalated": int(row["escalated"]),
+        "created": created,
+        "solved": solved,
+        "first_reply_minutes": range_stats(ev.replies, "value", w),
+        "full_resolution_minutes": range_stats(ev.solves, "value", w),
         "reopened": {
-            "count": int(row["reopened"]),
-            "of_created": created_w,
-            "rate": rate(int(row["reopened"]), created_w),
+            "count": reopened,
+            "of_created": created["window"],
+            "rate": rate(reopened, created["window"]),
         },
         "one_touch": {
-            "count": int(row["one_touch"]),
-            "of_solved": solved_w,
-            "rate": rate(int(row["one_touch"]), solved_w),
+            "count": one_touch,
+            "of_solved": solved["window"],
+            "rate": rate(one_touch, solved["window"]),
         },
         "by_type": by_type,
         "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "backlog_daily": _backlog_daily(lf, w, row),
+        "backlog_daily": _backlog_daily(lf, ev, w, row),
     }
-
-
-__all__ = ["between", "live", "ticket_kpis"]

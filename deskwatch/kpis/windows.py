@@ -1,7 +1,13 @@
 """Time ranges of KPIS.md: local-midnight boundaries in the account time zone (DST-aware).
 
 Every boundary is a UTC instant. Ranges are half-open ``[start, end)`` except that a range
-ending at ``now`` includes ``now``. ``day_index`` maps timestamps to the window's date slots.
+ending at ``now`` includes ``now``.
+
+Dating rows by local day is done with a *slot*: the number of local dates since ``first_date``
+(the earliest date any range needs: the window start, the 1st of the month or yesterday).
+``Windows.slot(col)`` computes it columnar and exactly, DST included: wall-clock time =
+UTC + the zone's offset, where the offset is piecewise constant between the (few) transitions
+found in the covered span; slot = floor((wall - wall(first_date 00:00)) / 1 day).
 """
 
 from __future__ import annotations
@@ -15,11 +21,42 @@ import polars as pl
 from deskwatch.config import Config
 
 TS = pl.Datetime("us", "UTC")
+US = 1_000_000
+DAY_US = 86_400 * US
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     """The UTC instant of local midnight starting ``day`` in ``tz``."""
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def _offset_us(tz: ZoneInfo, epoch_s: int) -> int:
+    off = datetime.fromtimestamp(epoch_s, UTC).astimezone(tz).utcoffset()
+    return int(off.total_seconds()) * US if off is not None else 0
+
+
+def offset_steps(tz: ZoneInfo, start: datetime, end: datetime) -> tuple[int, list[tuple[int, int]]]:
+    """Offset (µs) at ``start`` and the ``(instant_us, delta_us)`` changes up to ``end``."""
+    lo, hi = int(start.timestamp()) - 86_400, int(end.timestamp()) + 86_400
+    first = _offset_us(tz, lo)
+    steps: list[tuple[int, int]] = []
+    prev_t, prev_off = lo, first
+    t = lo
+    while t < hi:
+        t = min(t + 6 * 3600, hi)
+        off = _offset_us(tz, t)
+        if off != prev_off:
+            a, b = prev_t, t  # offset(a) == prev_off, offset(b) != prev_off
+            while b - a > 1:
+                mid = (a + b) // 2
+                if _offset_us(tz, mid) == prev_off:
+                    a = mid
+                else:
+                    b = mid
+            steps.append((b * US, off - prev_off))
+            prev_off = off
+        prev_t = t
+    return first, steps
 
 
 @dataclass(frozen=True)
@@ -34,14 +71,48 @@ class Windows:
     window_start: datetime
     dates: tuple[date, ...]  # window dates, oldest first
     day_starts: tuple[datetime, ...]  # local midnight of each window date, UTC
-    cutoffs: tuple[datetime, ...]  # min(next local midnight, now) per window date
+    first_date: date  # slot 0
+    first_start: datetime  # local midnight of first_date, UTC
+    offset0_us: int
+    offset_steps: tuple[tuple[int, int], ...]
 
     @property
     def earliest(self) -> datetime:
-        return min(self.window_start, self.month_start, self.yesterday_start)
+        return self.first_start
 
-    def starts_series(self) -> pl.Series:
-        return pl.Series("starts", list(self.day_starts), dtype=TS)
+    @property
+    def today_slot(self) -> int:
+        return (self.now_local.date() - self.first_date).days
+
+    @property
+    def window_slot(self) -> int:
+        return (self.dates[0] - self.first_date).days
+
+    @property
+    def month_slot(self) -> int:
+        return (self.now_local.date().replace(day=1) - self.first_date).days
+
+    def wall_us(self, col: str) -> pl.Expr:
+        """Local wall-clock time of ``col`` as µs since 1970-01-01 00:00 (local)."""
+        e = pl.col(col).dt.epoch("us")
+        wall = e + self.offset0_us
+        for instant, delta in self.offset_steps:
+            wall = wall + pl.when(e >= instant).then(delta).otherwise(0)
+        return wall
+
+    def hour(self, col: str) -> pl.Expr:
+        """Local clock hour (0-23) of ``col`` (exact for rows in [earliest, now])."""
+        return ((self.wall_us(col) // (3600 * US)) % 24).cast(pl.Int32)
+
+    def slot(self, col: str) -> pl.Expr:
+        """Local-date slot of timestamp column ``col`` (exact for rows in [earliest, now])."""
+        wall = self.wall_us(col)
+        base = int(datetime.combine(self.first_date, time(0), tzinfo=UTC).timestamp()) * US
+        return ((wall - base) // DAY_US).cast(pl.Int32)
+
+    def covered(self, col: str) -> pl.Expr:
+        """``col`` within [earliest range start, now]."""
+        return pl.col(col).is_between(self.first_start, self.now, closed="both")
 
 
 def make_windows(cfg: Config, now: datetime) -> Windows:
@@ -55,8 +126,10 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
     days = cfg.kpis.window_days
     dates = tuple(today - timedelta(days=days - 1 - i) for i in range(days))
     starts = tuple(local_midnight(d, tz) for d in dates)
-    nexts = (*starts[1:], local_midnight(today + timedelta(days=1), tz))
     same_time = datetime.combine(yesterday, now_local.time().replace(tzinfo=None), tzinfo=tz)
+    first_date = min(dates[0], today.replace(day=1), yesterday)
+    first_start = local_midnight(first_date, tz)
+    off0, steps = offset_steps(tz, first_start, now_utc)
     return Windows(
         tz=tz,
         now=now_utc,
@@ -68,41 +141,41 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
         window_start=starts[0],
         dates=dates,
         day_starts=starts,
-        cutoffs=tuple(min(n, now_utc) for n in nexts),
+        first_date=first_date,
+        first_start=first_start,
+        offset0_us=off0,
+        offset_steps=tuple(steps),
     )
-
-
-def between(col: str, start: datetime, end: datetime, *, include_end: bool = False) -> pl.Expr:
-    c = pl.col(col)
-    upper = c <= end if include_end else c < end
-    return (c >= start) & upper
-
-
-def in_today(col: str, w: Windows) -> pl.Expr:
-    return between(col, w.today_start, w.now, include_end=True)
-
-
-def in_yesterday_same_time(col: str, w: Windows) -> pl.Expr:
-    return between(col, w.yesterday_start, w.yesterday_same_time)
-
-
-def in_yesterday(col: str, w: Windows) -> pl.Expr:
-    return between(col, w.yesterday_start, w.today_start)
-
-
-def in_month(col: str, w: Windows) -> pl.Expr:
-    return between(col, w.month_start, w.now, include_end=True)
-
-
-def in_window(col: str, w: Windows) -> pl.Expr:
-    return between(col, w.window_start, w.now, include_end=True)
-
-
-def day_index(col: str, w: Windows) -> pl.Expr:
-    """Slot of the window date holding ``col`` (only meaningful for rows in the window)."""
-    idx = pl.lit(w.starts_series()).search_sorted(pl.col(col), side="right").cast(pl.Int32)
-    return (idx - 1).alias("day")
 
 
 def iso_dates(w: Windows) -> list[str]:
     return [d.isoformat() for d in w.dates]
+
+
+# Range predicates over a frame carrying a "slot" column (rows already within [earliest, now]).
+def r_today(w: Windows) -> pl.Expr:
+    return pl.col("slot") == w.today_slot
+
+
+def r_yesterday(w: Windows) -> pl.Expr:
+    return pl.col("slot") == w.today_slot - 1
+
+
+def r_month(w: Windows) -> pl.Expr:
+    return pl.col("slot") >= w.month_slot
+
+
+def r_window(w: Windows) -> pl.Expr:
+    return pl.col("slot") >= w.window_slot
+
+
+def r_yesterday_same_time(w: Windows, col: str) -> pl.Expr:
+    return (pl.col("slot") == w.today_slot - 1) & (pl.col(col) < w.yesterday_same_time)
+
+
+RANGES = {"today": r_today, "yesterday": r_yesterday, "month_to_date": r_month, "window": r_window}
+
+
+def events(lf: pl.LazyFrame, w: Windows, ts: str, cols: list[str | pl.Expr]) -> pl.DataFrame:
+    """Rows of ``lf`` whose ``ts`` lies in [earliest, now], with their ``slot``, collected."""
+    return lf.filter(w.covered(ts)).select(*cols, w.slot(ts).alias("slot")).collect()

@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from deskwatch.store.schema import KEYS, STREAMS, build_frame, empty_frame
-from deskwatch.store.upsert import upsert
+from deskwatch.store.upsert import newest, upsert
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,18 @@ class Cache:
             key, version = KEYS[stream]
             self._frames[stream] = upsert(self._frames[stream], batch, key, version)
         self._changed(stream)
+
+    def replace_records(
+        self, stream: str, records: Iterable[dict[str, Any]], *, fetched_at: datetime | None = None
+    ) -> None:
+        """Replace a snapshot stream (groups, queue, agents_activity) with a full listing."""
+        key_version = KEYS.get(stream)
+        frame = build_frame(stream, list(records), fetched_at=fetched_at)
+        if key_version is not None:
+            frame = newest(frame.filter(pl.col(key_version[0]).is_not_null()), *key_version)
+        elif stream == "queue":
+            frame = frame.tail(1)
+        self.replace_frame(stream, frame)
 
     def replace_frame(self, stream: str, frame: pl.DataFrame) -> None:
         """Swap a whole stream's frame (warm start, benchmarks); the frame must be deduplicated."""
