@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,12 +27,14 @@ class Account:
     calls: Table
     legs: Table
     n_end_users: int
+    next_ticket_id: int = 1
+    tickets_per_day: float = 0.0
+    calls_per_day: float = 0.0
     changes: int = 0  # bumped on every live change
-    extra: dict[str, int] = field(default_factory=dict)
 
     @property
     def n_tickets(self) -> int:
-        return int(self.tickets["ticket_id"].max()) if len(self.tickets) else 0
+        return self.next_ticket_id - 1
 
     def append_ticket_version(self, row: dict[str, int], now: int) -> int:
         """Append a new state of ``row['ticket_id']``; it supersedes every older version."""
@@ -112,4 +114,7 @@ def generate_account(
         calls=call_table,
         legs=legs,
         n_end_users=n_end,
+        next_ticket_id=n_tickets + 1,
+        tickets_per_day=n_tickets / max(history_days, 1),
+        calls_per_day=n_calls / max(history_days, 1),
     )

@@ -17,7 +17,7 @@ from deskwatch.sim.auth import AuthState
 from deskwatch.sim.clock import SimClock
 from deskwatch.sim.faults import Faults, profile
 from deskwatch.sim.limits import PLANS, RateLimiter
-from deskwatch.sim.live import run_live
+from deskwatch.sim.live import LiveState, catch_up, init_live, run_live
 from deskwatch.sim.records import user as render_user
 from deskwatch.sim.routes import me_row
 from deskwatch.sim.server import build_app
@@ -38,6 +38,7 @@ class SimHandle:
         self._ready = threading.Event()
         self._runner: web.AppRunner | None = None
         self._live: asyncio.Task[None] | None = None
+        self.live_state: LiveState = init_live(sim.account)
         self._error: BaseException | None = None
         self._stopped = False
         self.live_enabled = True
@@ -59,11 +60,11 @@ class SimHandle:
     async def _start(self) -> None:
         self._runner = web.AppRunner(build_app(self.sim), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, HOST, self.port, shutdown_timeout=0.5)
+        site = web.TCPSite(self._runner, HOST, self.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         if self.live_enabled:
-            self._live = asyncio.create_task(run_live(self.sim))
+            self._live = asyncio.create_task(run_live(self.sim, self.live_state))
 
     def _start_thread(self, port: int) -> None:
         self.port = port
@@ -168,6 +169,20 @@ class SimHandle:
 
     def unfreeze_clock(self) -> float:
         return self.call(self.sim.clock.unfreeze)
+
+    def step(self, seconds: float) -> int:
+        """Advance the clock by ``seconds`` and apply that much live activity now.
+
+        Works with ``live=False`` too (the background task stays off); returns the changes made.
+        """
+
+        def run() -> int:
+            if self.live_state.last == 0.0:
+                self.live_state.last = self.sim.clock.now()
+            self.sim.clock.advance(seconds)
+            return catch_up(self.sim, self.live_state)
+
+        return self.call(run)
 
     def revoke_tokens(self) -> None:
         self.call(self.sim.auth.revoke_all)

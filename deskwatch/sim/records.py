@@ -98,8 +98,11 @@ def metric_set(base: str, r: dict[str, int]) -> dict[str, Any]:
     return m
 
 
-def ticket(account: Account, base: str, row: int, *, metrics: bool) -> dict[str, Any]:
-    r = account.tickets.row(row)
+def tickets(account: Account, base: str, rows: list[int], *, metrics: bool) -> list[dict[str, Any]]:
+    return [ticket(account, base, r, metrics=metrics) for r in account.tickets.rows(rows)]
+
+
+def ticket(account: Account, base: str, r: dict[str, int], *, metrics: bool) -> dict[str, Any]:
     tid = r["ticket_id"]
     deleted = r["status"] == DELETED
     people = account.people

@@ -98,7 +98,7 @@ def tickets_export(request: web.Request, sim: SimState) -> dict[str, Any]:
     metrics = "metric_sets" in request.query.get("include", "").split(",")
     base = _base(request)
     rows = body.pop("rows")
-    return {"tickets": [records.ticket(acc, base, r, metrics=metrics) for r in rows], **body}
+    return {"tickets": records.tickets(acc, base, rows, metrics=metrics), **body}
 
 
 def users_export(request: web.Request, sim: SimState) -> dict[str, Any]:
