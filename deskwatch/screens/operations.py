@@ -96,6 +96,8 @@ class OperationsScreen(DashboardScreen):
         &.-wall KpiTile .tile--digits { display: block; }
         &.-wall DurationPanel .panel--table { display: none; }
         &.-wall DurationPanel .panel--digits { display: block; }
+        &.-wall DurationPanel .panel--caption { display: block; }
+        &.-wall #ops-body { scrollbar-size-vertical: 0; }
     }
     """
 

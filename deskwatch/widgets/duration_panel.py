@@ -64,7 +64,8 @@ class DurationPanel(Vertical):
         border-subtitle-color: $text-muted;
         padding: 0 1;
         .panel--table { height: 4; width: 1fr; text-wrap: nowrap; text-overflow: clip; }
-        .panel--digits { display: none; }
+        .panel--digits, .panel--caption { display: none; }
+        .panel--caption { color: $text-muted; }
         TrendChart { height: 1fr; min-height: 8; }
         &.-stale { border: round $warning; border-subtitle-color: $warning; }
     }
@@ -90,6 +91,7 @@ class DurationPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(classes="panel--table")
         yield Digits(MISSING, classes="panel--digits")
+        yield Static("median today (h:mm)", classes="panel--caption")
         yield TrendChart(self.chart_title)
 
     @property

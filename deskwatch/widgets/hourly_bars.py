@@ -37,16 +37,22 @@ class HourlyBars(ThemedPlot):
     def data_key(self) -> tuple[Any, ...]:
         return (self.labels, self._first, self._second)
 
+    def has_data(self) -> bool:
+        return bool(self._first) and bool(self._second)
+
     def draw(self) -> None:
         plt: Any = self.plt  # plotext's own annotations are narrower than what it accepts
         n = min(len(self._first), len(self._second))
-        if n == 0:
-            plt.text("no data", x=0, y=0, alignment="center")
-            return
         hours = list(range(n))
         first, second = list(self._first[:n]), list(self._second[:n])
         if self.monochrome:
-            plt.multiple_bar(hours, [first, second], labels=list(self.labels), marker=["sd", "▒"])
+            plt.multiple_bar(
+                hours,
+                [first, second],
+                labels=list(self.labels),
+                marker=["sd", "▒"],
+                color=["default", "default"],
+            )
         else:
             plt.multiple_bar(
                 hours, [first, second], labels=list(self.labels), color=["cyan+", "green+"]

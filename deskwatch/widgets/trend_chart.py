@@ -33,8 +33,9 @@ def plot_theme_for(app_theme: str, no_color: bool) -> str:
 def downsample(
     labels: Sequence[str], values: Sequence[float | None], max_points: int
 ) -> tuple[list[str], list[float | None]]:
-    """At most ``max_points`` buckets of consecutive points: each keeps its first label and the
-    mean of its non-null values (None when all are null). Shorter series come back unchanged."""
+    """At most ``max_points`` buckets of consecutive points: each keeps its last label (so the
+    newest point keeps today's date) and the mean of its non-null values (None when all are
+    null). Shorter series come back unchanged."""
     n = len(values)
     if max_points < 1 or n <= max_points:
         return list(labels), list(values)
@@ -43,7 +44,7 @@ def downsample(
     out_values: list[float | None] = []
     for start in range(0, n, size):
         chunk = [v for v in values[start : start + size] if v is not None]
-        out_labels.append(labels[start])
+        out_labels.append(labels[min(start + size, n) - 1])
         out_values.append(sum(chunk) / len(chunk) if chunk else None)
     return out_labels, out_values
 
@@ -84,6 +85,10 @@ class ThemedPlot(PlotextPlot):
         """Everything :meth:`draw` reads; the plot is rebuilt only when this changes."""
         raise NotImplementedError
 
+    def has_data(self) -> bool:
+        """False shows a plain "no data yet" line instead of empty axes."""
+        return True
+
     def draw(self) -> None:
         """Draw the data with ``self.plt`` (already cleared and sized)."""
         raise NotImplementedError
@@ -96,6 +101,8 @@ class ThemedPlot(PlotextPlot):
         plt.clear_figure()
         if self.size.width < 12 or self.size.height < 5:
             self._cached = Text("")
+        elif not self.has_data():
+            self._cached = Text("no data yet", style="dim", justify="center")
         else:
             self.draw()
             self._cached = super().render()
@@ -131,10 +138,14 @@ class TrendChart(ThemedPlot):
     def data_key(self) -> tuple[Any, ...]:
         return (self.title, self._dates, self._values, self._target)
 
+    def has_data(self) -> bool:
+        return any(v is not None for v in self._values)
+
     def draw(self) -> None:
         plt = self.plt
         width = self.size.width
-        dates, values = downsample(self._dates, self._values, max(4, (width - 8) // 2))
+        # about one point per cell keeps the line readable
+        dates, values = downsample(self._dates, self._values, max(4, width - 8))
         present = [v for v in values if v is not None]
         peak = max([*present, self._target or 0, 0])
         hours = peak >= 180
@@ -145,9 +156,9 @@ class TrendChart(ThemedPlot):
         ys = [v / scale for v in values if v is not None]
         mono = self.monochrome
         if xs:
-            plt.plot(xs, ys, marker="braille", color=None if mono else "cyan+")
+            plt.plot(xs, ys, marker="braille", color="default" if mono else "cyan+")
         if self._target is not None:
-            plt.hline(self._target / scale, None if mono else "red")
+            plt.hline(self._target / scale, "default" if mono else "red")
         target = None if self._target is None else self._target / scale
         top = max([*ys, target or 0.0, 1.0]) * 1.1
         plt.ylim(0, top)
@@ -161,8 +172,6 @@ class TrendChart(ThemedPlot):
         if target is not None:
             yticks = [0.0, target] + ([top] if target < 0.8 * top else [])
         plt.yticks(yticks, [_axis_label(t, hours) for t in yticks])
-        if not xs:
-            plt.text("no data", x=max(len(dates), 2) / 2, y=top / 2, alignment="center")
 
 
 def _axis_label(value: float, hours: bool) -> str:

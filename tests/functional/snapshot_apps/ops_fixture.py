@@ -30,7 +30,8 @@ def _daily(base: float, swing: float, empty_days: tuple[int, ...] = ()) -> list[
         if i in empty_days:
             out.append({"date": day, **_stats(0, None, None, None)})
             continue
-        median = base + swing * ((i * 7) % 11 - 5) / 5
+        wave = abs(i % 12 - 6) - 3  # a triangle wave -3..3, period 12 days
+        median = base + swing * wave / 3 + (swing / 4 if i % 5 == 0 else 0)
         out.append({"date": day, **_stats(20 + i % 9, median * 1.2, median, median * 2.5)})
     return out
 

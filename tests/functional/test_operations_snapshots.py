@@ -1,0 +1,35 @@
+"""Snapshot tests of the operations screen: fixed hand-written snapshot, frozen clock.
+
+Regenerate (after LOOKING at the SVGs) with
+``.venv/bin/pytest tests/functional/test_operations_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from snapshot_apps.ops_app import OpsApp
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_operations_screen(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(OpsApp(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_operations_wall_mode(snap_compare: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(OpsApp(wall=True), terminal_size=size)
+
+
+def test_operations_ansi_dark_theme(snap_compare: Any) -> None:
+    """Plots under an ansi theme use the colourless-chrome plot theme (no black axes)."""
+    assert snap_compare(OpsApp(theme="ansi-dark"), terminal_size=(120, 40))
+
+
+def test_operations_stale_and_empty(snap_compare: Any) -> None:
+    """A stale tickets stream badges every tile; no ops figures means no arrows, no crash."""
+    from snapshot_apps.ops_fixture import make_data
+
+    app = OpsApp(make_data(stale=frozenset({"tickets"}), ops=None))
+    assert snap_compare(app, terminal_size=(120, 40))

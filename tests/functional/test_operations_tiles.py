@@ -1,0 +1,160 @@
+"""Pilot tests of the operations screen: the tiles show the export's numbers, in place."""
+
+from __future__ import annotations
+
+import pytest
+from snapshot_apps.ops_app import OpsApp
+from snapshot_apps.ops_fixture import make_data, make_snapshot
+
+from deskwatch.dashboard import DashboardData
+from deskwatch.screens.operations import OperationsScreen
+from deskwatch.widgets.duration_panel import DurationPanel
+from deskwatch.widgets.hourly_bars import HourlyBars
+from deskwatch.widgets.kpi_tile import KpiTile
+from deskwatch.widgets.trend_chart import TrendChart
+
+#: tile id -> where the export JSON (snapshot.to_dict()) holds its number
+EXPORT_PATHS = {
+    "created": ("tickets", "created", "today"),
+    "unassigned": ("tickets", "unassigned"),
+    "unsolved": ("tickets", "unsolved"),
+    "pending": ("tickets", "status", "pending"),
+    "solved": ("tickets", "solved", "today"),
+    "escalated": ("tickets", "escalated"),
+}
+
+
+def _export_value(export: dict, path: tuple[str, ...]) -> int:
+    value = export
+    for key in path:
+        value = value[key]
+    return value  # type: ignore[return-value]
+
+
+def _tile(app: OpsApp, tile_id: str) -> KpiTile:
+    return app.screen.query_one(f"#tile-{tile_id}", KpiTile)
+
+
+async def test_tile_numbers_equal_the_export() -> None:
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        export = app.data.snapshot.to_dict()
+        for tile_id, path in EXPORT_PATHS.items():
+            shown = _tile(app, tile_id).value_text
+            assert int(shown.replace(",", "")) == _export_value(export, path), tile_id
+
+
+async def test_changes_vs_yesterday_same_time() -> None:
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        # fixture: created 128 vs 114 (+12.3 %), solved 1,234 vs 1,301 (-5.1 %),
+        # unsolved 148 vs 160 (-7.5 %), unassigned 9 vs 9, pending 31 vs 25 (+24 %),
+        # escalated 4 vs 6 (-33.3 %)
+        assert _tile(app, "created").delta_text == "▲ 12% vs 114"
+        assert _tile(app, "solved").delta_text == "▼ 5% vs 1,301"
+        assert _tile(app, "unsolved").delta_text == "▼ 8% vs 160"
+        assert _tile(app, "unassigned").delta_text == "= 0% vs 9"
+        assert _tile(app, "pending").delta_text == "▲ 24% vs 25"
+        assert _tile(app, "escalated").delta_text == "▼ 33% vs 6"
+        # fewer solved is bad news, fewer escalated is good news
+        assert _tile(app, "solved").query_one(".tile--delta").has_class("-bad")
+        assert _tile(app, "escalated").query_one(".tile--delta").has_class("-good")
+
+
+async def test_show_updates_in_place() -> None:
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OperationsScreen)
+        before = {w.id: w for w in screen.query(KpiTile)}
+        tickets = dict(make_snapshot().tickets)
+        newer = make_snapshot(unsolved=151, created={**tickets["created"], "today": 131})
+        screen.show(DashboardData(app.data.cfg, app.data.now, newer, app.data.ops))
+        await pilot.pause()
+        after = {w.id: w for w in screen.query(KpiTile)}
+        assert all(before[k] is after[k] for k in before)  # same widgets, not remounted
+        assert _tile(app, "unsolved").value_text == "151"
+        assert _tile(app, "created").value_text == "131"
+        assert _tile(app, "created").delta_text == "▲ 15% vs 114"  # 131/114 = +14.9 %
+
+
+async def test_missing_ops_and_snapshot_show_dashes_without_arrows() -> None:
+    app = OpsApp(make_data(ops=None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert _tile(app, "unsolved").value_text == "148"
+        assert _tile(app, "unsolved").delta_text.strip() == ""
+        assert _tile(app, "created").delta_text == "▲ 12% vs 114"  # carried by the snapshot
+        assert not app.screen.query_one(HourlyBars).has_data()
+        empty = DashboardData(app.data.cfg, app.data.now, None, None)
+        app.screen.show(empty)  # type: ignore[attr-defined]
+        await pilot.pause()
+        for tile_id in EXPORT_PATHS:
+            assert _tile(app, tile_id).value_text == "—"
+            assert _tile(app, tile_id).delta_text.strip() == ""
+        table = app.screen.query_one("#panel-first-reply", DurationPanel).table_text
+        assert "Today" in table and "—" in table
+
+
+async def test_stale_tickets_stream_badges_tiles_and_panels() -> None:
+    app = OpsApp(make_data(stale=frozenset({"tickets"})))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for tile_id in EXPORT_PATHS:
+            tile = _tile(app, tile_id)
+            assert tile.has_class("-stale") and str(tile.border_subtitle) == "STALE"
+        panel = app.screen.query_one("#panel-resolution", DurationPanel)
+        assert "STALE" in str(panel.border_subtitle)
+        app.screen.show(make_data())  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert not _tile(app, "created").has_class("-stale")
+
+
+async def test_panel_table_shows_the_snapshot_stats() -> None:
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#panel-first-reply", DurationPanel).table_text
+        lines = table.splitlines()
+        # fixture first reply: today median 42.0 mean 51.25 p90 100.5 n 31;
+        # month to date mean 74.8 (shown as 1h 15m)
+        assert lines[1].split() == ["Today", "42m", "51m", "1h", "41m", "31"]
+        assert "1h 15m" in lines[3]
+        chart = app.screen.query_one("#panel-first-reply TrendChart", TrendChart)
+        assert chart.has_data()
+
+
+async def test_plot_theme_follows_app_theme() -> None:
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        charts = [*app.screen.query(TrendChart), app.screen.query_one(HourlyBars)]
+        assert {c.theme for c in charts} == {"auto"}
+        app.theme = "ansi-dark"
+        await pilot.pause()
+        assert {c.theme for c in charts} == {"pro"}
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert {c.theme for c in charts} == {"auto"}
+
+
+async def test_no_color_uses_monochrome_plots(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert {c.theme for c in app.screen.query(TrendChart)} == {"clear"}
+
+
+async def test_wall_mode_shows_big_digits() -> None:
+    app = OpsApp(wall=True)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        tile = _tile(app, "solved")
+        assert tile.query_one(".tile--digits").display
+        assert not tile.query_one(".tile--value").display
+        assert str(tile.query_one(".tile--digits").value) == "1,234"  # type: ignore[attr-defined]
