@@ -74,9 +74,9 @@ class Poller:
         cfg: Config,
         source: Source,
         *,
-        on_data: Callable[[DashboardData], None],
-        on_status: Callable[[PollStatus], None] = lambda s: None,
-        on_notice: Callable[[str, str], None] = lambda sev, line: None,
+        on_data: Callable[[DashboardData], object],
+        on_status: Callable[[PollStatus], object] = lambda s: None,
+        on_notice: Callable[[str, str], object] = lambda sev, line: None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
         wait: Callable[[asyncio.Event, float | None], Awaitable[None]] = _wait,
@@ -144,6 +144,14 @@ class Poller:
             s.state = replace(s.state, cadence=s.base * self.factor)
         self._publish_status()
         self._wake.set()
+
+    def reconfigure(self, cfg: Config) -> None:
+        """Take a changed config (e.g. the KPI window) and recompute with it."""
+        self.cfg = cfg
+        if hasattr(self.source, "cfg"):
+            self.source.cfg = cfg
+        self._computed_version = None
+        self._schedule_compute()
 
     def step(self, direction: int) -> float:
         self.set_interval(step_interval(self.interval, direction))

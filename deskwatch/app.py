@@ -1,0 +1,393 @@
+"""The Textual app: modes (one per dashboard), bindings, status bar, wall mode, the poller.
+
+Thin on purpose: data comes from :class:`deskwatch.poller.Poller` (pure asyncio, run in a worker
+with ``exit_on_error=False``) as ``DataUpdated``/``StatusUpdated`` messages whose
+``can_replace`` collapses a burst into the newest; screens are passive and get
+:meth:`DashboardScreen.show`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.theme import BUILTIN_THEMES
+from textual.worker import Worker, WorkerState
+
+from deskwatch.config import Config, ConfigError
+from deskwatch.dashboard import DashboardData
+from deskwatch.palette import DeskwatchCommands
+from deskwatch.poller import Poller, PollStatus, Source
+from deskwatch.screens.base import DashboardScreen
+from deskwatch.screens.help import HelpScreen
+from deskwatch.widgets.status_bar import PausedBanner, StatusBar
+
+#: the order of the number keys: 1 = ops, 2 = kpi, 3 = talk, 4 = agents
+MODE_ORDER = ("ops", "kpi", "talk", "agents")
+MODE_NAMES = {"ops": "Ops", "kpi": "KPIs", "talk": "Talk", "agents": "Agents"}
+
+
+def default_dashboards() -> tuple[type[DashboardScreen], ...]:
+    """The dashboards that exist in this build, in :data:`MODE_ORDER`."""
+    from deskwatch.screens.operations import OperationsScreen
+
+    return (OperationsScreen,)
+
+
+class DataUpdated(Message):
+    """New dashboard data; a newer one waiting in the queue replaces this one."""
+
+    def __init__(self, data: DashboardData) -> None:
+        super().__init__()
+        self.data = data
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DataUpdated)
+
+
+class StatusUpdated(Message):
+    """New poller status for the status bar; collapses like :class:`DataUpdated`."""
+
+    def __init__(self, status: PollStatus) -> None:
+        super().__init__()
+        self.status = status
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StatusUpdated)
+
+
+BINDINGS: list[Binding] = [
+    Binding("1", "dashboard(1)", "Ops", id="dashboard.1"),
+    Binding("2", "dashboard(2)", "KPIs", id="dashboard.2"),
+    Binding("3", "dashboard(3)", "Talk", id="dashboard.3"),
+    Binding("4", "dashboard(4)", "Agents", id="dashboard.4"),
+    Binding("tab", "cycle(1)", "Next", id="dashboard.next", priority=True),
+    Binding("shift+tab", "cycle(-1)", "Prev", id="dashboard.previous", priority=True),
+    Binding("question_mark", "help", "Help", id="help", key_display="?"),
+    # shown on the footer's right edge by Textual's own palette hint
+    Binding(
+        "ctrl+p", "command_palette", "Palette", id="command_palette", priority=True, show=False
+    ),
+    Binding("r", "refresh", "Refresh", id="refresh"),
+    Binding("p", "pause", "Pause", id="pause"),
+    Binding("plus,equals_sign", "interval(1)", "Slower", id="interval.up", key_display="+"),
+    Binding("minus", "interval(-1)", "Faster", id="interval.down", key_display="-"),
+    Binding("w", "wall", "Wall", id="wall"),
+    Binding("q", "quit", "Quit", id="quit"),
+]
+BINDING_IDS = tuple(b.id for b in BINDINGS if b.id)
+
+
+def check_keymap(keys: Mapping[str, str]) -> dict[str, str]:
+    """Validate the config's ``[keys]`` table (binding id -> "key,key"); ConfigError if bad."""
+    keymap: dict[str, str] = {}
+    for binding_id, value in keys.items():
+        if binding_id not in BINDING_IDS:
+            close = difflib.get_close_matches(binding_id, BINDING_IDS, n=1)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            raise ConfigError(
+                f"keys.{binding_id}: unknown binding id{hint} "
+                f"(expected one of: {', '.join(BINDING_IDS)})"
+            )
+        parts = [k.strip() for k in str(value).split(",") if k.strip()]
+        if not parts:
+            raise ConfigError(f'keys.{binding_id}: found "{value}", expected keys such as "r,f5"')
+        keymap[binding_id] = ",".join(parts)
+    return keymap
+
+
+def check_theme(name: str, available: Sequence[str] = tuple(BUILTIN_THEMES)) -> str:
+    if name in available:
+        return name
+    close = difflib.get_close_matches(name, list(available), n=1)
+    hint = f'did you mean "{close[0]}"? ' if close else ""
+    raise ConfigError(
+        f'display.theme: found "{name}", unknown theme; {hint}'
+        f"expected one of: {', '.join(sorted(available))}"
+    )
+
+
+class DeskwatchApp(App[None]):
+    """deskwatch. ``source`` is the poller's data source (``deskwatch.source.LiveSource``)."""
+
+    CSS_PATH = "deskwatch.tcss"
+    TITLE = "deskwatch"
+    COMMANDS = App.COMMANDS | {DeskwatchCommands}
+    BINDINGS: ClassVar[list[BindingType]] = list(BINDINGS)
+
+    def __init__(
+        self,
+        cfg: Config,
+        source: Source,
+        *,
+        wall: bool = False,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        dashboards: Sequence[type[DashboardScreen]] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        poller: Poller | None = None,
+    ) -> None:
+        keymap = check_keymap(cfg.keys)
+        check_theme(cfg.display.theme)
+        super().__init__()
+        self.cfg = cfg
+        self.source = source
+        self.clock = clock
+        self._monotonic = monotonic
+        self.dashboards = tuple(dashboards if dashboards is not None else default_dashboards())
+        for screen_cls in self.dashboards:
+            self.add_mode(screen_cls.MODE, screen_cls)
+        self.poller = poller or Poller(
+            cfg,
+            source,
+            on_data=lambda d: self.post_message(DataUpdated(d)),
+            on_status=lambda s: self.post_message(StatusUpdated(s)),
+            on_notice=self._notice,
+            now=clock,
+        )
+        self.wall = wall
+        self.data: DashboardData | None = None
+        self.status = PollStatus(interval=self.poller.interval)
+        self._last_key = -1e9
+        self._last_rotation = 0.0
+        self._poller_worker: Worker[None] | None = None
+        self.theme = cfg.display.theme
+        if keymap:
+            self.set_keymap(keymap)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self._last_rotation = self._monotonic()
+        if self.dashboards:
+            self.switch_mode(self.dashboards[0].MODE)
+            self._enter(self.screen)
+        self._poller_worker = self.run_worker(
+            self._run_poller(), name="poller", group="poller", exit_on_error=False
+        )
+        self.set_interval(1.0, self._tick)
+
+    async def _run_poller(self) -> None:
+        opener = getattr(self.source, "open", None)
+        closer = getattr(self.source, "aclose", None)
+        if opener is not None:
+            await opener()
+        for line in getattr(self.source, "warnings", ()):
+            self.notify(line, severity="warning", timeout=15)
+        try:
+            await self.poller.run()
+        finally:
+            if closer is not None:
+                await closer()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            line = " ".join(str(error).split()) or type(error).__name__
+            self.notify(f"{event.worker.name} stopped: {line}", severity="error", timeout=30)
+            self.status = replace(
+                self.status, errors=self.status.errors + 1, last_error=line, streams=()
+            )
+            self._refresh_chrome()
+
+    async def stop_poller(self) -> None:
+        """Stop polling and let the poller write the cache one last time."""
+        worker = self._poller_worker
+        if worker is not None and not worker.is_finished:
+            worker.cancel()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(worker.wait(), timeout=15)
+
+    async def action_quit(self) -> None:
+        await self.stop_poller()
+        self.exit()
+
+    def _notice(self, severity: str, line: str) -> None:
+        level = severity if severity in ("information", "warning", "error") else "information"
+        self.notify(line, severity=level, timeout=10)  # type: ignore[arg-type]
+
+    # -- data and status ---------------------------------------------------------------------
+    def on_data_updated(self, message: DataUpdated) -> None:
+        self.data = message.data
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show(message.data)
+
+    def on_status_updated(self, message: StatusUpdated) -> None:
+        self.status = message.status
+        self._refresh_chrome()
+
+    def on_dashboard_screen_chrome_ready(self, message: DashboardScreen.ChromeReady) -> None:
+        self._refresh_chrome(message.screen)
+
+    def _tick(self) -> None:
+        self._refresh_chrome()
+        if self.wall and self._rotation_due():
+            self.action_cycle(1)
+
+    def _refresh_chrome(self, screen: Any = None) -> None:
+        screens = [screen] if screen is not None else list(self.screen_stack)
+        now = self.clock()
+        tz = self.cfg.account.tz
+        for s in screens:
+            if not isinstance(s, DashboardScreen):
+                continue
+            for bar in s.query(StatusBar):
+                bar.update_status(self.status, now, tz)
+            for banner in s.query(PausedBanner):
+                banner.set_paused(self.poller.paused)
+
+    def _enter(self, screen: Any) -> None:
+        """A dashboard became active: wall class, newest data, status."""
+        if isinstance(screen, DashboardScreen):
+            screen.set_class(self.wall, DashboardScreen.WALL_CLASS)
+            screen.sub_title = (
+                self.cfg.zendesk.base_url.split("://")[-1]
+                if self.cfg.zendesk.url or self.cfg.zendesk.subdomain
+                else ""
+            )
+            if self.data is not None:
+                screen.show(self.data)
+            self._refresh_chrome(screen)
+
+    # -- navigation --------------------------------------------------------------------------
+    def dashboard_titles(self) -> list[tuple[str, str]]:
+        return [(d.MODE, d.TITLE or MODE_NAMES.get(d.MODE, d.MODE)) for d in self.dashboards]
+
+    def _mode_for_number(self, number: int) -> str | None:
+        if 1 <= number <= len(MODE_ORDER):
+            mode = MODE_ORDER[number - 1]
+            if any(mode == d.MODE for d in self.dashboards):
+                return mode
+        return None
+
+    def go_to(self, mode: str) -> None:
+        if not any(mode == d.MODE for d in self.dashboards):
+            self.bell()
+            return
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        self._enter(self.screen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dashboard" and parameters:
+            number = parameters[0]
+            return isinstance(number, int) and self._mode_for_number(number) is not None
+        if action == "cycle":
+            return len(self.dashboards) > 1
+        return True
+
+    def action_dashboard(self, number: int) -> None:
+        mode = self._mode_for_number(number)
+        if mode is None:
+            self.bell()
+            return
+        self.go_to(mode)
+
+    def action_cycle(self, step: int) -> None:
+        modes = [d.MODE for d in self.dashboards]
+        if not modes:
+            return
+        current = self.current_mode
+        index = modes.index(current) if current in modes else -1
+        self._last_rotation = self._monotonic()
+        self.go_to(modes[(index + step) % len(modes)])
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """(keys as shown, description, id) for every deskwatch binding, keymap applied."""
+        keymap = self._keymap
+        rows = []
+        for b in BINDINGS:
+            keys = keymap.get(b.id or "", b.key)
+            shown = ", ".join(
+                self.get_key_display(Binding(k.strip(), b.action)) for k in keys.split(",")
+            )
+            description = b.description
+            if b.action.startswith("dashboard(") and self._mode_for_number(int(b.action[10])):
+                description = f"Go to the {b.description} dashboard"
+            elif b.action.startswith("dashboard("):
+                description = f"{b.description} dashboard (not in this version)"
+            rows.append((shown, HELP_TEXT.get(b.id or "", description), b.id or ""))
+        rows.append(("ctrl+q, ctrl+c", "Quit (always works)", ""))
+        return rows
+
+    # -- polling controls --------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        if self.poller.paused:
+            self.notify("Paused: press p to resume polling first", severity="warning")
+            return
+        self.poller.refresh_now()
+        self.notify("Refreshing every stream now", timeout=3)
+
+    def action_pause(self) -> None:
+        if self.poller.paused:
+            self.poller.resume()
+            self.notify("Polling resumed", timeout=3)
+        else:
+            self.poller.pause()
+        self._refresh_chrome()
+
+    def action_interval(self, direction: int) -> None:
+        self.set_poll_interval(None, direction)
+
+    def set_poll_interval(self, seconds: float | None, direction: int = 0) -> None:
+        if seconds is None:
+            self.poller.step(direction)
+        else:
+            self.poller.set_interval(seconds)
+        self.notify(f"Polling live data every {self.poller.interval:g} s", timeout=3)
+
+    def set_window_days(self, days: int) -> None:
+        self.cfg = replace(self.cfg, kpis=replace(self.cfg.kpis, window_days=days))
+        self.poller.reconfigure(self.cfg)
+        self.notify(f"KPI window: last {days} days", timeout=3)
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+
+    # -- wall mode ---------------------------------------------------------------------------
+    def action_wall(self) -> None:
+        self.wall = not self.wall
+        self._last_rotation = self._monotonic()
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.set_class(self.wall, DashboardScreen.WALL_CLASS)
+
+    def _rotation_due(self) -> bool:
+        period = float(self.cfg.display.rotate_seconds)
+        if period <= 0 or len(self.dashboards) < 2:
+            return False
+        now = self._monotonic()
+        return now - self._last_rotation >= period and now - self._last_key >= period
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = self._monotonic()  # any key holds the wall rotation
+        await super().on_event(event)
+
+
+HELP_TEXT = {
+    "dashboard.next": "Next dashboard",
+    "dashboard.previous": "Previous dashboard",
+    "help": "This help",
+    "command_palette": "Command palette: dashboards, refresh, pause, interval, wall, window, theme",
+    "refresh": "Refresh now: poll every stream at once",
+    "pause": "Pause / resume polling (a PAUSED banner shows while paused)",
+    "interval.up": "Poll less often (next step up the interval ladder)",
+    "interval.down": "Poll more often (next step down the interval ladder)",
+    "wall": "Wall mode: big figures, no chrome, rotate dashboards",
+    "quit": "Quit (the cache is saved first)",
+}

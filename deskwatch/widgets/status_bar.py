@@ -1,0 +1,178 @@
+"""The status bar: connection state, last sync and data age, API budget, errors.
+
+Passive: the app calls :meth:`StatusBar.update_status` with the poller's :class:`PollStatus` and
+the current time; nothing here polls or computes. :func:`describe` is the pure part (tested
+without a terminal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+from deskwatch.pollstate import PollStatus
+
+RETRY_STATES = {"retrying", "rate_limited"}
+
+
+@dataclass(frozen=True)
+class StatusView:
+    state: str  # short text, e.g. "● live"
+    kind: str  # css modifier: live, sync, paused, warning, error, idle
+    detail: str  # the rest of the line
+    progress: float | None = None  # 0..1 during the first sync, else None
+
+
+def fmt_span(seconds: float | None) -> str:
+    """``42 s``, ``3 min``, ``1 h 05`` — coarse enough not to redraw every second."""
+    if seconds is None:
+        return "?"
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min"
+    return f"{s // 3600} h {s % 3600 // 60:02d}"
+
+
+def _age(seconds: float) -> str:
+    if seconds < 60:
+        return f"{int(seconds // 5 * 5)} s"  # steps of 5 s: few repaints
+    return fmt_span(seconds)
+
+
+def describe(status: PollStatus, now: datetime, tz: tzinfo | None = None) -> StatusView:
+    client: Any = status.client
+    cstate = getattr(client, "state", None)
+    failing = status.failing
+    states = {s.error_state for s in failing}
+    detail = _detail(status, now, tz, client)
+    if status.paused:
+        return StatusView("PAUSED", "paused", detail)
+    if "auth_failed" in states or cstate == "auth_failed":
+        return StatusView("✖ auth failed", "error", detail)
+    retry_at = getattr(client, "retry_at", None)
+    if cstate in RETRY_STATES and retry_at is not None:
+        wait = (retry_at - now).total_seconds()
+        return StatusView(f"⟳ retrying in {fmt_span(wait)}", "warning", detail)
+    if failing and status.retry_in is not None:
+        what = "unreachable" if "unreachable" in states else "failing"
+        return StatusView(f"⟳ {what}, retry in {fmt_span(status.retry_in)}", "warning", detail)
+    if status.first_sync:
+        fraction, eta = status.progress
+        pct = f"{(fraction or 0) * 100:.0f}%"
+        eta_text = f" ETA {fmt_span(eta)}" if eta is not None else ""
+        return StatusView(f"⇣ first sync {pct}{eta_text}", "sync", detail, fraction or 0.0)
+    if status.last_sync is None:
+        return StatusView("… connecting", "idle", detail)
+    return StatusView("● live", "live", detail)
+
+
+def _detail(status: PollStatus, now: datetime, tz: tzinfo | None, client: Any) -> str:
+    parts = []
+    if status.last_sync is not None:
+        when = status.last_sync.astimezone(tz) if tz else status.last_sync
+        age = (now - status.last_sync).total_seconds()
+        parts.append(f"synced {when:%H:%M:%S} ({_age(age)} ago)")
+    else:
+        parts.append("not synced yet")
+    if client is not None and getattr(client, "allowed_per_minute", None):
+        parts.append(f"API {client.requests_last_minute}/{client.allowed_per_minute}/min")
+    errors = max(status.errors, getattr(client, "errors", 0) or 0)
+    parts.append(f"errors {errors}")
+    parts.append(f"poll {fmt_span(status.interval)}")
+    return " · ".join(parts)
+
+
+class StatusBar(Horizontal):
+    """One line, always visible at the bottom of every dashboard."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        #status-state { padding: 0 1; text-style: bold; width: auto; }
+        #status-progress { width: 22; display: none; }
+        #status-progress Bar { width: 16; }
+        #status-detail {
+            padding: 0 1;
+            width: 1fr;
+            color: $foreground-muted;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        &.-live #status-state { color: $success; }
+        &.-sync #status-state { color: $accent; }
+        &.-sync #status-progress { display: block; }
+        &.-warning #status-state { background: $warning; color: $text-warning; }
+        &.-error #status-state { background: $error; color: $text-error; }
+        &.-paused #status-state { background: $warning; color: $background; }
+    }
+    """
+
+    KINDS = ("live", "sync", "paused", "warning", "error", "idle")
+
+    def __init__(self, *, id: str | None = "status-bar") -> None:
+        super().__init__(id=id)
+        self._view: StatusView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("… starting", id="status-state")
+        yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
+        yield Label("", id="status-detail")
+
+    @property
+    def view(self) -> StatusView | None:
+        return self._view
+
+    def update_status(self, status: PollStatus, now: datetime, tz: tzinfo | None = None) -> None:
+        """Show ``status`` as of ``now``; repaints only the parts whose text changed."""
+        if not self.is_mounted:
+            return
+        view = describe(status, now, tz)
+        if view == self._view:
+            return
+        old = self._view
+        self._view = view
+        if old is None or old.kind != view.kind:
+            for kind in self.KINDS:
+                self.set_class(kind == view.kind, f"-{kind}")
+        if old is None or old.state != view.state:
+            self.query_one("#status-state", Label).update(view.state)
+        if old is None or old.detail != view.detail:
+            self.query_one("#status-detail", Label).update(view.detail)
+        if view.progress is not None:
+            self.query_one("#status-progress", ProgressBar).update(progress=view.progress)
+
+
+class PausedBanner(Label):
+    """The unmistakable banner shown while polling is paused."""
+
+    DEFAULT_CSS = """
+    PausedBanner {
+        display: none;
+        width: 100%;
+        height: 3;
+        content-align: center middle;
+        text-style: bold;
+        background: $warning;
+        color: $background;
+    }
+    PausedBanner.-on { display: block; }
+    """
+
+    def __init__(
+        self, text: str = "PAUSED · data is not being refreshed · press p to resume"
+    ) -> None:
+        super().__init__(text, id="paused-banner")
+
+    def set_paused(self, paused: bool, text: str | None = None) -> None:
+        if text is not None:
+            self.update(text)
+        self.set_class(paused, "-on")
