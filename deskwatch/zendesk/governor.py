@@ -113,7 +113,7 @@ class Governor:
             delay = self.account.delay()
             if incremental:
                 delay = max(delay, self.incremental.delay())
-            if delay <= 0:
+            if delay <= 1e-6:  # float dust must not spin the loop on a big clock value
                 break
             await self._sleep(delay)
             waited += delay

@@ -1,0 +1,91 @@
+"""The rate governor: budget share, learned limits, the 10/min export bucket, 429 blocks."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from test_zendesk_fake import FakeClock
+
+from deskwatch.zendesk.governor import Governor
+
+
+def max_in_window(times: list[float], window: float = 60.0) -> int:
+    best, q = 0, deque[float]()
+    for t in times:
+        q.append(t)
+        while q[0] <= t - window:
+            q.popleft()
+        best = max(best, len(q))
+    return best
+
+
+async def send(gov: Governor, clock: FakeClock, n: int, *, incremental: bool) -> list[float]:
+    times = []
+    for _ in range(n):
+        await gov.acquire(incremental=incremental)
+        times.append(clock.now)
+    return times
+
+
+async def test_before_any_response_a_conservative_200_per_minute_is_assumed() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
+    assert gov.allowed_per_minute == 50  # 25% of 200
+    times = await send(gov, clock, 300, incremental=False)
+    assert max_in_window(times) <= 200 * 0.25 + 10  # rate plus the burst
+    assert max_in_window(times) <= 200  # never more than the plan itself
+
+
+async def test_the_limit_is_learned_from_headers_and_only_the_share_is_used() -> None:
+    clock = FakeClock()
+    gov = Governor(0.5, clock=clock.clock, sleep=clock.sleep)
+    gov.observe({"x-rate-limit": "700", "x-rate-limit-remaining": "690"}, incremental=False)
+    assert (gov.plan_limit, gov.allowed_per_minute) == (700, 350)
+    times = await send(gov, clock, 1500, incremental=False)
+    # steady state: 350 per minute (+ a burst of at most 10 once)
+    assert max_in_window(times) <= 360
+    assert 1500 / (times[-1] / 60) > 340  # and it does use its share
+
+
+async def test_ratelimit_limit_header_is_understood_too() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
+    gov.observe({"ratelimit-limit": "400", "ratelimit-remaining": "399"}, incremental=False)
+    assert gov.allowed_per_minute == 100
+
+
+async def test_incremental_exports_never_exceed_10_in_any_60_seconds() -> None:
+    clock = FakeClock()
+    gov = Governor(1.0, clock=clock.clock, sleep=clock.sleep)
+    times = await send(gov, clock, 60, incremental=True)
+    assert max_in_window(times) <= 10
+    assert times[-1] < 59 * 6.5  # close to the 6 s spacing the limit allows
+
+
+async def test_a_429_blocks_the_bucket_for_retry_after() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
+    await gov.acquire(incremental=False)
+    gov.penalise(42, incremental=False)
+    await gov.acquire(incremental=False)
+    assert clock.now >= 42
+
+
+async def test_low_remaining_pauses_until_the_reset() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
+    gov.observe(
+        {"x-rate-limit": "700", "x-rate-limit-remaining": "3", "ratelimit-reset": "17"},
+        incremental=False,
+    )
+    await gov.acquire(incremental=False)
+    assert clock.now >= 17
+
+
+async def test_requests_last_minute_counts_a_sliding_minute() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
+    await send(gov, clock, 5, incremental=False)
+    assert gov.requests_last_minute() == 5
+    clock.now += 61
+    assert gov.requests_last_minute() == 0

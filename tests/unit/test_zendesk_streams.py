@@ -1,0 +1,192 @@
+"""Each stream's pager against the in-memory fake: paging, cursors, resume, de-duplication."""
+
+from __future__ import annotations
+
+import json
+
+from test_zendesk_fake import EPOCH, FakeClock, FakeZendesk, collect, iso, make_client, make_config
+from test_zendesk_fake import ticket as make_ticket
+
+DAY = 86400
+HISTORY_START = int(EPOCH) - 90 * DAY  # default sync.history_days = 90
+
+
+def tickets(n: int) -> list[dict]:
+    return [make_ticket(i, HISTORY_START + 1000 * i) for i in range(1, n + 1)]
+
+
+async def test_first_ticket_sync_pages_to_the_end_and_keeps_after_cursor() -> None:
+    fake, clock = FakeZendesk(tickets=tickets(5), page=2), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "tickets")
+    assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3, 4], [5]]
+    assert [b.done for b in batches] == [False, False, True]
+    first, later = fake.requests[0].url.params, [r.url.params for r in fake.requests[1:]]
+    assert first["start_time"] == str(HISTORY_START)
+    assert first["include"] == "metric_sets"
+    assert first["per_page"] == "1000"
+    assert all("start_time" not in q and q["include"] == "metric_sets" for q in later)
+    assert [q["cursor"] for q in later] == ["2", "4"]
+    # at end_of_stream the after_cursor is kept for the next poll
+    assert json.loads(batches[-1].cursor)["after"] == "5"
+    assert batches[0].records[0]["metric_set"]["reply_time_in_minutes"]["calendar"] == 5
+    assert batches[0].records[0]["some_future_field"] == {"x": 1}  # raw record, untouched
+
+
+async def test_resume_from_a_persisted_cursor_asks_only_for_the_rest() -> None:
+    fake, clock = FakeZendesk(tickets=tickets(5), page=2), FakeClock()
+    async with make_client(fake, clock) as client:
+        first = await anext(client.fetch("tickets", None))
+        n_before = len(fake.requests)
+        rest = await collect(client, "tickets", first.cursor)
+    assert [r["id"] for b in rest for r in b.records] == [3, 4, 5]
+    assert fake.requests[n_before].url.params["cursor"] == "2"
+    assert "start_time" not in fake.requests[n_before].url.params
+
+
+async def test_poll_after_catch_up_uses_the_kept_cursor() -> None:
+    fake, clock = FakeZendesk(tickets=tickets(3), page=10), FakeClock()
+    async with make_client(fake, clock) as client:
+        done = (await collect(client, "tickets"))[-1]
+        fake.tickets.append(make_ticket(4, HISTORY_START + 9000))
+        again = await collect(client, "tickets", done.cursor)
+    assert [r["id"] for b in again for r in b.records] == [4]
+    assert fake.requests[-1].url.params["cursor"] == "3"
+
+
+async def test_ticket_progress_reports_records_pages_and_an_eta_from_timestamps() -> None:
+    # 4 tickets spread over the 90-day history: after the first page (ticket 2 at 45 days)
+    # the export's clock is half way from history start to now.
+    half = HISTORY_START + 45 * DAY
+    rows = [make_ticket(1, HISTORY_START + 10), make_ticket(2, half)]
+    rows += [make_ticket(3, half + DAY), make_ticket(4, half + 2 * DAY)]
+    fake, clock = FakeZendesk(tickets=rows, page=2), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "tickets")
+    p = batches[0].progress
+    assert (p.records, p.pages) == (2, 1)
+    assert abs(p.fraction - 0.5) < 1e-6
+    # elapsed 0 s on the fake clock at the first page: ETA = 0 * (1 - f) / f
+    assert p.eta_seconds == 0.0
+    last = batches[-1].progress
+    assert (last.records, last.pages, last.fraction) == (4, 2, 1.0)
+
+
+async def test_users_keep_only_agents_and_admins() -> None:
+    roles = ["end-user", "agent", "admin", "end-user"]
+    users = [
+        {"id": i, "name": f"U{i}", "role": r, "updated_at": iso(HISTORY_START + i)}
+        for i, r in enumerate(roles, 1)
+    ]
+    fake, clock = FakeZendesk(users=users, page=10), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "users")
+    assert [u["id"] for b in batches for u in b.records] == [2, 3]
+    assert "include" not in fake.requests[0].url.params
+
+
+async def test_groups_loop_on_has_more_not_links_next() -> None:
+    groups = [{"id": i, "name": f"G{i}"} for i in range(1, 6)]
+    fake, clock = FakeZendesk(groups=groups, page=2), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "groups")
+    assert [g["id"] for b in batches for g in b.records] == [1, 2, 3, 4, 5]
+    assert len(fake.requests) == 3  # links.next is always set by the fake: ignored
+    assert all(b.cursor is None for b in batches) and batches[-1].done
+    assert fake.requests[0].url.params["page[size]"] == "100"
+
+
+async def test_ratings_next_poll_starts_at_newest_updated_at_minus_overlap() -> None:
+    newest = HISTORY_START + 50 * DAY
+    ratings = [
+        {"id": 1, "score": "good", "created_at": iso(newest - 99), "updated_at": iso(newest - 99)},
+        {"id": 2, "score": "bad", "created_at": iso(newest - 50), "updated_at": iso(newest)},
+    ]
+    fake, clock = FakeZendesk(ratings=ratings, page=1), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "ratings")
+        assert fake.requests[0].url.params["start_time"] == str(HISTORY_START)
+        assert json.loads(batches[0].cursor) == {"start": HISTORY_START}  # mid-poll: unchanged
+        assert json.loads(batches[-1].cursor) == {"start": newest - 3600}
+        # the rating changes (offered -> good) later: the next poll picks it up
+        ratings[1] = {**ratings[1], "score": "good", "updated_at": iso(newest + 600)}
+        again = await collect(client, "ratings", batches[-1].cursor)
+    assert fake.requests[-1].url.params["start_time"] == str(newest - 3600)
+    # rating 1 (99 s before the newest) is inside the one-hour overlap, so it is read again
+    assert [(r["id"], r["score"]) for b in again for r in b.records] == [(1, "good"), (2, "good")]
+
+
+def call(i: int, updated: int) -> dict:
+    return {"id": i, "created_at": iso(updated - 60), "updated_at": iso(updated), "duration": 30}
+
+
+async def test_calls_time_export_dedupes_and_stops_when_count_le_1() -> None:
+    t0 = HISTORY_START + 10
+    rows = [call(1, t0), call(2, t0 + 5), call(3, t0 + 9)]
+    fake, clock = FakeZendesk(calls=rows, page=2), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "calls")
+    # pages: [1,2] end 5 -> [2,3] end 9 (2 repeats: dropped) -> [3] count 1: done
+    assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3], []]
+    starts = [int(r.url.params["start_time"]) for r in fake.requests]
+    assert starts == [HISTORY_START, t0 + 5, t0 + 9]
+    assert json.loads(batches[-1].cursor) == {"start": t0 + 9}
+    assert batches[-1].done
+
+
+async def test_calls_keep_the_newest_version_of_a_duplicate_in_one_page() -> None:
+    t0 = HISTORY_START + 10
+    fake, clock = FakeZendesk(calls=[call(1, t0), call(1, t0 + 3), call(2, t0 + 4)]), FakeClock()
+    fake.page = 10
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "calls")
+    got = {r["id"]: r["updated_at"] for b in batches for r in b.records}
+    assert got == {1: iso(t0 + 3), 2: iso(t0 + 4)}
+
+
+async def test_too_recent_start_time_means_no_new_data_and_keeps_the_cursor() -> None:
+    import httpx
+
+    body = {"error": "InvalidValue", "description": "Too recent start_time. Use at least 60s"}
+    fake = FakeZendesk(script={"/incremental/legs.json": [httpx.Response(422, json=body)]})
+    clock = FakeClock()
+    cursor = json.dumps({"start": int(EPOCH) - 10})
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "legs", cursor)
+    assert len(batches) == 1 and batches[0].done and batches[0].records == []
+    assert json.loads(batches[0].cursor) == {"start": int(EPOCH) - 10}
+    assert len(fake.requests) == 1
+
+
+async def test_queue_is_one_record_and_agents_activity_follows_next_page() -> None:
+    fake, clock = FakeZendesk(), FakeClock()
+    async with make_client(fake, clock) as client:
+        queue = await collect(client, "queue")
+        agents = await collect(client, "agents_activity")
+    assert [b.records for b in queue] == [[{"agents_online": 3, "calls_waiting": 1}]]
+    assert queue[0].done and queue[0].cursor is None
+    assert [r["agent_id"] for b in agents for r in b.records] == [1, 2]
+    assert agents[-1].done
+
+
+async def test_talk_off_makes_no_talk_requests() -> None:
+    fake, clock = FakeZendesk(calls=[call(1, HISTORY_START + 5)]), FakeClock()
+    cfg = make_config(talk={"enabled": False})
+    async with make_client(fake, clock, cfg) as client:
+        for stream in ("calls", "legs", "queue", "agents_activity"):
+            batches = await collect(client, stream, None)
+            assert len(batches) == 1 and batches[0].done and batches[0].records == []
+    assert fake.requests == []
+
+
+async def test_records_with_wrong_types_are_skipped_and_counted() -> None:
+    rows = tickets(3)
+    rows[1] = {**rows[1], "id": "2"}  # id not an int
+    rows.append({**make_ticket(9, HISTORY_START + 9999), "created_at": "yesterday"})
+    rows.append({**make_ticket(10, HISTORY_START + 99999), "metric_set": {"replies": "3"}})
+    fake, clock = FakeZendesk(tickets=rows, page=10), FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "tickets")
+        status = client.status
+    assert [r["id"] for b in batches for r in b.records] == [1, 3]
+    assert status.skipped == 3
