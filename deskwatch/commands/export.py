@@ -1,0 +1,169 @@
+"""``deskwatch export``: sync every stream until caught up, then write the KPI snapshot.
+
+Resumes from the cache in the state dir and persists it again (also when the sync fails, so
+nothing fetched is lost). JSON is the KPIS.md contract; CSV is the same flattened to
+``key,value`` rows; Parquet holds the daily series as one long table (series, date, field,
+value). A progress line goes to stderr only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deskwatch.config import Config, ConfigError, load_config
+from deskwatch.errors import DeskwatchError
+from deskwatch.kpis import KpiSnapshot, compute_snapshot
+from deskwatch.kpis.flatten import daily_table, flatten
+from deskwatch.store import Cache
+from deskwatch.sync import sync_all
+
+FORMATS = ("json", "csv", "parquet")
+
+
+class ExportError(DeskwatchError):
+    exit_code = 1
+
+
+class UsageError(DeskwatchError):
+    exit_code = 2
+
+
+def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="sync until caught up and write the KPI snapshot (JSON, CSV or Parquet)",
+        description="Sync every stream until caught up (resuming from the cache), compute the "
+        "KPI snapshot at --now and write it to stdout or --output.",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="json", help="default: json")
+    parser.add_argument(
+        "--now",
+        metavar="ISO8601",
+        help="compute the snapshot at this instant (e.g. 2026-11-23T14:05:00+01:00; "
+        "without an offset: account local time); default: the current time",
+    )
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="default: stdout")
+    parser.add_argument(
+        "--no-sync", action="store_true", help="do not contact Zendesk; use the cache as it is"
+    )
+    parser.set_defaults(handler=run)
+
+
+def parse_now(text: str | None, cfg: Config) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--now {text!r} is not an ISO 8601 time; use e.g. 2026-11-23T14:05:00+01:00"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=cfg.account.tz)
+    return value
+
+
+class Progress:
+    """One rewritten stderr line while syncing, only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.counts: dict[str, int] = {}
+        self.shown = False
+
+    def __call__(self, stream: str, batch: Any) -> None:
+        if not self.enabled:
+            return
+        self.counts[stream] = self.counts.get(stream, 0) + len(batch.records)
+        fraction = getattr(getattr(batch, "progress", None), "fraction", None)
+        pct = f" {fraction:.0%}" if isinstance(fraction, float) else ""
+        line = f"syncing {stream}: {self.counts[stream]:,} records{pct}"
+        sys.stderr.write("\r\x1b[2K" + line)
+        sys.stderr.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.enabled and self.shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+
+
+async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) -> None:
+    from deskwatch.zendesk import ZendeskClient
+
+    try:
+        async with ZendeskClient(cfg) as client:
+            await sync_all(client, cache, cfg, on_progress=progress)
+    finally:
+        progress.done()
+        cache.persist(state_dir)
+
+
+def render(snap: KpiSnapshot, fmt: str) -> bytes:
+    if fmt == "json":
+        return (snap.to_json(indent=2) + "\n").encode()
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["key", "value"])
+        for key, value in flatten(snap.to_dict()):
+            writer.writerow([key, "" if value is None else value])
+        return buf.getvalue().encode()
+    out = io.BytesIO()
+    daily_table(snap).write_parquet(out)
+    return out.getvalue()
+
+
+def write_output(data: bytes, output: Path | None, fmt: str) -> None:
+    if output is None:
+        if fmt == "parquet" and sys.stdout.isatty():
+            raise UsageError("parquet is binary: pass --output FILE or redirect stdout")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config, state_dir=args.state_dir, require_account=not args.no_sync)
+    for warning in cfg_warnings(cfg):
+        print(f"deskwatch: warning: {warning}", file=sys.stderr)
+    now = parse_now(args.now, cfg)
+    state_dir = Path(cfg.state.dir)
+    try:
+        cache = Cache.load(state_dir)
+    except OSError as exc:
+        raise ExportError(f"cannot read the cache in {state_dir}: {exc.strerror or exc}") from None
+    for warning in cache.warnings:
+        print(f"deskwatch: warning: {warning}", file=sys.stderr)
+    if not args.no_sync:
+        try:
+            asyncio.run(_sync(cfg, cache, state_dir, Progress(sys.stderr.isatty())))
+        except OSError as exc:
+            raise ExportError(
+                f"cannot write the cache in {state_dir}: {exc.strerror or exc}; "
+                "check the directory or pass --state-dir"
+            ) from None
+    try:
+        snap = compute_snapshot(cache.frames, cfg, now)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    write_output(render(snap, args.format), args.output, args.format)
+    return 0
+
+
+def cfg_warnings(cfg: Config) -> tuple[str, ...]:
+    return cfg.warnings
