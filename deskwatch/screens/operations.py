@@ -2,8 +2,9 @@
 
 Passive like every dashboard: the app hands it a :class:`DashboardData` through :meth:`show`,
 which updates the mounted widgets in place (nothing is remounted, unchanged widgets are left
-alone). Every figure comes from the KPI snapshot (``data.snapshot``) or, for comparisons the
-export contract does not carry, from ``data.ops``; anything absent shows "—" and no arrow.
+alone). Every figure comes from the KPI snapshot (``data.snapshot``) or, for what the export
+contract does not carry, from ``data.ops`` (``deskwatch.kpis.ops.OpsFigures``); anything absent
+shows "—" and no arrow.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 
 from deskwatch.dashboard import DashboardData
-from deskwatch.format import delta, fmt_count
+from deskwatch.format import delta, fmt_count, fmt_ratio
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.hourly_bars import HourlyBars
 from deskwatch.widgets.kpi_tile import KpiTile
 
-#: tile id -> (label, path into snapshot.tickets, name of the yesterday figure, up is good)
-#: The yesterday figure is looked up in ``snapshot.tickets[path[0]]`` for created/solved and in
-#: ``data.ops`` for the current-state counts (see :func:`yesterday_value`).
+#: tile id -> (label, path into snapshot.tickets, up is good)
 TILES: tuple[tuple[str, str, tuple[str, ...], bool | None], ...] = (
     ("created", "Created today", ("created", "today"), None),
     ("unassigned", "Unassigned", ("unassigned",), False),
@@ -32,6 +31,9 @@ TILES: tuple[tuple[str, str, tuple[str, ...], bool | None], ...] = (
     ("solved", "Solved today", ("solved", "today"), True),
     ("escalated", "Escalated", ("escalated",), False),
 )
+
+#: Tiles with no history in the data show their share of the unsolved tickets instead.
+SHARE_OF_UNSOLVED = ("unassigned", "pending", "escalated")
 
 #: The stream every figure on this screen is computed from.
 SOURCE_STREAM = "tickets"
@@ -52,11 +54,40 @@ def current_value(tickets: Any, tile: str) -> Any:
 
 
 def yesterday_value(tickets: Any, ops: Any, tile: str) -> Any:
-    """The same figure yesterday at this clock time: from the snapshot for the counts it
-    carries (created, solved), else from ``ops.yesterday_same_time[tile]``."""
+    """The same figure yesterday at this clock time, or None when it cannot be known.
+
+    created/solved: the snapshot's ``yesterday_same_time``. unsolved: today's count minus the
+    backlog's change over the last 24 h (``ops.backlog_now - ops.backlog_24h_ago``, KPIS.md's
+    backlog rule), so the arrow shows the backlog's movement against the number on the tile.
+    Unassigned, pending and escalated are current-state counts with no history in the data:
+    no arrow.
+    """
     if tile in ("created", "solved"):
         return dig(tickets, tile, "yesterday_same_time")
-    return dig(ops, "yesterday_same_time", tile)
+    if tile == "unsolved":
+        now, before = dig(ops, "backlog_now"), dig(ops, "backlog_24h_ago")
+        unsolved = dig(tickets, "unsolved")
+        if isinstance(now, int) and isinstance(before, int) and isinstance(unsolved, int):
+            return unsolved - (now - before)
+    return None
+
+
+def _versus(tickets: Any, tile: str, value: Any, before: Any) -> str:
+    """The text after the arrow: yesterday's figure, else the share of unsolved tickets."""
+    if before is not None:
+        return f"vs {fmt_count(before)}"
+    unsolved = dig(tickets, "unsolved")
+    if tile in SHARE_OF_UNSOLVED and isinstance(value, int) and isinstance(unsolved, int):
+        return f"{fmt_ratio(value / unsolved) if unsolved else '0%'} of unsolved"
+    return ""
+
+
+def hours_so_far(data: DashboardData) -> int:
+    """How many local clock hours of today have started (1 just after midnight, 24 at 23:xx)."""
+    now = data.now
+    if now.tzinfo is not None:
+        now = now.astimezone(data.cfg.account.tz)
+    return now.hour + 1
 
 
 class OperationsScreen(DashboardScreen):
@@ -138,7 +169,7 @@ class OperationsScreen(DashboardScreen):
                 fmt_count(now_value),
                 digits="-" if now_value is None else fmt_count(now_value),
                 delta=delta(now_value, before),
-                versus=f"vs {fmt_count(before)}" if before is not None else "",
+                versus=_versus(tickets, tile_id, now_value, before),
                 stale=stale,
             )
         targets = data.cfg.targets
@@ -150,6 +181,7 @@ class OperationsScreen(DashboardScreen):
             self.query_one(f"#{panel_id}", DurationPanel).update_panel(
                 block, block.get("daily") or (), target, stale=stale
             )
-        created = dig(data.ops, "created_per_hour") or ()
-        solved = dig(data.ops, "solved_per_hour") or ()
-        self.query_one(HourlyBars).set_counts(created, solved)
+        hours = hours_so_far(data)
+        created = dig(data.ops, "created_per_hour_today") or ()
+        solved = dig(data.ops, "solved_per_hour_today") or ()
+        self.query_one(HourlyBars).set_counts(created[:hours], solved[:hours])

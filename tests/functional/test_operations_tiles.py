@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from snapshot_apps.ops_app import OpsApp
 from snapshot_apps.ops_fixture import make_data, make_snapshot
 
 from deskwatch.dashboard import DashboardData
-from deskwatch.screens.operations import OperationsScreen
+from deskwatch.screens.operations import OperationsScreen, hours_so_far
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.hourly_bars import HourlyBars
 from deskwatch.widgets.kpi_tile import KpiTile
@@ -50,17 +52,29 @@ async def test_changes_vs_yesterday_same_time() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         # fixture: created 128 vs 114 (+12.3 %), solved 1,234 vs 1,301 (-5.1 %),
-        # unsolved 148 vs 160 (-7.5 %), unassigned 9 vs 9, pending 31 vs 25 (+24 %),
-        # escalated 4 vs 6 (-33.3 %)
+        # unsolved 148 with the backlog down 162 -> 150 (-12), so vs 160 (-7.5 %);
+        # unassigned/pending/escalated have no history: no arrow, their share of the
+        # 148 unsolved instead (9 -> 6.1 %, 31 -> 20.9 %, 4 -> 2.7 %)
         assert _tile(app, "created").delta_text == "▲ 12% vs 114"
         assert _tile(app, "solved").delta_text == "▼ 5% vs 1,301"
         assert _tile(app, "unsolved").delta_text == "▼ 8% vs 160"
-        assert _tile(app, "unassigned").delta_text == "= 0% vs 9"
-        assert _tile(app, "pending").delta_text == "▲ 24% vs 25"
-        assert _tile(app, "escalated").delta_text == "▼ 33% vs 6"
-        # fewer solved is bad news, fewer escalated is good news
+        assert _tile(app, "unassigned").delta_text == "6% of unsolved"
+        assert _tile(app, "pending").delta_text == "21% of unsolved"
+        assert _tile(app, "escalated").delta_text == "3% of unsolved"
+        # fewer solved is bad news, a shrinking backlog good news, more created neither
         assert _tile(app, "solved").query_one(".tile--delta").has_class("-bad")
-        assert _tile(app, "escalated").query_one(".tile--delta").has_class("-good")
+        assert _tile(app, "unsolved").query_one(".tile--delta").has_class("-good")
+        assert _tile(app, "created").query_one(".tile--delta").has_class("-neutral")
+
+
+async def test_hourly_chart_stops_at_the_current_local_hour() -> None:
+    app = OpsApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        bars = app.screen.query_one(HourlyBars)
+        # now is 14:05 Europe/Paris: hours 0..14 are drawn
+        assert bars.data_key()[1] == (1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19)
+        assert len(bars.data_key()[2]) == 15
 
 
 async def test_show_updates_in_place() -> None:
@@ -86,7 +100,7 @@ async def test_missing_ops_and_snapshot_show_dashes_without_arrows() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert _tile(app, "unsolved").value_text == "148"
-        assert _tile(app, "unsolved").delta_text.strip() == ""
+        assert _tile(app, "unsolved").delta_text.strip() == ""  # no backlog figures: no arrow
         assert _tile(app, "created").delta_text == "▲ 12% vs 114"  # carried by the snapshot
         assert not app.screen.query_one(HourlyBars).has_data()
         empty = DashboardData(app.data.cfg, app.data.now, None, None)
@@ -125,6 +139,15 @@ async def test_panel_table_shows_the_snapshot_stats() -> None:
         assert "1h 15m" in lines[3]
         chart = app.screen.query_one("#panel-first-reply TrendChart", TrendChart)
         assert chart.has_data()
+
+
+def test_hours_so_far_uses_the_account_clock() -> None:
+    data = make_data()
+    # 13:05 UTC is 14:05 in Paris: hours 0..14 have started
+    utc = DashboardData(data.cfg, datetime(2026, 11, 23, 13, 5, tzinfo=UTC), None, None)
+    assert hours_so_far(utc) == 15
+    late = DashboardData(data.cfg, datetime(2026, 11, 23, 22, 59, tzinfo=UTC), None, None)
+    assert hours_so_far(late) == 24  # 23:59 local
 
 
 async def test_plot_theme_follows_app_theme() -> None:

@@ -7,12 +7,12 @@ only. The clock is frozen at 2026-11-23 14:05 Europe/Paris.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskwatch.config import build_config
 from deskwatch.dashboard import DashboardData
+from deskwatch.kpis.ops import OpsFigures
 from deskwatch.kpis.snapshot import KpiSnapshot
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
@@ -85,14 +85,19 @@ def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
     )
 
 
-#: created / solved per local hour 00..14 (the current hour is partial)
-CREATED_PER_HOUR = [1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19]
-SOLVED_PER_HOUR = [0, 0, 0, 0, 0, 1, 3, 7, 11, 14, 16, 12, 10, 13, 8]
+#: created / solved per local hour 00..23; hours after 14 (now is 14:05) are still 0
+CREATED_PER_HOUR = (1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19) + (0,) * 9
+SOLVED_PER_HOUR = (0, 0, 0, 0, 0, 1, 3, 7, 11, 14, 16, 12, 10, 13, 8) + (0,) * 9
 
-OPS = SimpleNamespace(
-    yesterday_same_time={"unsolved": 160, "unassigned": 9, "pending": 25, "escalated": 6},
-    created_per_hour=CREATED_PER_HOUR,
-    solved_per_hour=SOLVED_PER_HOUR,
+#: backlog 150 now vs 162 24 h ago: the Unsolved tile (148) compares with 148 + 12 = 160
+OPS = OpsFigures(
+    backlog_now=150,
+    backlog_24h_ago=162,
+    created_per_hour_today=CREATED_PER_HOUR,
+    solved_per_hour_today=SOLVED_PER_HOUR,
+    created_per_hour_yesterday=(3,) * 24,
+    solved_per_hour_yesterday=(2,) * 24,
+    utilization_today=None,
 )
 
 
