@@ -23,5 +23,8 @@ unit: $(STAMP)
 
 test: lint unit
 
+demo: $(STAMP)
+	$(BIN)/deskwatch demo
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

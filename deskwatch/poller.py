@@ -352,7 +352,8 @@ class Poller:
             limit = STALE_FACTOR * self.cadence(s.name)
             last = s.state.last_ok
             old = last is not None and (now - last).total_seconds() > limit
-            never = s.state.failures > 0 and not s.state.synced
+            # failing before its first success, or still in its first sync: not the truth yet
+            never = not s.state.synced and (s.state.failures > 0 or s.state.first_sync)
             if old or never:
                 stale.add(s.name)
         return frozenset(stale)

@@ -23,12 +23,12 @@ from deskwatch.zendesk import ZendeskClient
 
 
 def _ops_function() -> Callable[..., Any] | None:
-    """``deskwatch.kpis.ops.compute_ops`` (the operations-screen figures) when available."""
+    """``deskwatch.kpis.ops.ops_figures`` (the operations-screen figures) when available."""
     try:
         module = importlib.import_module("deskwatch.kpis.ops")
     except ImportError:
         return None
-    fn = getattr(module, "compute_ops", None)
+    fn = getattr(module, "ops_figures", None)
     return fn if callable(fn) else None
 
 
@@ -42,6 +42,8 @@ class LiveSource:
         self._client = client
         self._ops = _ops_function()
         self.warnings: list[str] = []
+        #: the cache version last written to the state dir (None: never)
+        self.persisted_version: int | None = None
 
     async def __aenter__(self) -> LiveSource:
         await self.open()
@@ -58,6 +60,7 @@ class LiveSource:
     async def open(self) -> None:
         """Warm start: read the cache from the state dir, then open the client."""
         self.cache = await asyncio.to_thread(Cache.load, self.state_dir)
+        self.persisted_version = self.cache.version
         self.warnings.extend(self.cache.warnings)
         if self._client is None:
             self._client = ZendeskClient(self.cfg)
@@ -109,4 +112,12 @@ class LiveSource:
         return snapshot, ops
 
     async def persist(self) -> None:
+        version = self.cache.version
         await asyncio.to_thread(self.cache.persist, self.state_dir)
+        self.persisted_version = version
+
+    def persist_now(self) -> None:
+        """Write the cache from the calling thread (after the event loop has stopped)."""
+        version = self.cache.version
+        self.cache.persist(self.state_dir)
+        self.persisted_version = version

@@ -127,3 +127,14 @@ async def test_paused_data_turns_stale_without_any_poll() -> None:
     await rig.clock.advance(16)
     assert rig.data[-1].stale == frozenset({"queue"})
     await rig.stop()
+
+
+async def test_a_stream_still_in_its_first_sync_is_stale_until_it_completes() -> None:
+    source = FakeSource(("users", "tickets"))
+    source.gates["tickets"] = asyncio.Event()
+    rig = await start(source)
+    assert rig.data[-1].stale == frozenset({"tickets"})  # users done, tickets partial
+    source.gates["tickets"].set()
+    await settle()
+    assert rig.data[-1].stale == frozenset()
+    await rig.stop()
