@@ -23,7 +23,7 @@ import httpx
 from deskwatch.config import Config
 from deskwatch.zendesk.auth import Auth
 from deskwatch.zendesk.governor import INCREMENTAL_LIMIT, Governor
-from deskwatch.zendesk.http import Http, Reply, make_http_client
+from deskwatch.zendesk.http import MAX_ATTEMPTS, Http, Reply, make_http_client
 from deskwatch.zendesk.model import STREAMS, TALK_STREAMS, Batch, ClientStatus
 from deskwatch.zendesk.streams import PAGERS
 
@@ -43,6 +43,8 @@ class ZendeskClient:
         verify_tls: bool = True,
         incremental_per_minute: float = INCREMENTAL_LIMIT,
         page_size: int = DEFAULT_PAGE_SIZE,
+        max_attempts: int = MAX_ATTEMPTS,
+        read_timeout: float = 30.0,
     ) -> None:
         self.cfg = cfg
         self.history_days = cfg.sync.history_days
@@ -56,8 +58,21 @@ class ZendeskClient:
             sleep=sleep,
             incremental_per_minute=incremental_per_minute,
         )
-        self._client = make_http_client(cfg.zendesk.base_url, transport, verify=verify_tls)
-        self.http = Http(self._client, self._auth, self.governor, sleep=sleep, wall=wall, rng=rng)
+        self._client = make_http_client(
+            cfg.zendesk.base_url,
+            transport,
+            verify=verify_tls,
+            timeout=httpx.Timeout(read_timeout, connect=min(10.0, read_timeout)),
+        )
+        self.http = Http(
+            self._client,
+            self._auth,
+            self.governor,
+            sleep=sleep,
+            wall=wall,
+            rng=rng,
+            max_attempts=max_attempts,
+        )
 
     def __repr__(self) -> str:
         return f"ZendeskClient({self.cfg.zendesk.base_url!r}, auth={self._auth.method!r})"

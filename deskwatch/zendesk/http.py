@@ -69,7 +69,11 @@ def is_loopback(url: str) -> bool:
 
 
 def make_http_client(
-    base_url: str, transport: httpx.AsyncBaseTransport | None, *, verify: bool = True
+    base_url: str,
+    transport: httpx.AsyncBaseTransport | None,
+    *,
+    verify: bool = True,
+    timeout: httpx.Timeout = TIMEOUT,
 ) -> httpx.AsyncClient:
     if not verify and not is_loopback(base_url):
         raise ZendeskError(
@@ -78,7 +82,7 @@ def make_http_client(
     return httpx.AsyncClient(
         base_url=base_url,
         transport=transport,
-        timeout=TIMEOUT,
+        timeout=timeout,
         limits=LIMITS,
         verify=verify,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
@@ -115,8 +119,10 @@ class Http:
         sleep: Callable[[float], Awaitable[None]],
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
         self.client = client
+        self.max_attempts = max_attempts
         self.auth = auth
         self.governor = governor
         self._sleep = sleep
@@ -269,7 +275,7 @@ class Http:
                     raise self._fail(self._client_error(status, body, path, talk))
             attempt += 1
             self.track.retries += 1
-            if attempt >= MAX_ATTEMPTS:
+            if attempt >= self.max_attempts:
                 raise self._fail(
                     UnavailableError(
                         f"Zendesk did not answer {path} properly after {attempt} attempts "

@@ -110,11 +110,18 @@ def _cursor_envelope(body: dict[str, Any]) -> bool:
 
 
 async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
-    """tickets / users: incremental cursor export. First call start_time, then only cursor."""
+    """tickets / users: incremental cursor export. First call start_time, then only cursor.
+
+    users: only agents and admins are yielded (deskwatch needs their names and groups; end-users
+    can be millions). The export still reads every user once, from start_time=0.
+    """
     kind = "tickets" if stream == "tickets" else "users"
     path = f"/api/v2/incremental/{kind}/cursor.json"
     state = decode(cursor)
-    start = _int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
+    # users: from the beginning (an agent's record may be years old; the names are needed);
+    # tickets: sync.history_days back
+    first = 0 if stream == "users" else int(ctx.wall()) - ctx.history_days * 86400
+    start = _int_or(state.get("start"), first)
     base: dict[str, Any] = {"per_page": ctx.page_size}
     if stream == "tickets":
         base["include"] = "metric_sets"

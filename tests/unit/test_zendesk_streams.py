@@ -83,6 +83,7 @@ async def test_users_keep_only_agents_and_admins() -> None:
         batches = await collect(client, "users")
     assert [u["id"] for b in batches for u in b.records] == [2, 3]
     assert "include" not in fake.requests[0].url.params
+    assert fake.requests[0].url.params["start_time"] == "0"  # agents can be years old
 
 
 async def test_groups_loop_on_has_more_not_links_next() -> None:
