@@ -28,3 +28,6 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python -m deskwatch.bench.sim_scale

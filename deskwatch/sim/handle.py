@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from deskwatch.sim.account import generate_account
+from deskwatch.sim.account import Account, generate_account
 from deskwatch.sim.auth import AuthState
 from deskwatch.sim.clock import SimClock
 from deskwatch.sim.faults import Faults, profile
@@ -208,8 +208,9 @@ def start_simulator(
     export_lag: int = 0,
     ratings_time_field: str = "created",
     live: bool = True,
+    account: Account | None = None,
 ) -> SimHandle:
-    """Generate a seeded account and serve it; returns once the port is bound."""
+    """Generate a seeded account (or serve ``account``); returns once the port is bound."""
     if plan not in PLANS:
         raise ValueError(f"unknown plan {plan!r}; choose one of {', '.join(PLANS)}")
     fault_config = profile(faults) if isinstance(faults, str) else faults
@@ -218,7 +219,7 @@ def start_simulator(
     if ratings_time_field not in ("created", "updated"):
         raise ValueError("ratings_time_field must be 'created' or 'updated'")
     clock = clock or SimClock()
-    account = generate_account(
+    account = account or generate_account(
         seed=seed, now=clock.now(), history_days=history_days, tickets=tickets, calls=calls,
         agents=agents, tz=tz,
     )  # fmt: skip
