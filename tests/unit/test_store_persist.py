@@ -1,0 +1,123 @@
+"""Persistence: round trip, only changed frames rewritten, corrupt files set aside and re-synced."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from kpi_records import call, ticket
+
+from deskwatch.store import Cache
+from deskwatch.store.persist import MANIFEST
+
+T0 = datetime(2026, 5, 1, 8, tzinfo=UTC)
+
+
+def filled() -> Cache:
+    c = Cache()
+    c.ingest("tickets", [ticket(i, T0, reply=i) for i in range(1, 6)])
+    c.set_cursor("tickets", "cursor-5")
+    c.ingest("calls", [call(1, T0)])
+    c.set_cursor("calls", "1700000000")
+    return c
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    c = filled()
+    c.persist(tmp_path)
+    back = Cache.load(tmp_path)
+    assert back.warnings == []
+    assert back.frames.tickets.equals(c.frames.tickets)
+    assert back.frames.calls.equals(c.frames.calls)
+    assert back.cursors == {"tickets": "cursor-5", "calls": "1700000000"}
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_missing_dir_is_an_empty_cache(tmp_path: Path) -> None:
+    c = Cache.load(tmp_path / "nope")
+    assert c.frames.tickets.height == 0 and c.cursors == {} and c.warnings == []
+
+
+def test_only_changed_frames_are_rewritten_and_old_files_removed(tmp_path: Path) -> None:
+    c = filled()
+    c.persist(tmp_path)
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    calls_file = manifest["streams"]["calls"]["file"]
+    c.ingest("tickets", [ticket(9, T0)])
+    c.set_cursor("tickets", "cursor-9")
+    c.persist(tmp_path)
+    m2 = json.loads((tmp_path / MANIFEST).read_text())
+    assert m2["streams"]["calls"]["file"] == calls_file
+    assert m2["streams"]["tickets"]["file"] != manifest["streams"]["tickets"]["file"]
+    assert m2["streams"]["tickets"]["cursor"] == "cursor-9"
+    assert not (tmp_path / manifest["streams"]["tickets"]["file"]).exists()
+    assert Cache.load(tmp_path).frames.tickets.height == 6
+
+
+def test_corrupt_frame_is_moved_aside_and_resynced(tmp_path: Path) -> None:
+    filled().persist(tmp_path)
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    path = tmp_path / manifest["streams"]["tickets"]["file"]
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    back = Cache.load(tmp_path)
+    assert len(back.warnings) == 1
+    assert "\n" not in back.warnings[0]
+    assert "tickets" in back.warnings[0] and "re-synced" in back.warnings[0]
+    assert back.frames.tickets.height == 0 and back.cursor("tickets") is None
+    assert back.frames.calls.height == 1 and back.cursor("calls") == "1700000000"
+    assert list(tmp_path.glob(f"{path.name}.corrupt-*"))
+    back.persist(tmp_path)  # the next persist writes a fresh tickets file
+    assert Cache.load(tmp_path).warnings == []
+
+
+def test_truncated_and_missing_files(tmp_path: Path) -> None:
+    filled().persist(tmp_path)
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    tickets = tmp_path / manifest["streams"]["tickets"]["file"]
+    tickets.write_bytes(tickets.read_bytes()[:100])
+    (tmp_path / manifest["streams"]["calls"]["file"]).unlink()
+    back = Cache.load(tmp_path)
+    assert len(back.warnings) == 2
+    assert back.cursors == {}
+
+
+def test_corrupt_manifest(tmp_path: Path) -> None:
+    filled().persist(tmp_path)
+    (tmp_path / MANIFEST).write_text('{"format": 1, "generation": ')
+    back = Cache.load(tmp_path)
+    assert len(back.warnings) == 1 and "every stream" in back.warnings[0]
+    assert back.cursors == {} and back.frames.tickets.height == 0
+    assert list(tmp_path.glob("manifest.json.corrupt-*"))
+
+
+def test_failed_write_keeps_previous_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = filled()
+    c.persist(tmp_path)
+    c.ingest("tickets", [ticket(9, T0)])
+    c.set_cursor("tickets", "cursor-9")
+    import polars as pl
+
+    def boom(self: pl.DataFrame, file: object, **kw: object) -> None:
+        Path(str(file)).write_bytes(b"PAR1 partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", boom)
+    with pytest.raises(OSError):
+        c.persist(tmp_path)
+    monkeypatch.undo()
+    back = Cache.load(tmp_path)
+    assert back.warnings == []
+    assert back.cursor("tickets") == "cursor-5" and back.frames.tickets.height == 5
+    assert not list(tmp_path.glob(".*.tmp"))
+    c.persist(tmp_path)  # still dirty: the retry writes the new data
+    assert Cache.load(tmp_path).cursor("tickets") == "cursor-9"
+
+
+def test_no_secrets_in_state(tmp_path: Path) -> None:
+    filled().persist(tmp_path)
+    for path in tmp_path.iterdir():
+        assert b"access_token" not in path.read_bytes()
