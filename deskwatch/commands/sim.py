@@ -40,6 +40,15 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--faults", default="none", help=f"fault profile: {', '.join(FAULT_PROFILES)}"
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="one fault setting on top of --faults, repeatable: error_rate=0.1, latency=0.5, "
+        "timeout_rate, hang_seconds, reset_rate, malformed_rate, truncated_rate, storm_rate, "
+        "revoke_after=SECONDS, talk_enabled=false",
+    )
     parser.add_argument("--token", help="the OAuth access token to accept (default: random)")
     parser.add_argument("--tickets", help="tickets in the history (default 400 per day)")
     parser.add_argument("--calls", help="Talk calls in the history (default tickets / 3)")
@@ -82,7 +91,7 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
             args.history_days, "--history-days", low=1, high=3650, integer=True
         ),
         "plan": args.plan,
-        "faults": args.faults,
+        "faults": fault_settings(args.fault, args.faults),
         "token": args.token,
         "tz": args.timezone,
     }
@@ -93,13 +102,43 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
     return opts
 
 
+def fault_settings(items: list[str], profile_name: str) -> Any:
+    """``--faults`` profile plus ``--fault NAME=VALUE`` overrides, as a Faults object."""
+    import time
+
+    from deskwatch.sim.faults import Faults, profile
+
+    faults = profile(profile_name)
+    numeric = {"error_rate", "latency", "latency_jitter", "timeout_rate", "hang_seconds",
+               "reset_rate", "malformed_rate", "truncated_rate", "storm_rate"}  # fmt: skip
+    names = sorted(numeric | {"talk_enabled", "revoke_after"})
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or name not in names:
+            raise SimUsageError(f"--fault expects NAME=VALUE with NAME one of {', '.join(names)}")
+        if name == "talk_enabled":
+            if value.lower() not in ("true", "false"):
+                raise SimUsageError(f"--fault talk_enabled must be true or false, got {value!r}")
+            faults = faults.update({"talk_enabled": value.lower() == "true"})
+        elif name == "revoke_after":
+            delay = _number(value, "--fault revoke_after", low=0, high=10**7, integer=False)
+            faults = faults.update({"revoke_at": time.time() + delay})
+        else:
+            high = 1 if name.endswith("_rate") else 3600
+            amount = _number(value, f"--fault {name}", low=0, high=high, integer=False)
+            faults = faults.update({name: amount})
+    assert isinstance(faults, Faults)
+    return faults
+
+
 def banner(handle: Any, opts: dict[str, Any]) -> str:
     acc = handle.sim.account
+    faults_name = opts["faults_profile"] + (" + overrides" if opts["fault_overrides"] else "")
     return "\n".join(
         [
             f"deskwatch sim: seed {opts['seed']}, {opts['history_days']} days, "
             f"{acc.n_tickets} tickets, {len(acc.calls)} calls, plan {opts['plan']}, "
-            f"faults {opts['faults']}, speed {opts['speed']:g}x",
+            f"faults {faults_name}, speed {opts['speed']:g}x",
             f"Base URL:      {handle.url}",
             f"OAuth token:   {handle.access_token}",
             f"OAuth client:  client_id={handle.client_id} client_secret={handle.client_secret}"
@@ -129,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        print(banner(handle, opts), flush=True)
+        shown = {**opts, "faults_profile": args.faults, "fault_overrides": bool(args.fault)}
+        print(banner(handle, shown), flush=True)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

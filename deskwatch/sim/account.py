@@ -100,7 +100,7 @@ def generate_account(
     latest[log["ticket_id"]] = np.arange(len(log), dtype=np.int64)
     call_table, legs = generate_calls(
         r_calls, n=n_calls, now=t_now, days=history_days, offset=offset,
-        agent_speed=people.agent_speed, n_tickets=n_tickets,
+        agent_speed=people.agent_speed, shift_start=people.agent_shift_start, n_tickets=n_tickets,
     )  # fmt: skip
     return Account(
         seed=seed,

@@ -46,11 +46,26 @@ CALL_COLUMNS = (
 )  # fmt: skip
 
 
+def _agents_on_shift(
+    rng: np.random.Generator, created: np.ndarray, shift_start: np.ndarray, offset: int
+) -> np.ndarray:
+    """For each call an agent whose 9-hour shift covers its local hour (anyone at night)."""
+    hour = ((created + offset) % 86400) // 3600
+    agent = rng.integers(0, len(shift_start), len(created)).astype(np.int32)
+    for h in range(24):
+        pool = np.flatnonzero((shift_start <= h) & (h < shift_start + 9))
+        at_h = hour == h
+        if len(pool) and at_h.any():
+            agent[at_h] = pool[rng.integers(0, len(pool), int(at_h.sum()))]
+    return agent
+
+
 def call_fields(
     rng: np.random.Generator,
     created: np.ndarray,
     *,
     agent_speed: np.ndarray,
+    shift_start: np.ndarray,
     n_tickets: int,
     offset: int,
     busy: float = 1.0,
@@ -64,7 +79,7 @@ def call_fields(
     out = direction == OUTBOUND
     status[out] = np.where(rng.random(int(out.sum())) < 0.88, C_COMPLETED, C_FAILED)
     answered = status == C_COMPLETED
-    agent = rng.integers(0, len(agent_speed), n).astype(np.int32)
+    agent = _agents_on_shift(rng, created, shift_start, offset)
     agent[~answered] = NULL
     speed = np.where(answered, agent_speed[np.maximum(agent, 0)], 1.0)
     queued = (direction == INBOUND) & (status != C_AB_IVR) & (status != C_FAILED)
@@ -127,11 +142,15 @@ def generate_calls(
     days: int,
     offset: int,
     agent_speed: np.ndarray,
+    shift_start: np.ndarray,
     n_tickets: int,
 ) -> tuple[Table, Table]:
     """Return ``(calls, legs)`` for ``n`` finished calls; only calls updated before now."""
     created = seasonal_times(rng, n, now=now, days=days, offset=offset, hours=CALL_HOURS)
-    f = call_fields(rng, created, agent_speed=agent_speed, n_tickets=n_tickets, offset=offset)
+    f = call_fields(
+        rng, created, agent_speed=agent_speed, shift_start=shift_start, n_tickets=n_tickets,
+        offset=offset,
+    )  # fmt: skip
     order = np.argsort(f["updated"], kind="stable")
     f = {k: v[order] for k, v in f.items()}
     # distinct update times 2 s apart (the agent leg takes +1 s): a time-based page that

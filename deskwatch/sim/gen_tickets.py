@@ -95,7 +95,10 @@ def generate_tickets(
     speed = people.agent_speed[assignee] * PRIORITY_FACTOR[prio]
     quality = people.agent_quality[assignee]
 
-    t_assign = c + 30 + (rng.exponential(1200, n) * PRIORITY_FACTOR[prio]).astype(np.int64)
+    slow_triage = np.where(rng.random(n) < 0.03, 30.0, 1.0)  # a small unassigned backlog
+    t_assign = (
+        c + 30 + (rng.exponential(1200, n) * slow_triage * PRIORITY_FACTOR[prio]).astype(np.int64)
+    )
     t_reply = t_assign + (rng.lognormal(np.log(5400), 1.0, n) * speed).astype(np.int64)
     t_solve1 = t_reply + (rng.lognormal(np.log(16 * 3600), 1.1, n) * speed).astype(np.int64)
     reopened = rng.random(n) < 0.04 + 0.12 * (1 - quality)

@@ -116,7 +116,8 @@ def close(r: dict[str, int], now: int) -> None:
 
 
 def delete(r: dict[str, int], now: int) -> None:
-    r.update(status=DELETED, status_updated=now, sat=NULL, assignee=NULL)
+    r.update(status=DELETED, status_updated=now, sat=NULL, assignee=NULL, assigned_at=NULL)
+    r["initially_assigned_at"] = NULL
 
 
 def offer_rating(account: Account, r: dict[str, int], now: int) -> int:

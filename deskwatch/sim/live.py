@@ -190,7 +190,8 @@ def _calls(account: Account, rng: np.random.Generator, now: int, count: int) -> 
     calls = account.calls
     f = call_fields(
         rng, np.full(count, now, dtype=np.int64), agent_speed=account.people.agent_speed,
-        n_tickets=account.n_tickets, offset=account.offset,
+        shift_start=account.people.agent_shift_start, n_tickets=account.n_tickets,
+        offset=account.offset,
     )  # fmt: skip
     f["created"] = now - (f["updated"] - f["created"])  # the call just ended
     last = int(calls["updated"][-1]) if len(calls) else now - 2

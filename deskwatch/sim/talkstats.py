@@ -40,9 +40,23 @@ def on_shift(account: Account, now: int) -> np.ndarray:
     return working
 
 
+def agent_states(account: Account, now: int) -> list[tuple[str, str | None]]:
+    """(agent_state, call_status) per agent for this minute: on-shift agents are online or away."""
+    roll = _minute_rng(account, now, 2).random(account.people.n_agents)
+    states: list[tuple[str, str | None]] = []
+    for working, r in zip(on_shift(account, now).tolist(), roll.tolist(), strict=True):
+        if not working:
+            states.append(("offline", None))
+        elif r < 0.08:
+            states.append(("away", None))
+        else:
+            states.append(("online", "on_call" if r < 0.4 else "wrap_up" if r < 0.5 else None))
+    return states
+
+
 def current_queue_activity(account: Account, now: int) -> dict[str, Any]:
     rng = _minute_rng(account, now, 1)
-    online = on_shift(account, now)
+    online = np.array([state == "online" for state, _ in agent_states(account, now)])
     hour = ((now + account.offset) % 86400) // 3600
     load = CALL_HOURS[hour] / CALL_HOURS.max()
     waiting = int(rng.poisson(3.0 * load)) if online.any() else int(rng.poisson(0.5))
@@ -75,23 +89,16 @@ def agents_activity(account: Account, now: int) -> list[dict[str, Any]]:
     accepted = np.bincount(a, minlength=n)
     talk, wrap, hold, dur = total("talk"), total("wrap"), total("hold"), total("duration")
     on_hold = np.bincount(a, weights=calls["hold"][rows][mine] > 0, minlength=n)
-    online = on_shift(account, now)
-    rng = _minute_rng(account, now, 2)
+    states = agent_states(account, now)
     day_rng = np.random.default_rng([account.seed, local_midnight(account, now), 3])
     missed = day_rng.poisson(0.8, n)
     denied = day_rng.poisson(0.3, n)
     local_hour = ((now + account.offset) % 86400) / 3600
     shift_secs = np.clip(local_hour - people.agent_shift_start, 0, 9) * 3600
     away = (shift_secs * day_rng.uniform(0.02, 0.12, n)).astype(int)
-    roll = rng.random(n)
     out = []
     for i in range(n):
-        state = "offline"
-        status: str | None = None
-        if online[i]:
-            state = "away" if roll[i] < 0.08 else "online"
-            if state == "online":
-                status = "on_call" if roll[i] < 0.4 else "wrap_up" if roll[i] < 0.5 else None
+        state, status = states[i]
         acc = int(accepted[i])
         online_time = int(shift_secs[i])
         busy = int(talk[i] + wrap[i])
