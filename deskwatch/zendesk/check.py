@@ -62,8 +62,10 @@ async def run_checks(client: ZendeskClient) -> list[CheckResult]:
         )
         return results
     add(CheckResult("credentials", True, f"signed in as {user.get('name') or uid} (id {uid})"))
-    if role in ("agent", "admin"):
+    if role == "admin":
         add(CheckResult("role", True, role))
+    elif role == "agent":
+        add(CheckResult("role", True, "agent (the ticket and user exports need an admin)"))
     else:
         add(CheckResult("role", False, f"{role}: deskwatch needs an agent or admin user"))
 

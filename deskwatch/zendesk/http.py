@@ -49,6 +49,7 @@ class Tracker:
     retries: int = 0
     rate_limited: int = 0
     skipped_by_stream: dict[str, int] = field(default_factory=dict)
+    served_by_stream: dict[str, int] = field(default_factory=dict)  # records received, raw
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ class Http:
                 resp = None
             if resp is not None:
                 self.governor.observe(resp.headers, incremental=incremental)
-                self.last_date = resp.headers.get("date")
+                self.last_date = resp.headers.get("date") or self.last_date
                 status = resp.status_code
                 body = _json(body_bytes)
                 if status == 200:
@@ -321,6 +322,12 @@ class Http:
                 return ForbiddenError(
                     f"the OAuth token lacks the read scope ({detail}): create a token with "
                     "scope read",
+                    status=403,
+                )
+            if "/incremental/" in path:
+                return ForbiddenError(
+                    f"Zendesk refused the incremental export {path} (403: {detail}): "
+                    "incremental exports need an admin user's credentials",
                     status=403,
                 )
             return ForbiddenError(

@@ -98,6 +98,8 @@ def _newest(records: list[dict[str, Any]]) -> float | None:
 
 def _good(ctx: Context, stream: str, raw: list[Any]) -> list[dict[str, Any]]:
     good, skipped = split_valid(stream, raw)
+    served = ctx.http.track.served_by_stream
+    served[stream] = served.get(stream, 0) + len(raw)
     if skipped:
         ctx.count_skipped(stream, skipped)
     return good
