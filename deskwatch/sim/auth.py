@@ -92,9 +92,13 @@ class AuthState:
             "refresh_token_expires_in": int(self.refresh_ttl),
         }
 
-    def token_grant(self, params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def token_grant(
+        self, params: dict[str, str], basic_client: tuple[str, str] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         """``POST /oauth/tokens``: client_credentials or refresh_token (refresh tokens rotate)."""
         grant = params.get("grant_type", "")
+        if not params.get("client_id") and basic_client:
+            params = {**params, "client_id": basic_client[0], "client_secret": basic_client[1]}
         client_ok = (
             params.get("client_id") == self.client_id
             and params.get("client_secret") == self.client_secret
@@ -102,7 +106,7 @@ class AuthState:
         if grant == "client_credentials":
             return (200, self._issue()) if client_ok else (401, INVALID_CLIENT)
         if grant == "refresh_token":
-            if "client_id" in params and not client_ok:
+            if params.get("client_id") and not client_ok:
                 return 401, INVALID_CLIENT
             old = params.get("refresh_token", "")
             expiry = self.refresh.pop(old, None)

@@ -137,10 +137,17 @@ class SimHandle:
     def api_token(self) -> str:
         return self.sim.auth.api_token
 
-    def config_toml(self, method: str = "oauth") -> str:
+    def config_toml(self, method: str = "oauth", *, refresh: bool = False) -> str:
+        """A ready ``[zendesk]`` block; ``refresh`` adds a refresh token and the OAuth client."""
         lines = ["[zendesk]", f'url = "{self.url}"', "", "[zendesk.auth]", f'method = "{method}"']
         if method == "oauth":
             lines.append(f'access_token = "{self.access_token}"')
+            if refresh:
+                lines += [
+                    f'refresh_token = "{self.refresh_token}"',
+                    f'client_id = "{self.client_id}"',
+                    f'client_secret = "{self.client_secret}"',
+                ]
         elif method == "oauth_client_credentials":
             lines += [f'client_id = "{self.client_id}"', f'client_secret = "{self.client_secret}"']
         else:
@@ -206,7 +213,7 @@ def start_simulator(
     incremental_limit: int = 10,
     account_limit: int | None = None,
     export_lag: int = 0,
-    ratings_time_field: str = "created",
+    ratings_time_field: str = "updated",
     live: bool = True,
     account: Account | None = None,
 ) -> SimHandle:

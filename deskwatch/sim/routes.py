@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -163,13 +164,15 @@ def ratings(request: web.Request, sim: SimState) -> dict[str, Any]:
         mask &= when <= int_param(q, "end_time")
     score = q.get("score")
     if score:
-        scores = table["score"]
-        wanted = {"received": (2, 3), "good": (2,), "bad": (3,), "offered": (1,)}.get(score)
+        base_score, _, comment = score.partition("_with")
+        wanted = {"received": (2, 3), "good": (2,), "bad": (3,), "offered": (1,)}.get(base_score)
         if wanted is None and score in SCORES:
             wanted = (SCORES.index(score),)
-        if wanted is None:
+        if wanted is None or comment not in ("", "_comment", "out_comment"):
             raise invalid(f"score {score!r} is not one of offered, unoffered, good, bad, received")
-        mask &= np.isin(scores, wanted)
+        mask &= np.isin(table["score"], wanted)
+        if comment:
+            mask &= (table["comment"] != 0) == (comment == "_comment")
     rows = np.flatnonzero(mask)
     ids = table["rating_id"][rows]
     first = int(table["rating_id"][0]) if len(table) else 0
@@ -271,7 +274,15 @@ async def oauth_tokens(request: web.Request) -> web.Response:
             params = {k: str(v) for k, v in raw.items()}
     else:
         params = {k: str(v) for k, v in (await request.post()).items()}
-    status, body = sim.auth.token_grant(params)
+    basic = None
+    if request.headers.get("Authorization", "").lower().startswith("basic "):
+        try:
+            raw = base64.b64decode(request.headers["Authorization"][6:].strip()).decode()
+            user, _, password = raw.partition(":")
+            basic = (user, password)
+        except (ValueError, UnicodeDecodeError):
+            basic = None
+    status, body = sim.auth.token_grant(params, basic)
     return json_response(body, status)
 
 

@@ -23,7 +23,8 @@ class SimState:
     faults: Faults
     speed: float = 60.0
     export_lag: int = 0  # seconds of newest changes the exports leave out (Zendesk: ~60)
-    ratings_time_field: str = "created"  # what start_time/end_time filter on ratings
+    # what start_time/end_time filter on ratings: "updated" (default) or "created"
+    ratings_time_field: str = "updated"
     fault_rng: random.Random = field(default_factory=lambda: random.Random(0))
     requests: int = 0
 

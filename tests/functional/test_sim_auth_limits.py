@@ -137,3 +137,19 @@ def test_incremental_exports_ten_per_minute() -> None:
         groups = httpx.get(sim.url + "/api/v2/groups", headers=bearer(sim.access_token))
         assert groups.status_code == 200  # other endpoints still have budget
         assert groups.headers["x-rate-limit"] == "700"
+
+
+def test_client_credentials_via_basic_header_and_refresh_with_empty_client(sim: SimHandle) -> None:
+    issued = httpx.post(
+        sim.url + "/oauth/tokens",
+        data={"grant_type": "client_credentials"},
+        auth=(sim.client_id, sim.client_secret),
+    )
+    assert issued.status_code == 200, issued.text
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": issued.json()["refresh_token"],
+        "client_id": "",
+        "client_secret": "",
+    }
+    assert httpx.post(sim.url + "/oauth/tokens", json=refresh).status_code == 200

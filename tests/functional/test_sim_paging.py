@@ -154,11 +154,35 @@ def test_ratings_pages_and_filters(client: httpx.Client, sim: SimHandle) -> None
     bad = client.get("/api/v2/satisfaction_ratings", params={"score": "bad"}).json()
     assert bad["satisfaction_ratings"]
     assert all(r["score"] == "bad" for r in bad["satisfaction_ratings"])
-    cut = sorted(r["created_at"] for r in ratings)[len(ratings) // 2]
+    cut = sorted(r["updated_at"] for r in ratings)[len(ratings) // 2]
     from datetime import datetime
 
     epoch = int(datetime.fromisoformat(cut.replace("Z", "+00:00")).timestamp())
     newer = client.get(
         "/api/v2/satisfaction_ratings", params={"start_time": epoch, "page[size]": 100}
     ).json()["satisfaction_ratings"]
-    assert newer and all(r["created_at"] >= cut for r in newer)
+    assert newer and all(r["updated_at"] >= cut for r in newer)
+
+
+def test_ratings_comment_filters_and_created_mode() -> None:
+    with start_simulator(
+        seed=4, history_days=12, tickets=800, calls=50, live=False, ratings_time_field="created"
+    ) as sim:
+        headers = {"Authorization": f"Bearer {sim.access_token}"}
+        with httpx.Client(base_url=sim.url, headers=headers) as client:
+            path = "/api/v2/satisfaction_ratings"
+            good = client.get(path, params={"score": "good_with_comment"}).json()
+            assert good["satisfaction_ratings"]
+            assert all(r["score"] == "good" and r["comment"] for r in good["satisfaction_ratings"])
+            plain = client.get(path, params={"score": "received_without_comment"}).json()
+            assert all(r["comment"] is None for r in plain["satisfaction_ratings"])
+            assert client.get(path, params={"score": "meh"}).status_code == 400
+            everything = client.get(path, params={"page[size]": 100}).json()
+            first = everything["satisfaction_ratings"][0]
+            from datetime import datetime
+
+            created = datetime.fromisoformat(first["created_at"].replace("Z", "+00:00"))
+            window = client.get(
+                path, params={"start_time": int(created.timestamp()), "page[size]": 100}
+            ).json()["satisfaction_ratings"]
+            assert all(r["created_at"] >= first["created_at"] for r in window)
