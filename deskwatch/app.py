@@ -330,7 +330,7 @@ class DeskwatchApp(App[None]):
             self.notify("Paused: press p to resume polling first", severity="warning")
             return
         self.poller.refresh_now()
-        self.notify("Refreshing every stream now", timeout=3)
+        self.notify("Refreshing every stream now", timeout=2)
 
     def action_pause(self) -> None:
         if self.poller.paused:
@@ -348,7 +348,7 @@ class DeskwatchApp(App[None]):
             self.poller.step(direction)
         else:
             self.poller.set_interval(seconds)
-        self.notify(f"Polling live data every {self.poller.interval:g} s", timeout=3)
+        self._refresh_chrome()  # the status bar shows "poll N s"
 
     def set_window_days(self, days: int) -> None:
         self.cfg = replace(self.cfg, kpis=replace(self.cfg.kpis, window_days=days))

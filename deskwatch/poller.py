@@ -116,7 +116,16 @@ class Poller:
         return self._streams[stream].base * self.factor
 
     def pause(self) -> None:
+        """Stop polling: no new polls, and polls in flight are cancelled (each resumes from
+        its cursor, which only moves after the data it covers is in the cache)."""
         self.paused = True
+        now = self._monotonic()
+        for s in self._streams.values():
+            if s.task is not None:
+                s.task.cancel()
+                s.task = None
+                s.due = now
+                s.state = replace(s.state, running=False)
         self._publish_status()
         self._wake.set()
 
@@ -216,8 +225,7 @@ class Poller:
         try:
             await self.source.sync(s.name, progress)
         except asyncio.CancelledError:
-            s.task = None
-            raise
+            raise  # paused or shutting down: the stream resumes from its cursor
         except Exception as exc:  # every failure becomes status + a notice, never a crash
             self._failed(s, exc)
         else:
@@ -235,7 +243,8 @@ class Poller:
             s.due = self._monotonic() + self.cadence(s.name)
             self._after_sync()
         finally:
-            s.task = None
+            if s.task is asyncio.current_task():  # pause() may have handed the slot on
+                s.task = None
             self._publish_status()
             self._wake.set()
 

@@ -49,13 +49,13 @@ class HelpScreen(ModalScreen[None]):
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             yield Label(
                 self.hint
-                or 'Remap any key in the config\'s [keys] table: id = "key,key". esc closes.',
+                or 'Remap any key in the config\'s \\[keys] table: id = "key,key". esc closes.',
                 id="help-hint",
             )
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Keys", "Does", "Id for [keys]")
+        table.add_columns("Keys", "Does", "Id for \\[keys]")
         for keys, description, binding_id in self.rows:
             table.add_row(keys, description, binding_id)
 

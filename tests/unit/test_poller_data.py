@@ -138,3 +138,25 @@ async def test_a_stream_still_in_its_first_sync_is_stale_until_it_completes() ->
     await settle()
     assert rig.data[-1].stale == frozenset()
     await rig.stop()
+
+
+async def test_pause_cancels_polls_in_flight_and_resume_restarts_them_once() -> None:
+    source = FakeSource(("tickets", "queue"))
+    source.gates["tickets"] = asyncio.Event()
+    rig = await start(source)
+    assert source.running["tickets"] == 1
+    rig.poller.pause()
+    await settle()
+    assert source.running["tickets"] == 0  # cancelled: no request in flight while paused
+    assert [s.running for s in rig.statuses[-1].streams] == [False, False]
+    rig.poller.resume()
+    await settle()
+    assert source.count("tickets") == 2
+    assert source.running["tickets"] == 1
+    assert source.max_running["tickets"] == 1
+    source.gates["tickets"].set()
+    await settle()
+    assert source.running["tickets"] == 0
+    await rig.clock.advance(60)
+    assert source.count("tickets") == 3
+    await rig.stop()
