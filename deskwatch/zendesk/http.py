@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import random
@@ -131,6 +132,7 @@ class Http:
         self._rng = rng or random.Random()
         self.track = Tracker()
         self.last_date: str | None = None  # the Date header of the latest response
+        self._token_lock = asyncio.Lock()
 
     def _url(self, url: str) -> str:
         """Follow a next_page URL only on our own origin; otherwise keep its path and query."""
@@ -152,7 +154,20 @@ class Http:
         self.track.retry_at = None
         return err
 
-    async def _obtain_token(self) -> None:
+    async def _obtain_token(self, generation: int | None = None) -> None:
+        """Run the token grant once, even when several streams hit 401 together.
+
+        ``generation``: the token generation the caller used; if another task refreshed since,
+        its new token is used instead (a second refresh would spend a rotated refresh token).
+        """
+        async with self._token_lock:
+            if generation is None and not self.auth.needs_token():
+                return
+            if generation is not None and self.auth.refreshes != generation:
+                return
+            await self._obtain_token_now()
+
+    async def _obtain_token_now(self) -> None:
         async def post(grant: dict[str, str]) -> tuple[int, Any]:
             reply = await self.request("POST", "/oauth/tokens", json_body=grant, token_call=True)
             assert reply is not None  # only GETs of time-based exports answer None
@@ -213,6 +228,7 @@ class Http:
             if not token_call and self.auth.needs_token():
                 await self._obtain_token()
             await self.governor.acquire(incremental=incremental)
+            generation = self.auth.refreshes
             headers = {} if token_call else {"Authorization": self.auth.header()}
             self.track.requests += 1
             try:
@@ -264,7 +280,7 @@ class Http:
                 elif status == 401 and not token_call:
                     if not refreshed and self.auth.can_refresh:
                         refreshed = True
-                        await self._obtain_token()
+                        await self._obtain_token(generation)
                         continue
                     raise self._fail(self._auth_error(body, refreshed))
                 elif status in (409,) or status >= 500:

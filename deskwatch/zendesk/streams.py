@@ -133,7 +133,8 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
     else:
         params = {**base, "start_time": _int_or(state.get("since"), start)}
     position = _int_or(state.get("t"), start)
-    progress = Progress(ctx, float(position))
+    # an ETA from 1970 is meaningless: users get one only once resuming from a real time
+    progress = Progress(ctx, float(position) if position > 0 else None)
     while True:
         reply = await ctx.http.get(
             path, params, list_key=kind, envelope=_cursor_envelope, incremental=True

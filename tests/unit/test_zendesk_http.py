@@ -308,3 +308,17 @@ async def test_next_page_urls_on_another_host_are_rewritten_to_the_configured_ba
         await collect(client, "agents_activity")
     assert {r.url.host for r in fake.requests} == {"127.0.0.1"}
     assert fake.requests[1].url.params["page"] == "2"
+
+
+async def test_concurrent_401s_refresh_only_once() -> None:
+    import asyncio
+
+    cfg = make_config(
+        auth={"access_token": "old", "refresh_token": "r0", "client_id": "c", "client_secret": "s"}
+    )
+    fake = FakeZendesk(groups=[{"id": 1, "name": "G"}])
+    fake.valid_token = "nope"
+    async with make_client(fake, FakeClock(), cfg) as client:
+        results = await asyncio.gather(*(collect(client, "groups") for _ in range(4)))
+    assert all(r[0].records == [{"id": 1, "name": "G"}] for r in results)
+    assert len(fake.token_grants) == 1  # a second refresh would spend the rotated token
