@@ -113,8 +113,9 @@ class ThemedPlot(PlotextPlot):
 class TrendChart(ThemedPlot):
     """A daily series (e.g. the 30-day first-reply median) with a horizontal target line.
 
-    Values are minutes; the axis switches to hours when the series or the target reaches
-    three hours. Days with no value are left as gaps.
+    Values are minutes; the axis is scaled in hours when the series or the target reaches
+    three hours, and its ticks read as durations (0, the target, the top). Days with no value
+    are left as gaps.
     """
 
     def __init__(
@@ -150,8 +151,7 @@ class TrendChart(ThemedPlot):
         peak = max([*present, self._target or 0, 0])
         hours = peak >= 180
         scale = 60.0 if hours else 1.0
-        unit = "h" if hours else "min"
-        plt.title(f"{self.title} ({unit})" if self.title else "")
+        plt.title(self.title)  # the tick labels carry their units (45m, 1d 00h)
         xs = [i + 1 for i, v in enumerate(values) if v is not None]
         ys = [v / scale for v in values if v is not None]
         mono = self.monochrome
