@@ -31,3 +31,4 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench.sim_scale
+	$(BIN)/python -m deskwatch.bench.client_sync fast
