@@ -18,12 +18,23 @@ def encode_cursor(ts: int, pos: int) -> str:
     return base64.b64encode(f"{ts}.0||{pos}|".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str) -> tuple[int, int]:
+    """``(timestamp, log position)`` of the last record the cursor's page covered."""
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
-        return int(text.split("||")[1].rstrip("|"))
+        ts, rest = text.split("||")
+        return int(float(ts)), int(rest.rstrip("|"))
     except (ValueError, IndexError, UnicodeDecodeError) as exc:
         raise BadCursor(cursor) from exc
+
+
+def resume_position(ts_col: np.ndarray, cursor: str) -> int:
+    """Where the page after ``cursor`` starts. A cursor from another run of the simulator
+    (its position no longer holds its timestamp) resumes after its timestamp instead."""
+    ts, pos = decode_cursor(cursor)
+    if pos < 0 or (pos < len(ts_col) and int(ts_col[pos]) == ts):
+        return pos + 1
+    return int(np.searchsorted(ts_col, ts, side="right"))
 
 
 @dataclass

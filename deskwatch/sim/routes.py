@@ -15,9 +15,9 @@ from deskwatch.sim.exports import (
     BadCursor,
     cursor_page,
     decode_after,
-    decode_cursor,
     encode_after,
     encode_cursor,
+    resume_position,
     time_page,
 )
 from deskwatch.sim.people import AGENT_ID_BASE
@@ -67,7 +67,7 @@ def _cursor_export(
         n = int(np.searchsorted(ts_col, _now(sim) - sim.export_lag, side="right"))
     if "cursor" in q:
         try:
-            start = decode_cursor(q["cursor"]) + 1
+            start = resume_position(ts_col, q["cursor"])
         except BadCursor:
             raise invalid("cursor is not valid") from None
     elif "start_time" in q:
