@@ -262,7 +262,12 @@ class Poller:
             error_state=getattr(exc, "state", "error"),
         )
         self._status = replace(self._status, errors=self._status.errors + 1, last_error=line)
-        if failures == 1:  # one notice per outage, not one per retry
+        # one notice per outage: not one per retry, nor one per stream hit by the same cause
+        shared = any(
+            o is not s and o.state.failures and o.state.error == line
+            for o in self._streams.values()
+        )
+        if failures == 1 and not shared:
             self._on_notice("error", f"{s.name}: {line}")
 
     def _after_sync(self) -> None:

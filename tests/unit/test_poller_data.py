@@ -160,3 +160,13 @@ async def test_pause_cancels_polls_in_flight_and_resume_restarts_them_once() -> 
     await rig.clock.advance(60)
     assert source.count("tickets") == 3
     await rig.stop()
+
+
+async def test_one_cause_failing_every_stream_is_notified_once() -> None:
+    source = FakeSource(("tickets", "queue", "users"))
+    error = AuthError("the OAuth access token was rejected")
+    source.fail = {"tickets": error, "queue": error, "users": error}
+    rig = await start(source)
+    assert len(rig.notices) == 1
+    assert rig.statuses[-1].errors == 3
+    await rig.stop()
