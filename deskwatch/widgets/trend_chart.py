@@ -57,6 +57,7 @@ class ThemedPlot(PlotextPlot):
         width: 1fr;
         height: 1fr;
         min-height: 8;
+        content-align: center middle;
     }
     """
 
@@ -102,7 +103,7 @@ class ThemedPlot(PlotextPlot):
         if self.size.width < 12 or self.size.height < 5:
             self._cached = Text("")
         elif not self.has_data():
-            self._cached = Text("no data yet", style="dim", justify="center")
+            self._cached = Text("no data yet", style="dim")
         else:
             self.draw()
             self._cached = super().render()
