@@ -96,7 +96,12 @@ class OperationsScreen(DashboardScreen):
     MODE: ClassVar[str] = "ops"
     TITLE: ClassVar[str | None] = "Operations"
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (170, "-wide")]  # noqa: RUF012
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-tiny"),
+        (70, "-narrow"),
+        (110, "-medium"),
+        (170, "-wide"),
+    ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]  # noqa: RUF012
 
     DEFAULT_CSS = """
@@ -121,8 +126,13 @@ class OperationsScreen(DashboardScreen):
         &.-tall #ops-times DurationPanel { height: 1fr; }
         &.-tall #ops-hourly-box { height: 1fr; min-height: 12; }
 
+        &.-tiny #ops-tiles { grid-size: 2; }
+        &.-tiny #ops-times { layout: vertical; height: auto; }
+        &.-tiny #ops-times DurationPanel { height: 18; }
+
         &.-wall #ops-tiles { grid-size: 3; }
         &.-wall.-wide #ops-tiles { grid-size: 6; }
+        &.-wall.-tiny #ops-tiles { grid-size: 2; }
         &.-wall KpiTile .tile--value { display: none; }
         &.-wall KpiTile .tile--digits { display: block; }
         &.-wall DurationPanel .panel--table { display: none; }

@@ -33,3 +33,14 @@ def test_operations_stale_and_empty(snap_compare: Any) -> None:
 
     app = OpsApp(make_data(stale=frozenset({"tickets"}), ops=None))
     assert snap_compare(app, terminal_size=(120, 40))
+
+
+def test_operations_no_color(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """NO_COLOR: monochrome plots whose series differ by marker (bars: solid vs shaded)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(OpsApp(), terminal_size=(120, 40))
+
+
+def test_operations_very_narrow(snap_compare: Any) -> None:
+    """Below 70 columns the tiles go two by two and the time panels stack."""
+    assert snap_compare(OpsApp(), terminal_size=(60, 30))
