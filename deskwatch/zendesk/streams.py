@@ -204,6 +204,8 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
         advanced = is_int(end_time) and end_time > start
         done = count <= 1 or not advanced
         start = max(start, _int_or(end_time, start))
+        # only records at or after the next (inclusive) start_time can come back: forget the rest
+        seen = {k: v for k, v in seen.items() if v >= start}
         step = progress.final(len(fresh)) if done else progress.step(len(fresh), float(start))
         yield Batch(stream, list(fresh.values()), encode({"start": start}), done, step)
         if done:
