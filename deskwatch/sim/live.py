@@ -8,6 +8,7 @@ Every ticket change appends a new version to the log; timestamps are the clock's
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -21,7 +22,9 @@ from deskwatch.sim.state import SimState
 from deskwatch.sim.table import NULL
 from deskwatch.sim.vocab import BAD, DELETED, GOOD, OFFERED, SOLVED
 
+log = logging.getLogger(__name__)
 MAX_STEP = 3600.0  # real seconds one tick may cover (after a big clock jump)
+UPDATES_PER_DAY = 4.0  # how often an unsolved ticket changes, per account day
 
 
 class Pool:
@@ -111,12 +114,15 @@ def step(sim: SimState, live: LiveState, now_f: float, elapsed: float) -> int:
         account.append_ticket_version(row, now)
         live.active.add(row["ticket_id"])
         changes += 1
-    for _ in range(int(rng.poisson(ticket_rate * 2.5))):
+    # each open ticket is worked on about every 6 account-hours (more by day): the backlog
+    # settles where the work done matches the tickets coming in, as in the history
+    work = len(live.active) * UPDATES_PER_DAY * activity * _rate_factor(account, now, HOUR_PROFILE)
+    for _ in range(int(rng.poisson(work))):
         if not len(live.active):
             break
         tid = live.active.choice(rng)
         r = _latest(account, tid)
-        if rng.random() < 0.003:
+        if rng.random() < 0.001:
             lifecycle.delete(r, now)
             live.active.discard(tid)
         else:
@@ -218,7 +224,11 @@ async def run_live(sim: SimState, live: LiveState, tick: float = 0.25) -> None:
     live.last = sim.clock.now()
     while True:
         await asyncio.sleep(tick)
-        catch_up(sim, live)
+        try:
+            catch_up(sim, live)
+        except Exception:  # a bug in one step must not freeze the account for good
+            log.exception("simulator live step failed")
+            live.last = sim.clock.now()
 
 
 __all__ = ["NULL", "LiveState", "Pool", "catch_up", "init_live", "run_live", "step"]
