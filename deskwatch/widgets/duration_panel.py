@@ -20,9 +20,9 @@ from deskwatch.format import MISSING, fmt_count, fmt_minutes, fmt_minutes_clock,
 from deskwatch.widgets.trend_chart import TrendChart
 
 #: (row label, STATS key in the KPIS.md mapping)
-PERIODS = (("Today", "today"), ("Yesterday", "yesterday"), ("Month avg", "month_to_date"))
+PERIODS = (("Today", "today"), ("Yesterday", "yesterday"), ("This month", "month_to_date"))
 _COLUMNS = (("median", 8), ("mean", 8), ("p90", 8), ("n", 7))
-_LABEL_WIDTH = 10
+_LABEL_WIDTH = 11
 #: Content width the full table needs; narrower panels drop the p90 column.
 FULL_WIDTH = _LABEL_WIDTH + sum(width for _, width in _COLUMNS)
 
