@@ -241,3 +241,22 @@ async def test_check_passes_on_the_simulator_and_spots_the_anonymous_user(sim: S
     async with client(sim, build_config(data, env={}), SimTime(sim)) as c:
         bad = await run_checks(c)
     assert not bad[-1].ok and "anonymous" in bad[-1].detail
+
+
+async def test_refresh_token_grant_rotates_and_keeps_the_new_token(sim: SimHandle) -> None:
+    data = tomllib.loads(sim.config_toml("oauth"))
+    data["zendesk"]["auth"].update(
+        refresh_token=sim.refresh_token, client_id=sim.client_id, client_secret=sim.client_secret
+    )
+    time = SimTime(sim)
+    async with client(sim, build_config(data, env={}), time) as c:
+        sim.set_faults(revoke_at=sim.now())  # the configured access token dies now
+        for _ in range(3):  # then each expiry forces a refresh with the latest refresh token
+            await time.sleep(1801)
+            assert ids(await drain(c, "groups"))
+        refreshes = c._auth.refreshes
+        status = c.status
+    # first a 401 on the expired configured token, then refreshes ahead of the known expiry;
+    # an old (rotated-away) refresh token would have been refused (400 invalid_grant)
+    assert refreshes == 3
+    assert status.errors == 0
