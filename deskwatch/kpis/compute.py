@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import polars as pl
+
 from deskwatch.config import Config
 from deskwatch.kpis.agents import agent_kpis
-from deskwatch.kpis.csat import csat_kpis, rating_events
+from deskwatch.kpis.csat import csat_kpis, rating_query
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
-from deskwatch.kpis.talk import call_events, talk_kpis
-from deskwatch.kpis.tickets import ticket_events, ticket_kpis
+from deskwatch.kpis.talk import call_query, leg_query, talk_kpis
+from deskwatch.kpis.tickets import ticket_events_from, ticket_kpis, ticket_queries
 from deskwatch.kpis.windows import make_windows
 from deskwatch.store import Frames
 
@@ -23,9 +25,15 @@ def compute_snapshot(frames: Frames, cfg: Config, now: datetime) -> KpiSnapshot:
     false gives ``talk = None``. Raises ValueError for a naive ``now``.
     """
     w = make_windows(cfg, now)
-    tev = ticket_events(frames.tickets, cfg, w)
-    rev = rating_events(frames.ratings, w)
-    cev = call_events(frames.calls, w)
+    # every pass over the big frames, planned lazily and run together (parallel)
+    ticket_q = ticket_queries(frames.tickets, cfg, w)
+    collected = pl.collect_all(
+        [*ticket_q, rating_query(frames.ratings, w), call_query(frames.calls, w)]
+        + ([leg_query(frames.legs, w)] if cfg.talk.enabled else [])
+    )
+    n = len(ticket_q)
+    tev = ticket_events_from(collected[:n], w)
+    rev, cev = collected[n], collected[n + 1]
     return KpiSnapshot.from_parts(
         schema=SCHEMA,
         now=w.now_local.isoformat(),
@@ -40,6 +48,8 @@ def compute_snapshot(frames: Frames, cfg: Config, now: datetime) -> KpiSnapshot:
         csat=csat_kpis(frames.ratings, w, rev),
         agents=agent_kpis(frames.users, tev, rev, cev, w),
         talk=(
-            talk_kpis(cev, frames.legs, frames.queue, frames.users, w) if cfg.talk.enabled else None
+            talk_kpis(cev, collected[n + 2], frames.queue, frames.users, w)
+            if cfg.talk.enabled
+            else None
         ),
     )

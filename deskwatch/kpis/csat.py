@@ -7,13 +7,17 @@ from typing import Any
 import polars as pl
 
 from deskwatch.kpis.stats import daily_counts, rate
-from deskwatch.kpis.windows import Windows, events, r_today, r_window
+from deskwatch.kpis.windows import Windows, event_query, r_today, r_window
+
+
+def rating_query(ratings: pl.DataFrame, w: Windows) -> pl.LazyFrame:
+    """Good/bad ratings within the covered span: score, assignee_id, slot."""
+    lf = ratings.lazy().filter(pl.col("score").is_in(["good", "bad"]))
+    return event_query(lf, w, "updated_at", ["score", "assignee_id"])
 
 
 def rating_events(ratings: pl.DataFrame, w: Windows) -> pl.DataFrame:
-    """Good/bad ratings within the covered span: score, assignee_id, slot."""
-    lf = ratings.lazy().filter(pl.col("score").is_in(["good", "bad"]))
-    return events(lf, w, "updated_at", ["score", "assignee_id"])
+    return rating_query(ratings, w).collect()
 
 
 def _gbs(good: int, bad: int) -> dict[str, Any]:

@@ -1,8 +1,7 @@
 """The STATS object and per-day series helpers (KPIS.md "STATS object").
 
-Quantiles are computed from a value histogram (``group_by(slot, value).len()``): Zendesk
-durations are whole minutes/seconds, so the histogram is far smaller than the rows, and the
-exact median/p90 (numpy's linear interpolation) follow from cumulative counts.
+Median and p90 follow numpy's default (linear interpolation), computed exactly with
+``np.partition`` on contiguous per-slot slices (one sort by slot per series).
 """
 
 from __future__ import annotations
@@ -19,60 +18,55 @@ def empty_stats() -> dict[str, Any]:
     return {"count": 0, "mean": None, "median": None, "p90": None}
 
 
-def weighted_stats(values: np.ndarray, counts: np.ndarray) -> dict[str, Any]:
-    """STATS of a multiset given as ``values`` sorted ascending with their ``counts``."""
-    n = int(counts.sum())
+def array_stats(x: np.ndarray) -> dict[str, Any]:
+    """STATS of the values in ``x`` (float64, no NaN); ``x`` may be reordered in place."""
+    n = int(x.size)
     if n == 0:
         return empty_stats()
-    cum = np.cumsum(counts)
-
-    def kth(k: int) -> float:  # k-th smallest, 0-based
-        return float(values[int(np.searchsorted(cum, k, side="right"))])
-
-    def quantile(q: float) -> float:
+    picks = {}
+    for q in (0.5, 0.9):
         h = (n - 1) * q
         lo = int(np.floor(h))
-        a = kth(lo)
-        b = kth(min(lo + 1, n - 1))
-        return a + (h - lo) * (b - a)
+        picks[q] = (h, lo, min(lo + 1, n - 1))
+    kth = sorted({k for _, lo, hi in picks.values() for k in (lo, hi)})
+    x.partition(kth)
 
-    return {
-        "count": n,
-        "mean": float(np.dot(values, counts) / n),
-        "median": quantile(0.5),
-        "p90": quantile(0.9),
-    }
+    def quantile(q: float) -> float:  # numpy's default "linear" method
+        h, lo, hi = picks[q]
+        a, b = float(x[lo]), float(x[hi])
+        return a + (h - lo) * (b - a) if b != a else a
+
+    return {"count": n, "mean": float(x.mean()), "median": quantile(0.5), "p90": quantile(0.9)}
 
 
 def range_stats(ev: pl.DataFrame, value: str, w: Windows) -> dict[str, Any]:
     """STATS for today, yesterday, month_to_date, window and one per window date (``daily``).
 
     ``ev`` carries ``slot`` (see ``Windows.slot``); rows with a null ``value`` are skipped.
+    Rows are grouped by slot with one radix sort; each range is then a contiguous slice whose
+    median/p90 come from ``np.partition`` (linear time, exact).
     """
-    hist = (
-        ev.lazy()
-        .filter(pl.col(value).is_not_null())
-        .group_by("slot", pl.col(value).alias("v"))
-        .len()
-        .sort("v", "slot")
-        .collect()
-    )
-    slot = hist.get_column("slot").to_numpy()
-    vals = hist.get_column("v").to_numpy().astype(np.float64)
-    cnts = hist.get_column("len").to_numpy().astype(np.int64)
+    keep = pl.col(value).is_not_null() & pl.col("slot").is_between(0, w.today_slot)
+    rows = ev.lazy().filter(keep).select("slot", pl.col(value).cast(pl.Float64)).collect()
+    slots = rows.get_column("slot").to_numpy().astype(np.int16)  # int16: numpy radix-sorts it
+    order = np.argsort(slots, kind="stable")
+    vals = rows.get_column(value).to_numpy()[order]
+    edges = np.concatenate(([0], np.cumsum(np.bincount(slots, minlength=w.today_slot + 1))))
 
-    def over(mask: np.ndarray) -> dict[str, Any]:
-        return weighted_stats(vals[mask], cnts[mask])
+    def span(first: int, last: int) -> dict[str, Any]:  # slots first..last inclusive
+        first = max(first, 0)
+        return array_stats(np.array(vals[edges[first] : edges[last + 1]], dtype=np.float64))
 
     today = w.today_slot
     out: dict[str, Any] = {
-        "today": over(slot == today),
-        "yesterday": over(slot == today - 1),
-        "month_to_date": over(slot >= w.month_slot),
-        "window": over(slot >= w.window_slot),
+        "today": span(today, today),
+        "yesterday": span(today - 1, today - 1),
+        "month_to_date": span(w.month_slot, today),
+        "window": span(w.window_slot, today),
     }
     out["daily"] = [
-        {"date": d.isoformat(), **over(slot == w.window_slot + i)} for i, d in enumerate(w.dates)
+        {"date": d.isoformat(), **span(w.window_slot + i, w.window_slot + i)}
+        for i, d in enumerate(w.dates)
     ]
     return out
 

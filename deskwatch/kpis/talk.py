@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 
 from deskwatch.kpis.stats import daily_counts
-from deskwatch.kpis.windows import Windows, events, r_today, r_window
+from deskwatch.kpis.windows import Windows, event_query, r_today, r_window
 from deskwatch.store.schema import QUEUE_FIELDS
 
 UNSUCCESSFUL = ("exceeded_wait", "voicemail", "abandoned", "not_answered")
@@ -27,9 +27,19 @@ CALL_COLUMNS: list[str | pl.Expr] = [
 ]
 
 
-def call_events(calls: pl.DataFrame, w: Windows) -> pl.DataFrame:
+def call_query(calls: pl.DataFrame, w: Windows) -> pl.LazyFrame:
     """Calls (any direction) created within the covered span, with ``slot``."""
-    return events(calls.lazy(), w, "created_at", CALL_COLUMNS)
+    return event_query(calls.lazy(), w, "created_at", CALL_COLUMNS)
+
+
+def call_events(calls: pl.DataFrame, w: Windows) -> pl.DataFrame:
+    return call_query(calls, w).collect()
+
+
+def leg_query(legs: pl.DataFrame, w: Windows) -> pl.LazyFrame:
+    """Agent legs with talk time > 0 created within the covered span: talk_time, slot."""
+    agent = legs.lazy().filter((pl.col("type") == "agent") & (pl.col("talk_time") > 0))
+    return event_query(agent, w, "created_at", ["talk_time"])
 
 
 def _num(value: Any) -> Any:
@@ -90,12 +100,12 @@ def _top_agents(ev: pl.DataFrame, users: pl.DataFrame, w: Windows) -> list[dict[
 
 def talk_kpis(
     calls_ev: pl.DataFrame,
-    legs: pl.DataFrame,
+    legs_ev: pl.DataFrame,
     queue: pl.DataFrame,
     users: pl.DataFrame,
     w: Windows,
 ) -> dict[str, Any]:
-    """``calls_ev``: :func:`call_events`; ``legs``: the legs frame."""
+    """``calls_ev``/``legs_ev``: :func:`call_query`/:func:`leg_query`, collected."""
     outcome = pl.col("outcome")
     inbound_ev = calls_ev.filter(outcome.is_not_null())
     exprs: list[pl.Expr] = []
@@ -110,12 +120,7 @@ def talk_kpis(
         w,
         {"calls": pl.len(), "with_issues": pl.col("has_quality_issue").sum()},
     )
-    agent_legs = events(
-        legs.lazy().filter((pl.col("type") == "agent") & (pl.col("talk_time") > 0)),
-        w,
-        "created_at",
-        ["talk_time"],
-    )
+    agent_legs = legs_ev
     quality_daily = []
     for d, q in zip(w.dates, quality, strict=True):
         n, bad = int(q["calls"]), int(q["with_issues"])

@@ -15,7 +15,7 @@ import polars as pl
 
 from deskwatch.config import Config
 from deskwatch.kpis.stats import daily_counts, range_stats, rate
-from deskwatch.kpis.windows import Windows, events, r_today, r_window, r_yesterday_same_time
+from deskwatch.kpis.windows import Windows, event_query, r_today, r_window, r_yesterday_same_time
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 UNSOLVED = ("new", "open", "pending", "hold")
@@ -47,76 +47,92 @@ def escalated_expr(cfg: Config) -> pl.Expr:
 
 @dataclass(frozen=True)
 class TicketEvents:
-    """Dated ticket events within [earliest range start, now], each with its local ``slot``."""
+    """What one compute needs from the ticket frame, cut in a single pass over it.
+
+    Event frames hold ticket events within [earliest range start, now] with their local
+    ``slot``; ``current`` holds the counts over all live tickets.
+    """
 
     created: pl.DataFrame  # created_at, type, channel, reopens, slot
     replies: pl.DataFrame  # first_reply_at, value, assignee_id, slot (value not null)
     solves: pl.DataFrame  # solve_time, value (resolution minutes), replies, assignee_id, slot
+    ended: pl.DataFrame  # backlog_end before now, slot
+    current: dict[str, Any]
+
+
+def ticket_queries(tickets: pl.DataFrame, cfg: Config, w: Windows) -> list[pl.LazyFrame]:
+    """Lazy queries over all tickets; collect them together (``pl.collect_all``)."""
+    # Each query folds "not deleted" into its own predicate: a shared filtered frame would be
+    # a common subplan that polars materialises in full (all columns) before the queries run.
+    lf = tickets.lazy()
+    alive = pl.col("status") != "deleted"
+    reply, res = reply_value(cfg), resolution_value(cfg)
+    status = pl.col("status")
+    unsolved = status.is_in(list(UNSOLVED))
+    counts = [(status == s).sum().alias(s) for s in STATUSES]
+    counts += [
+        (unsolved & pl.col("assignee_id").is_null()).sum().alias("unassigned"),
+        (alive & (pl.col("created_at") < w.window_start)).sum().alias("created_before"),
+        (alive & (pl.col("backlog_end") < w.window_start)).sum().alias("ended_before"),
+    ]
+    escalated = lf.filter(unsolved).select(escalated_expr(cfg).sum().alias("escalated"))
+    # the rows with any event in the covered span (a backlog end implies one of them)
+    recent = lf.filter(
+        alive & (w.covered("created_at") | w.covered("first_reply_at") | w.covered("solve_time"))
+    ).select(
+        "created_at",
+        "first_reply_at",
+        "solve_time",
+        "backlog_end",
+        "type",
+        "channel",
+        "reopens",
+        "replies",
+        "assignee_id",
+        pl.col(reply).alias("reply_value"),
+        pl.col(res).alias("res_value"),
+    )
+    return [lf.select(counts), escalated, recent]
+
+
+def ticket_events_from(collected: list[pl.DataFrame], w: Windows) -> TicketEvents:
+    counts, escalated, recent_df = collected
+    current = counts.row(0, named=True)
+    current["escalated"] = int(escalated.item() or 0)
+    recent = recent_df.lazy()
+    created, replies, solves, ended = pl.collect_all(
+        [
+            event_query(recent, w, "created_at", ["created_at", "type", "channel", "reopens"]),
+            event_query(
+                recent.filter(pl.col("reply_value").is_not_null()),
+                w,
+                "first_reply_at",
+                ["first_reply_at", pl.col("reply_value").alias("value"), "assignee_id"],
+            ),
+            event_query(
+                recent,
+                w,
+                "solve_time",
+                ["solve_time", pl.col("res_value").alias("value"), "replies", "assignee_id"],
+            ),
+            event_query(recent.filter(pl.col("backlog_end") < w.now), w, "backlog_end", []),
+        ]
+    )
+    return TicketEvents(created, replies, solves, ended, current)
 
 
 def ticket_events(tickets: pl.DataFrame, cfg: Config, w: Windows) -> TicketEvents:
-    reply, res = reply_value(cfg), resolution_value(cfg)
-    # one pass over all tickets: the rows with any event in the covered span
-    recent = (
-        live(tickets)
-        .filter(w.covered("created_at") | w.covered("first_reply_at") | w.covered("solve_time"))
-        .select(
-            "created_at",
-            "first_reply_at",
-            "solve_time",
-            "type",
-            "channel",
-            "reopens",
-            "replies",
-            "assignee_id",
-            pl.col(reply).alias("reply_value"),
-            pl.col(res).alias("res_value"),
-        )
-        .collect()
-        .lazy()
-    )
-    return TicketEvents(
-        created=events(recent, w, "created_at", ["created_at", "type", "channel", "reopens"]),
-        replies=events(
-            recent.filter(pl.col("reply_value").is_not_null()),
-            w,
-            "first_reply_at",
-            ["first_reply_at", pl.col("reply_value").alias("value"), "assignee_id"],
-        ),
-        solves=events(
-            recent,
-            w,
-            "solve_time",
-            ["solve_time", pl.col("res_value").alias("value"), "replies", "assignee_id"],
-        ),
-    )
+    return ticket_events_from(pl.collect_all(ticket_queries(tickets, cfg, w)), w)
 
 
-def _current(lf: pl.LazyFrame, cfg: Config, w: Windows) -> dict[str, Any]:
-    status = pl.col("status")
-    unsolved = status.is_in(list(UNSOLVED))
-    exprs = [(status == s).sum().alias(s) for s in STATUSES]
-    exprs += [
-        (unsolved & pl.col("assignee_id").is_null()).sum().alias("unassigned"),
-        (pl.col("created_at") < w.window_start).sum().alias("created_before"),
-        (pl.col("backlog_end") < w.window_start).sum().alias("ended_before"),
-    ]
-    row = lf.select(exprs).collect().row(0, named=True)
-    row["escalated"] = lf.filter(unsolved).select(escalated_expr(cfg).sum()).collect().item() or 0
-    return row
-
-
-def _backlog_daily(
-    lf: pl.LazyFrame, ev: TicketEvents, w: Windows, row: dict[str, Any]
-) -> list[dict[str, Any]]:
+def _backlog_daily(ev: TicketEvents, w: Windows) -> list[dict[str, Any]]:
     """unsolved(t) = #created before t  -  #(solved tickets with max(created, solve) before t)."""
     before_now = ev.created.filter(pl.col("created_at") < w.now)
     created = daily_counts(before_now, w, {"n": pl.len()})
-    ended_ev = events(lf.filter(pl.col("backlog_end") < w.now), w, "backlog_end", [])
-    ended = daily_counts(ended_ev, w, {"n": pl.len()})
+    ended = daily_counts(ev.ended, w, {"n": pl.len()})
     c = list(accumulate(d["n"] for d in created))
     e = list(accumulate(d["n"] for d in ended))
-    base = int(row["created_before"]) - int(row["ended_before"])
+    base = int(ev.current["created_before"]) - int(ev.current["ended_before"])
     return [{"date": d.isoformat(), "unsolved": base + c[i] - e[i]} for i, d in enumerate(w.dates)]
 
 
@@ -124,7 +140,7 @@ def _by(created: pl.DataFrame, col: str, w: Windows) -> dict[Any, int]:
     counts = (
         created.lazy()
         .filter(r_window(w))
-        .group_by(pl.col(col).cast(pl.String).alias("k"))
+        .group_by(pl.col(col).alias("k"))
         .agg(pl.len().alias("n"))
         .collect()
     )
@@ -143,9 +159,8 @@ def _tri(ev: pl.DataFrame, ts: str, w: Windows) -> dict[str, int]:
 def ticket_kpis(
     tickets: pl.DataFrame, cfg: Config, w: Windows, ev: TicketEvents | None = None
 ) -> dict[str, Any]:
-    lf = live(tickets)
     ev = ev or ticket_events(tickets, cfg, w)
-    row = _current(lf, cfg, w)
+    row = ev.current
     by_type_raw = _by(ev.created, "type", w)
     by_type = {t: by_type_raw.get(t, 0) for t in TYPES}
     by_type["none"] = by_type_raw.get(None, 0)
@@ -177,5 +192,5 @@ def ticket_kpis(
         },
         "by_type": by_type,
         "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "backlog_daily": _backlog_daily(lf, ev, w, row),
+        "backlog_daily": _backlog_daily(ev, w),
     }

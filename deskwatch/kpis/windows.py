@@ -176,6 +176,11 @@ def r_yesterday_same_time(w: Windows, col: str) -> pl.Expr:
 RANGES = {"today": r_today, "yesterday": r_yesterday, "month_to_date": r_month, "window": r_window}
 
 
+def event_query(lf: pl.LazyFrame, w: Windows, ts: str, cols: list[str | pl.Expr]) -> pl.LazyFrame:
+    """Rows of ``lf`` whose ``ts`` lies in [earliest, now], with their ``slot``."""
+    return lf.filter(w.covered(ts)).select(*cols, w.slot(ts).alias("slot"))
+
+
 def events(lf: pl.LazyFrame, w: Windows, ts: str, cols: list[str | pl.Expr]) -> pl.DataFrame:
-    """Rows of ``lf`` whose ``ts`` lies in [earliest, now], with their ``slot``, collected."""
-    return lf.filter(w.covered(ts)).select(*cols, w.slot(ts).alias("slot")).collect()
+    """:func:`event_query`, collected."""
+    return event_query(lf, w, ts, cols).collect()
