@@ -260,3 +260,20 @@ async def test_refresh_token_grant_rotates_and_keeps_the_new_token(sim: SimHandl
     # an old (rotated-away) refresh token would have been refused (400 invalid_grant)
     assert refreshes == 3
     assert status.errors == 0
+
+
+async def test_secrets_never_reach_the_logs(
+    sim: SimHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    cfg = config(sim, "oauth_client_credentials")
+    async with client(sim, cfg, SimTime(sim)) as c:
+        await drain(c, "groups")
+        await drain(c, "queue")
+        token = c._auth.header()
+    assert caplog.records  # httpx/httpcore did log at DEBUG
+    text = caplog.text
+    for secret in (sim.client_secret, token.split()[-1]):
+        assert secret not in text
