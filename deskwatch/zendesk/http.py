@@ -273,7 +273,9 @@ class Http:
                             )
                         )
                     wait = _retry_after(resp.headers)
-                    self.governor.penalise(wait, incremental=incremental)
+                    # an export can also hit the account-wide limit: then hold everything back
+                    export_limit = incremental and "incremental" in str(body).lower()
+                    self.governor.penalise(wait, incremental=export_limit)
                     self.track.state = "rate_limited"
                     self.track.retry_at = self._wall() + wait
                     continue

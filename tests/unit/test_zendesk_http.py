@@ -322,3 +322,25 @@ async def test_concurrent_401s_refresh_only_once() -> None:
         results = await asyncio.gather(*(collect(client, "groups") for _ in range(4)))
     assert all(r[0].records == [{"id": 1, "name": "G"}] for r in results)
     assert len(fake.token_grants) == 1  # a second refresh would spend the rotated token
+
+
+@pytest.mark.parametrize(
+    ("description", "account_held"),
+    [
+        ("Number of allowed API requests per minute exceeded", True),
+        ("Number of allowed incremental export API requests per minute exceeded", False),
+    ],
+)
+async def test_a_429_on_an_export_holds_back_the_right_bucket(
+    description: str, account_held: bool
+) -> None:
+    body = {"error": "APIRateLimitExceeded", "description": description}
+    fake = FakeZendesk(
+        script={"/cursor.json": [httpx.Response(429, headers={"Retry-After": "30"}, json=body)]}
+    )
+    clock = FakeClock()
+    async with make_client(fake, clock) as client:
+        await collect(client, "tickets")
+        gov = client.governor
+    assert gov.incremental.blocked_until >= 30 or gov.account.blocked_until >= 30
+    assert (gov.account.blocked_until >= 30) is account_held
