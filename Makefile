@@ -30,5 +30,6 @@ clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
 bench: $(STAMP)
+	$(BIN)/python -m deskwatch.bench
 	$(BIN)/python -m deskwatch.bench.sim_scale
 	$(BIN)/python -m deskwatch.bench.client_sync fast

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from deskwatch.store.schema import STREAMS, schema_of
+from deskwatch.store.upsert import compact
 
 if TYPE_CHECKING:
     from deskwatch.store.cache import Cache
@@ -181,7 +182,7 @@ def load(cache: Cache, state_dir: Path) -> Cache:
                 f"{stream} will be re-synced from scratch"
             )
             continue
-        cache.replace_frame(stream, frame)
+        cache.replace_frame(stream, compact(frame))
         cursor = entry.get("cursor")
         cache.set_cursor(stream, cursor if isinstance(cursor, str) else None)
         entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}

@@ -1,0 +1,1 @@
+"""Benchmarks. ``python -m deskwatch.bench`` measures the KPI cache and engine (see __main__)."""
