@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,13 @@ class Frames:
 
 
 class Cache:
-    """Frames + cursors for every stream. Not thread-safe: use it from one event loop."""
+    """Frames + cursors for every stream.
+
+    Ingest from one thread (the event loop); ``persist`` may run in a worker thread at the
+    same time: it snapshots frames, cursors and the dirty set under a lock, and since a
+    cursor is only ever set after its data was ingested, the snapshot never holds a cursor
+    ahead of its data.
+    """
 
     def __init__(self) -> None:
         self._frames: dict[str, pl.DataFrame] = {s: empty_frame(s) for s in STREAMS}
@@ -55,6 +62,7 @@ class Cache:
         #: where the cache was last persisted to / loaded from
         self.generation = 0
         self._entries: dict[str, dict[str, Any]] = {}
+        self._lock = threading.RLock()
 
     # -- data ------------------------------------------------------------------------------
     def ingest(
@@ -73,11 +81,13 @@ class Cache:
     def ingest_frame(self, stream: str, batch: pl.DataFrame) -> None:
         """Upsert an already-built frame (schema of :func:`build_frame`)."""
         if stream == "queue":
-            self._frames[stream] = batch.tail(1)
+            merged = batch.tail(1)
         else:
             key, version = KEYS[stream]
-            self._frames[stream] = upsert(self._frames[stream], batch, key, version)
-        self._changed(stream)
+            merged = upsert(self._frames[stream], batch, key, version)
+        with self._lock:
+            self._frames[stream] = merged
+            self._changed(stream)
 
     def replace_records(
         self, stream: str, records: Iterable[dict[str, Any]], *, fetched_at: datetime | None = None
@@ -93,14 +103,16 @@ class Cache:
 
     def replace_frame(self, stream: str, frame: pl.DataFrame) -> None:
         """Swap a whole stream's frame (warm start, benchmarks); the frame must be deduplicated."""
-        self._frames[stream] = frame
-        self._changed(stream)
+        with self._lock:
+            self._frames[stream] = frame
+            self._changed(stream)
 
     def reset_stream(self, stream: str) -> None:
         """Forget a stream's data and cursor (it will be re-synced from scratch)."""
-        self._frames[stream] = empty_frame(stream)
-        self._cursors.pop(stream, None)
-        self._changed(stream)
+        with self._lock:
+            self._frames[stream] = empty_frame(stream)
+            self._cursors.pop(stream, None)
+            self._changed(stream)
 
     def _changed(self, stream: str) -> None:
         self._dirty.add(stream)
@@ -119,11 +131,12 @@ class Cache:
 
     def set_cursor(self, stream: str, cursor: str | None) -> None:
         """Remember where ``stream`` resumes. Call only AFTER ingesting what it covers."""
-        if cursor is None:
-            self._cursors.pop(stream, None)
-        else:
-            self._cursors[stream] = cursor
-        self._dirty.add(stream)
+        with self._lock:
+            if cursor is None:
+                self._cursors.pop(stream, None)
+            else:
+                self._cursors[stream] = cursor
+            self._dirty.add(stream)
 
     @property
     def cursors(self) -> dict[str, str]:
@@ -144,12 +157,20 @@ class Cache:
         return load(cls(), Path(state_dir))
 
     # internal hooks for persist.py
+    def _snapshot(self) -> tuple[dict[str, pl.DataFrame], dict[str, str | None], set[str]]:
+        """Frames, cursors and the dirty set, taken atomically (the dirty set is reset)."""
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            return dict(self._frames), dict(self._cursors), dirty
+
     def _take_dirty(self) -> set[str]:
-        dirty, self._dirty = self._dirty, set()
-        return dirty
+        with self._lock:
+            dirty, self._dirty = self._dirty, set()
+            return dirty
 
     def _mark_dirty(self, streams: Iterable[str]) -> None:
-        self._dirty.update(streams)
+        with self._lock:
+            self._dirty.update(streams)
 
     def _raw_frames(self) -> dict[str, pl.DataFrame]:
         return self._frames

@@ -65,10 +65,8 @@ def _atomic_write(path: Path, write: Any) -> None:
 
 
 def persist(cache: Cache, state_dir: Path) -> None:
-    # Take a consistent view first (frames are replaced, never mutated, so references suffice).
-    frames = dict(cache._raw_frames())
-    cursors = dict(cache._raw_cursors())
-    dirty = cache._take_dirty()
+    # A consistent view first (frames are replaced, never mutated, so references suffice).
+    frames, cursors, dirty = cache._snapshot()
     try:
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         generation = max(cache.generation, _disk_generation(state_dir)) + 1

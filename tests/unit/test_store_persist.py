@@ -121,3 +121,30 @@ def test_no_secrets_in_state(tmp_path: Path) -> None:
     filled().persist(tmp_path)
     for path in tmp_path.iterdir():
         assert b"access_token" not in path.read_bytes()
+
+
+def test_persist_in_a_thread_while_ingesting_never_runs_a_cursor_ahead(tmp_path: Path) -> None:
+    import threading
+
+    c = Cache()
+    stop = threading.Event()
+    seen: list[tuple[str | None, int]] = []
+
+    def writer() -> None:
+        while not stop.is_set():
+            c.persist(tmp_path)
+            back = Cache.load(tmp_path)
+            seen.append((back.cursor("tickets"), back.frames.tickets.height))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for i in range(1, 60):
+            c.ingest("tickets", [ticket(10 * i + k, T0) for k in range(10)])
+            c.set_cursor("tickets", str(i))
+    finally:
+        stop.set()
+        thread.join()
+    assert seen
+    for cursor, rows in seen:
+        assert rows >= 10 * int(cursor or 0)  # data for every batch the cursor covers
