@@ -2,107 +2,34 @@
 
 Cursors are compact JSON strings (opaque to callers):
 - tickets, users: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
-- ratings: ``{"start": <start_time for the next poll>}``; see :data:`RATINGS_OVERLAP`
+- ratings: see :mod:`deskwatch.zendesk.ratings`
 - calls, legs: ``{"start": <end_time of the last page>}``
 - groups, queue, agents_activity: snapshots, cursor ``None``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import AsyncIterator, Callable
-from typing import Any, Protocol
+from typing import Any
 
-from deskwatch.zendesk.http import Http
 from deskwatch.zendesk.model import Batch, SyncProgress
-from deskwatch.zendesk.parse import is_int, parse_timestamp, split_valid
+from deskwatch.zendesk.paging import (
+    Context,
+    Progress,
+    decode,
+    encode,
+    good_records,
+    int_or,
+    meta_envelope,
+    newest_time,
+)
+from deskwatch.zendesk.parse import is_int, parse_timestamp
+from deskwatch.zendesk.ratings import ratings
 
-#: Ratings are re-read from (newest updated_at seen - this overlap): records that change while
-#: a poll runs, or land with a slightly older timestamp, are picked up by the next poll.
-RATINGS_OVERLAP = 3600
 GROUPS_PAGE = 100
-RATINGS_PAGE = 100
 MAX_SNAPSHOT_PAGES = 1000
 AGENT_ROLES = ("agent", "admin")
-
-
-class Context(Protocol):
-    http: Http
-    history_days: int
-    page_size: int
-
-    def wall(self) -> float: ...
-    def clock(self) -> float: ...
-    def count_skipped(self, stream: str, n: int) -> None: ...
-
-
-def _int_or(value: Any, default: int) -> int:
-    return value if is_int(value) else default
-
-
-def encode(state: dict[str, Any]) -> str:
-    return json.dumps(state, separators=(",", ":"), sort_keys=True)
-
-
-def decode(cursor: str | None) -> dict[str, Any]:
-    if not cursor:
-        return {}
-    try:
-        state = json.loads(cursor)
-    except ValueError:
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-class Progress:
-    """Counts pages/records; estimates the ETA from how far the export's clock has advanced."""
-
-    def __init__(self, ctx: Context, origin: float | None) -> None:
-        self.ctx = ctx
-        self.origin = origin
-        self.started = ctx.clock()
-        self.records = self.pages = 0
-
-    def step(self, records: int, position: float | None) -> SyncProgress:
-        self.pages += 1
-        self.records += records
-        fraction = eta = None
-        if self.origin is not None and position is not None:
-            span = self.ctx.wall() - self.origin
-            if span > 0:
-                fraction = min(1.0, max(0.0, (position - self.origin) / span))
-            if fraction is not None and fraction > 0:
-                eta = (self.ctx.clock() - self.started) * (1 - fraction) / fraction
-        return SyncProgress(self.records, self.pages, fraction, eta)
-
-    def final(self, records: int) -> SyncProgress:
-        """The last page: caught up."""
-        self.pages += 1
-        self.records += records
-        return SyncProgress(self.records, self.pages, 1.0, 0.0)
-
-
-def _record_time(record: dict[str, Any]) -> float | None:
-    stamp = record.get("generated_timestamp")
-    if is_int(stamp):
-        return float(stamp)
-    updated = record.get("updated_at")
-    return parse_timestamp(updated) if isinstance(updated, str) else None
-
-
-def _newest(records: list[dict[str, Any]]) -> float | None:
-    times = [t for t in map(_record_time, records) if t is not None]
-    return max(times) if times else None
-
-
-def _good(ctx: Context, stream: str, raw: list[Any]) -> list[dict[str, Any]]:
-    good, skipped = split_valid(stream, raw)
-    served = ctx.http.track.served_by_stream
-    served[stream] = served.get(stream, 0) + len(raw)
-    if skipped:
-        ctx.count_skipped(stream, skipped)
-    return good
 
 
 def _cursor_envelope(body: dict[str, Any]) -> bool:
@@ -123,7 +50,7 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
     # users: from the beginning (an agent's record may be years old; the names are needed);
     # tickets: sync.history_days back
     first = 0 if stream == "users" else int(ctx.wall()) - ctx.history_days * 86400
-    start = _int_or(state.get("start"), first)
+    start = int_or(state.get("start"), first)
     base: dict[str, Any] = {"per_page": ctx.page_size}
     if stream == "tickets":
         base["include"] = "metric_sets"
@@ -131,8 +58,8 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
     if after:
         params = {**base, "cursor": after}
     else:
-        params = {**base, "start_time": _int_or(state.get("since"), start)}
-    position = _int_or(state.get("t"), start)
+        params = {**base, "start_time": int_or(state.get("since"), start)}
+    position = int_or(state.get("t"), start)
     # an ETA from 1970 is meaningless: users get one only once resuming from a real time
     progress = Progress(ctx, float(position) if position > 0 else None)
     while True:
@@ -141,8 +68,8 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
         )
         assert reply is not None
         body = reply.body
-        records = _good(ctx, stream, body[kind])
-        newest = _newest(records)
+        records = good_records(ctx, stream, body[kind])
+        newest = newest_time(records)
         if newest is not None:
             position = max(position, int(newest))
         if stream == "users":
@@ -175,7 +102,7 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
     key = stream
     path = f"/api/v2/channels/voice/stats/incremental/{stream}.json"
     state = decode(cursor)
-    start = _int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
+    start = int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
     progress = Progress(ctx, float(start))
     seen: dict[int, float] = {}
     while True:
@@ -192,7 +119,7 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
             return
         body = reply.body
         fresh: dict[int, dict[str, Any]] = {}
-        for record in _good(ctx, stream, body[key]):
+        for record in good_records(ctx, stream, body[key]):
             stamp = parse_timestamp(record["updated_at"])
             if seen.get(record["id"], -math.inf) >= stamp:
                 continue  # the inclusive start_time handed back one we already have
@@ -203,7 +130,7 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
         end_time = body.get("end_time")
         advanced = is_int(end_time) and end_time > start
         done = count <= 1 or not advanced
-        start = max(start, _int_or(end_time, start))
+        start = max(start, int_or(end_time, start))
         # only records at or after the next (inclusive) start_time can come back: forget the rest
         seen = {k: v for k, v in seen.items() if v >= start}
         step = progress.final(len(fresh)) if done else progress.step(len(fresh), float(start))
@@ -212,71 +139,16 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
             return
 
 
-async def ratings(ctx: Context, cursor: str | None) -> AsyncIterator[Batch]:
-    """Satisfaction ratings since ``start``, cursor-paged; see :data:`RATINGS_OVERLAP`.
-
-    While the pages of one poll are read, the cursor keeps the poll's own start (a resumed poll
-    re-reads them); the last page moves it to the newest ``updated_at`` seen minus the overlap.
-    """
-    state = decode(cursor)
-    start = _int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
-    params: dict[str, Any] = {"start_time": start, "page[size]": RATINGS_PAGE}
-    newest: float | None = None
-    progress = Progress(ctx, None)
-    while True:
-        reply = await ctx.http.get(
-            "/api/v2/satisfaction_ratings.json",
-            params,
-            list_key="satisfaction_ratings",
-            envelope=_meta_envelope,
-        )
-        assert reply is not None
-        records = _good(ctx, "ratings", reply.body["satisfaction_ratings"])
-        page_newest = max((parse_timestamp(r["updated_at"]) for r in records), default=None)
-        if page_newest is not None:
-            newest = page_newest if newest is None else max(newest, page_newest)
-        meta = reply.body.get("meta") or {}
-        done = not meta.get("has_more")
-        next_start = start
-        if done and newest is not None:
-            next_start = max(start, int(newest) - RATINGS_OVERLAP)
-        yield Batch(
-            "ratings",
-            records,
-            encode({"start": next_start}),
-            done,
-            progress.step(len(records), None),
-        )
-        if done:
-            return
-        params = {
-            "start_time": start,
-            "page[size]": RATINGS_PAGE,
-            "page[after]": meta["after_cursor"],
-        }
-
-
-def _meta_envelope(body: dict[str, Any]) -> bool:
-    meta = body.get("meta")
-    if meta is None:
-        return True  # no meta: a single page
-    if not isinstance(meta, dict):
-        return False
-    if meta.get("has_more"):
-        return isinstance(meta.get("after_cursor"), str) and bool(meta["after_cursor"])
-    return True
-
-
 async def groups(ctx: Context) -> AsyncIterator[Batch]:
     """Groups: cursor pages of 100, looping on ``meta.has_more`` (not ``links.next``)."""
     params: dict[str, Any] = {"page[size]": GROUPS_PAGE}
     progress = Progress(ctx, None)
     for _ in range(MAX_SNAPSHOT_PAGES):
         reply = await ctx.http.get(
-            "/api/v2/groups.json", params, list_key="groups", envelope=_meta_envelope
+            "/api/v2/groups.json", params, list_key="groups", envelope=meta_envelope
         )
         assert reply is not None
-        records = _good(ctx, "groups", reply.body["groups"])
+        records = good_records(ctx, "groups", reply.body["groups"])
         meta = reply.body.get("meta") or {}
         done = not meta.get("has_more")
         yield Batch("groups", records, None, done, progress.step(len(records), None))
@@ -293,7 +165,7 @@ async def queue(ctx: Context) -> AsyncIterator[Batch]:
         talk=True,
     )
     assert reply is not None
-    records = _good(ctx, "queue", [reply.body["current_queue_activity"]])
+    records = good_records(ctx, "queue", [reply.body["current_queue_activity"]])
     yield Batch("queue", records, None, True, SyncProgress(len(records), 1, 1.0, 0.0))
 
 
@@ -310,7 +182,7 @@ async def agents_activity(ctx: Context) -> AsyncIterator[Batch]:
         visited.add(url)
         reply = await ctx.http.get(url, list_key="agents_activity", talk=True)
         assert reply is not None
-        records = _good(ctx, "agents_activity", reply.body["agents_activity"])
+        records = good_records(ctx, "agents_activity", reply.body["agents_activity"])
         nxt = reply.body.get("next_page")
         done = not (isinstance(nxt, str) and nxt and nxt not in visited and records)
         yield Batch("agents_activity", records, None, done, progress.step(len(records), None))

@@ -74,6 +74,7 @@ class FakeZendesk:
     requests: list[httpx.Request] = field(default_factory=list)
     token_grants: list[dict[str, Any]] = field(default_factory=list)
     valid_token: str = "tok"
+    ratings_field: str = "updated_at"  # what satisfaction_ratings' start_time filters on
 
     def paths(self) -> list[str]:
         return [r.url.path for r in self.requests]
@@ -114,7 +115,7 @@ class FakeZendesk:
             return self._meta_page("groups", self.groups, q)
         if path.endswith("/satisfaction_ratings.json"):
             start = int(q["start_time"])
-            rows = [r for r in self.ratings if _epoch(r["updated_at"]) >= start]
+            rows = [r for r in self.ratings if _epoch(r[self.ratings_field]) >= start]
             return self._meta_page("satisfaction_ratings", rows, q)
         for kind in ("calls", "legs"):
             if path.endswith(f"/incremental/{kind}.json"):

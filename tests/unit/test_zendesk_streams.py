@@ -107,14 +107,47 @@ async def test_ratings_next_poll_starts_at_newest_updated_at_minus_overlap() -> 
     async with make_client(fake, clock) as client:
         batches = await collect(client, "ratings")
         assert fake.requests[0].url.params["start_time"] == str(HISTORY_START)
-        assert json.loads(batches[0].cursor) == {"start": HISTORY_START}  # mid-poll: unchanged
-        assert json.loads(batches[-1].cursor) == {"start": newest - 3600}
+        # mid-poll the cursor keeps the poll's own start
+        assert json.loads(batches[0].cursor) == {"start": HISTORY_START, "swept": 0}
+        assert json.loads(batches[-1].cursor) == {"start": newest - 3600, "swept": int(EPOCH)}
         # the rating changes (offered -> good) later: the next poll picks it up
         ratings[1] = {**ratings[1], "score": "good", "updated_at": iso(newest + 600)}
         again = await collect(client, "ratings", batches[-1].cursor)
     assert fake.requests[-1].url.params["start_time"] == str(newest - 3600)
     # rating 1 (99 s before the newest) is inside the one-hour overlap, so it is read again
     assert [(r["id"], r["score"]) for b in again for r in b.records] == [(1, "good"), (2, "good")]
+
+
+async def test_ratings_sweep_catches_answers_when_the_server_filters_on_created_at() -> None:
+    offered_at = HISTORY_START + 80 * DAY
+    old = {
+        "id": 1,
+        "score": "offered",
+        "created_at": iso(offered_at),
+        "updated_at": iso(offered_at),
+    }
+    mid = {**old, "id": 3, "created_at": iso(offered_at + DAY), "updated_at": iso(offered_at + DAY)}
+    fake = FakeZendesk(ratings=[old, mid], page=100, ratings_field="created_at")
+    clock = FakeClock()
+    async with make_client(fake, clock) as client:
+        cursor = (await collect(client, "ratings"))[-1].cursor
+        # two days later the customer answers: created_at stays, updated_at moves
+        answered = offered_at + 2 * DAY
+        fake.ratings[0] = {**old, "score": "good", "updated_at": iso(answered)}
+        fake.ratings.append(
+            {"id": 2, "score": "offered", "created_at": iso(answered), "updated_at": iso(answered)}
+        )
+        regular = await collect(client, "ratings", cursor)
+        clock.now += 900  # a sweep is due
+        sweep = await collect(client, "ratings", regular[-1].cursor)
+    # filtered on created_at, the regular poll misses rating 1's answer
+    assert [r["id"] for b in regular for r in b.records] == [3, 2]
+    starts = [int(r.url.params["start_time"]) for r in fake.requests]
+    assert starts[1] == offered_at + DAY - 3600
+    assert starts[2] == answered - 3600 - 7 * DAY  # seven days before the regular start
+    got = [(r["id"], r["score"]) for b in sweep for r in b.records]
+    assert got == [(1, "good"), (3, "offered"), (2, "offered")]
+    assert json.loads(sweep[-1].cursor) == {"start": answered - 3600, "swept": int(EPOCH) + 900}
 
 
 def call(i: int, updated: int) -> dict:

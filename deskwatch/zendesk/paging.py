@@ -1,0 +1,99 @@
+"""What every pager shares: the context it runs in, cursor encoding, progress, validation."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from deskwatch.zendesk.http import Http
+from deskwatch.zendesk.model import SyncProgress
+from deskwatch.zendesk.parse import is_int, parse_timestamp, split_valid
+
+
+class Context(Protocol):
+    http: Http
+    history_days: int
+    page_size: int
+
+    def wall(self) -> float: ...
+    def clock(self) -> float: ...
+    def count_skipped(self, stream: str, n: int) -> None: ...
+
+
+def int_or(value: Any, default: int) -> int:
+    return value if is_int(value) else default
+
+
+def encode(state: dict[str, Any]) -> str:
+    return json.dumps(state, separators=(",", ":"), sort_keys=True)
+
+
+def decode(cursor: str | None) -> dict[str, Any]:
+    if not cursor:
+        return {}
+    try:
+        state = json.loads(cursor)
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+class Progress:
+    """Counts pages/records; estimates the ETA from how far the export's clock has advanced."""
+
+    def __init__(self, ctx: Context, origin: float | None) -> None:
+        self.ctx = ctx
+        self.origin = origin
+        self.started = ctx.clock()
+        self.records = self.pages = 0
+
+    def step(self, records: int, position: float | None) -> SyncProgress:
+        self.pages += 1
+        self.records += records
+        fraction = eta = None
+        if self.origin is not None and position is not None:
+            span = self.ctx.wall() - self.origin
+            if span > 0:
+                fraction = min(1.0, max(0.0, (position - self.origin) / span))
+            if fraction is not None and fraction > 0:
+                eta = (self.ctx.clock() - self.started) * (1 - fraction) / fraction
+        return SyncProgress(self.records, self.pages, fraction, eta)
+
+    def final(self, records: int) -> SyncProgress:
+        """The last page: caught up."""
+        self.pages += 1
+        self.records += records
+        return SyncProgress(self.records, self.pages, 1.0, 0.0)
+
+
+def record_time(record: dict[str, Any]) -> float | None:
+    stamp = record.get("generated_timestamp")
+    if is_int(stamp):
+        return float(stamp)
+    updated = record.get("updated_at")
+    return parse_timestamp(updated) if isinstance(updated, str) else None
+
+
+def newest_time(records: list[dict[str, Any]]) -> float | None:
+    times = [t for t in map(record_time, records) if t is not None]
+    return max(times) if times else None
+
+
+def good_records(ctx: Context, stream: str, raw: list[Any]) -> list[dict[str, Any]]:
+    good, skipped = split_valid(stream, raw)
+    served = ctx.http.track.served_by_stream
+    served[stream] = served.get(stream, 0) + len(raw)
+    if skipped:
+        ctx.count_skipped(stream, skipped)
+    return good
+
+
+def meta_envelope(body: dict[str, Any]) -> bool:
+    meta = body.get("meta")
+    if meta is None:
+        return True  # no meta: a single page
+    if not isinstance(meta, dict):
+        return False
+    if meta.get("has_more"):
+        return isinstance(meta.get("after_cursor"), str) and bool(meta["after_cursor"])
+    return True
