@@ -238,8 +238,13 @@ def users(rng: np.random.Generator, end_users: int = 10_000) -> pl.DataFrame:
 def changed_tickets(
     t: pl.DataFrame, k: int, now: datetime, rng: np.random.Generator
 ) -> pl.DataFrame:
-    """``k`` existing tickets in a newer version (status moved on, updated just now)."""
-    pick = t.sample(n=k, seed=int(rng.integers(1 << 31)))
+    """``k`` existing tickets in a newer version (status moved on, updated just now).
+
+    Like a real incremental export batch, these are tickets last updated recently (the 5%
+    most recently updated), not a uniform sample of all history.
+    """
+    recent = t.filter(pl.col("updated_at") >= pl.col("updated_at").quantile(0.95))
+    pick = recent.sample(n=k, seed=int(rng.integers(1 << 31)))
     later = now - timedelta(seconds=30)
     return pick.with_columns(
         pl.lit(later).cast(UTC_TS).alias("updated_at"),

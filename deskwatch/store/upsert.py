@@ -4,19 +4,20 @@ Newest = greatest version key (tickets: ``updated_at`` then ``generated_timestam
 ``updated_at``); a null version is older than any value; on a full tie the later-ingested row
 wins.
 
-Frames are kept in blocks of ``BLOCK_ROWS`` rows (zero-copy slices of one buffer, see
-:func:`compact`). Removing superseded rows then only copies the blocks that hold them: Polars
-passes blocks whose filter mask is all true through untouched. Since rows arrive roughly in
-``updated_at`` order, the tickets that change again are mostly in the newest blocks, so an
-upsert of a small batch costs one hash ``is_in`` pass plus a few blocks, not a full copy.
+Frames are kept as a chain of blocks (chunks of at most ``BLOCK_ROWS`` rows; zero-copy
+slices). An upsert finds the rows it supersedes with one hash ``is_in`` pass, rewrites only
+the blocks that hold them, and appends the batch as a new block; blocks untouched are shared
+with the previous frame, never copied. Small appended blocks are merged once there are more
+than ``SLACK_BLOCKS`` of them.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 BLOCK_ROWS = 65_536
-SLACK_CHUNKS = 24  # appended batches tolerated before the frame is compacted again
+SLACK_BLOCKS = 16
 
 
 def newest(df: pl.DataFrame, key: str, version: tuple[str, ...]) -> pl.DataFrame:
@@ -28,17 +29,32 @@ def newest(df: pl.DataFrame, key: str, version: tuple[str, ...]) -> pl.DataFrame
     )
 
 
-def compact(df: pl.DataFrame) -> pl.DataFrame:
-    """One contiguous buffer, exposed as ``BLOCK_ROWS``-row chunks (zero-copy slices)."""
+def _split(df: pl.DataFrame) -> list[pl.DataFrame]:
     df = df.rechunk()
-    if df.height <= BLOCK_ROWS:
-        return df
-    blocks = [df.slice(offset, BLOCK_ROWS) for offset in range(0, df.height, BLOCK_ROWS)]
+    return [df.slice(offset, BLOCK_ROWS) for offset in range(0, df.height, BLOCK_ROWS)]
+
+
+def _join(blocks: list[pl.DataFrame], like: pl.DataFrame) -> pl.DataFrame:
+    blocks = [b for b in blocks if b.height]
+    if not blocks:
+        return like.clear()
     return pl.concat(blocks, how="vertical", rechunk=False)
 
 
-def _needs_compaction(df: pl.DataFrame) -> bool:
-    return df.n_chunks() > df.height // BLOCK_ROWS + 1 + SLACK_CHUNKS
+def compact(df: pl.DataFrame) -> pl.DataFrame:
+    """One contiguous buffer exposed as ``BLOCK_ROWS``-row chunks (zero-copy slices)."""
+    return _join(_split(df), df)
+
+
+def blocks(df: pl.DataFrame, key: str) -> list[pl.DataFrame]:
+    """The frame's chunks as zero-copy frames (chunk boundaries read from the ``key`` column)."""
+    if df.n_chunks() == 1 or any(c.n_chunks() != df.n_chunks() for c in df.get_columns()):
+        return _split(df)
+    out, offset = [], 0
+    for length in df.get_column(key).chunk_lengths():
+        out.append(df.slice(offset, length))
+        offset += length
+    return out
 
 
 def upsert(
@@ -50,11 +66,19 @@ def upsert(
         return base
     if base.height == 0:
         return compact(batch)
-    ids = batch.get_column(key).implode()
-    hit = pl.col(key).is_in(ids)
-    old = base.filter(hit)
-    if old.height:
-        batch = newest(pl.concat([old, batch], how="vertical"), key, version)
-        base = base.filter(~hit)
-    out = pl.concat([base, batch.rechunk()], how="vertical", rechunk=False)
-    return compact(out) if _needs_compaction(out) else out
+    parts = blocks(base, key)
+    hit = base.get_column(key).is_in(batch.get_column(key).implode())
+    if hit.any():
+        batch = newest(pl.concat([base.filter(hit), batch], how="vertical"), key, version)
+        positions = hit.arg_true().to_numpy()
+        ends = np.cumsum([p.height for p in parts])
+        starts = ends - np.array([p.height for p in parts])
+        for j in np.unique(np.searchsorted(ends, positions, side="right")):
+            j = int(j)
+            parts[j] = parts[j].filter(~hit.slice(int(starts[j]), parts[j].height))
+    parts.append(batch.rechunk())
+    small = [p for p in parts if p.height < BLOCK_ROWS // 2]
+    if len(small) > SLACK_BLOCKS:
+        big = [p for p in parts if p.height >= BLOCK_ROWS // 2]
+        parts = big + _split(pl.concat(small, how="vertical"))
+    return _join(parts, base)
