@@ -171,9 +171,3 @@ class Cache:
     def _mark_dirty(self, streams: Iterable[str]) -> None:
         with self._lock:
             self._dirty.update(streams)
-
-    def _raw_frames(self) -> dict[str, pl.DataFrame]:
-        return self._frames
-
-    def _raw_cursors(self) -> dict[str, str | None]:
-        return self._cursors
