@@ -22,7 +22,14 @@ from deskwatch.config import Config
 
 TS = pl.Datetime("us", "UTC")
 US = 1_000_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DAY_US = 86_400 * US
+
+
+def _lit(instant: datetime) -> pl.Expr:
+    """A UTC datetime literal built from integers (much cheaper than from a datetime)."""
+    micros = (instant - EPOCH) // timedelta(microseconds=1)
+    return pl.lit(micros, dtype=pl.Int64).cast(TS)
 
 
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
@@ -112,7 +119,7 @@ class Windows:
 
     def covered(self, col: str) -> pl.Expr:
         """``col`` within [earliest range start, now]."""
-        return pl.col(col).is_between(self.first_start, self.now, closed="both")
+        return pl.col(col).is_between(_lit(self.first_start), _lit(self.now), closed="both")
 
 
 def make_windows(cfg: Config, now: datetime) -> Windows:
@@ -170,7 +177,7 @@ def r_window(w: Windows) -> pl.Expr:
 
 
 def r_yesterday_same_time(w: Windows, col: str) -> pl.Expr:
-    return (pl.col("slot") == w.today_slot - 1) & (pl.col(col) < w.yesterday_same_time)
+    return (pl.col("slot") == w.today_slot - 1) & (pl.col(col) < _lit(w.yesterday_same_time))
 
 
 RANGES = {"today": r_today, "yesterday": r_yesterday, "month_to_date": r_month, "window": r_window}
