@@ -317,9 +317,9 @@ class DeskwatchApp(App[None]):
             )
             description = b.description
             if b.action.startswith("dashboard(") and self._mode_for_number(int(b.action[10])):
-                description = f"Go to the {b.description} dashboard"
+                description = f"{b.description} dashboard"
             elif b.action.startswith("dashboard("):
-                description = f"{b.description} dashboard (not in this version)"
+                description = f"{b.description} dashboard (not yet built)"
             rows.append((shown, HELP_TEXT.get(b.id or "", description), b.id or ""))
         rows.append(("ctrl+q, ctrl+c", "Quit (always works)", ""))
         return rows
@@ -383,11 +383,11 @@ HELP_TEXT = {
     "dashboard.next": "Next dashboard",
     "dashboard.previous": "Previous dashboard",
     "help": "This help",
-    "command_palette": "Command palette: dashboards, refresh, pause, interval, wall, window, theme",
-    "refresh": "Refresh now: poll every stream at once",
-    "pause": "Pause / resume polling (a PAUSED banner shows while paused)",
-    "interval.up": "Poll less often (next step up the interval ladder)",
-    "interval.down": "Poll more often (next step down the interval ladder)",
-    "wall": "Wall mode: big figures, no chrome, rotate dashboards",
-    "quit": "Quit (the cache is saved first)",
+    "command_palette": "Command palette (interval, window, theme…)",
+    "refresh": "Refresh now: poll every stream",
+    "pause": "Pause / resume polling",
+    "interval.up": "Poll less often",
+    "interval.down": "Poll more often",
+    "wall": "Wall mode: big figures, rotation",
+    "quit": "Quit (saves the cache first)",
 }

@@ -18,6 +18,7 @@ from textual.widgets import Label, ProgressBar
 from deskwatch.pollstate import PollStatus
 
 RETRY_STATES = {"retrying", "rate_limited"}
+COMPACT_BELOW = 110  # terminal columns under which the status line uses short words
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,19 @@ def _age(seconds: float) -> str:
     return fmt_span(seconds)
 
 
-def describe(status: PollStatus, now: datetime, tz: tzinfo | None = None) -> StatusView:
+def describe(
+    status: PollStatus, now: datetime, tz: tzinfo | None = None, *, compact: bool = False
+) -> StatusView:
+    """The status line for ``status`` at ``now``; ``compact`` for narrow terminals."""
     client: Any = status.client
     cstate = getattr(client, "state", None)
     failing = status.failing
     states = {s.error_state for s in failing}
-    detail = _detail(status, now, tz, client)
+    detail = _detail(status, now, tz, client, compact)
     if status.paused:
         return StatusView("PAUSED", "paused", detail)
+    if not status.streams and status.last_error:  # the poller itself could not run
+        return StatusView("✖ not polling", "error", detail)
     if "auth_failed" in states or cstate == "auth_failed":
         return StatusView("✖ auth failed", "error", detail)
     retry_at = getattr(client, "retry_at", None)
@@ -73,18 +79,23 @@ def describe(status: PollStatus, now: datetime, tz: tzinfo | None = None) -> Sta
     return StatusView("● live", "live", detail)
 
 
-def _detail(status: PollStatus, now: datetime, tz: tzinfo | None, client: Any) -> str:
+def _detail(
+    status: PollStatus, now: datetime, tz: tzinfo | None, client: Any, compact: bool
+) -> str:
     parts = []
     if status.last_sync is not None:
         when = status.last_sync.astimezone(tz) if tz else status.last_sync
-        age = (now - status.last_sync).total_seconds()
-        parts.append(f"synced {when:%H:%M:%S} ({_age(age)} ago)")
+        age = _age((now - status.last_sync).total_seconds())
+        parts.append(
+            f"{when:%H:%M:%S} ({age})" if compact else f"synced {when:%H:%M:%S} ({age} ago)"
+        )
     else:
         parts.append("not synced yet")
     if client is not None and getattr(client, "allowed_per_minute", None):
-        parts.append(f"API {client.requests_last_minute}/{client.allowed_per_minute}/min")
+        used = f"{client.requests_last_minute}/{client.allowed_per_minute}"
+        parts.append(f"API {used}" if compact else f"API {used}/min")
     errors = max(status.errors, getattr(client, "errors", 0) or 0)
-    parts.append(f"errors {errors}")
+    parts.append(f"err {errors}" if compact else f"errors {errors}")
     parts.append(f"poll {fmt_span(status.interval)}")
     return " · ".join(parts)
 
@@ -98,7 +109,7 @@ class StatusBar(Horizontal):
         background: $panel;
         color: $foreground;
         #status-state { padding: 0 1; text-style: bold; width: auto; }
-        #status-progress { width: 22; display: none; }
+        #status-progress { width: 18; display: none; }
         #status-progress Bar { width: 16; }
         #status-detail {
             padding: 0 1;
@@ -124,7 +135,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("… starting", id="status-state")
-        yield ProgressBar(total=1.0, show_eta=False, id="status-progress")
+        yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="status-progress")
         yield Label("", id="status-detail")
 
     @property
@@ -135,7 +146,7 @@ class StatusBar(Horizontal):
         """Show ``status`` as of ``now``; repaints only the parts whose text changed."""
         if not self.is_mounted:
             return
-        view = describe(status, now, tz)
+        view = describe(status, now, tz, compact=self.size.width < COMPACT_BELOW)
         if view == self._view:
             return
         old = self._view

@@ -21,7 +21,7 @@ from deskwatch.dashboard import DashboardData
 from deskwatch.widgets.status_bar import StatusBar
 from deskwatch.zendesk.errors import AuthError, UnavailableError
 
-SIZE = (100, 30)
+SIZE = (120, 30)  # wide enough for the long status line
 
 
 def view(app):  # type: ignore[no-untyped-def]
@@ -94,6 +94,7 @@ async def test_a_source_that_cannot_even_open_is_a_notification_not_a_crash() ->
         await pilot.pause(0.3)
         assert app.is_running
         assert any("state dir is read-only" in n.message for n in app._notifications)
+        assert view(app).state == "✖ not polling"
         assert "errors 1" in view(app).detail
 
 
@@ -153,3 +154,10 @@ async def test_no_rotation_outside_wall_mode() -> None:
         clock[0] += 100
         app._tick()
         assert app.current_mode == "ops"
+
+
+async def test_narrow_terminals_get_the_compact_status_line() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert view(app).detail == "14:05:00 (0 s) · API 12/175 · err 0 · poll 10 s"
