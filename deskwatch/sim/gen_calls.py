@@ -146,7 +146,8 @@ def generate_calls(
     n_tickets: int,
 ) -> tuple[Table, Table]:
     """Return ``(calls, legs)`` for ``n`` finished calls; only calls updated before now."""
-    created = seasonal_times(rng, n, now=now, days=days, offset=offset, hours=CALL_HOURS)
+    drawn = n + n // 100 + 10  # a few land after "now" once spaced out; drop extras below
+    created = seasonal_times(rng, drawn, now=now, days=days, offset=offset, hours=CALL_HOURS)
     f = call_fields(
         rng, created, agent_speed=agent_speed, shift_start=shift_start, n_tickets=n_tickets,
         offset=offset,
@@ -157,7 +158,9 @@ def generate_calls(
     # starts at the last record's time returns exactly that record, as clients expect
     step = 2 * np.arange(len(order), dtype=np.int64)
     f["updated"] = np.maximum.accumulate(f["updated"] - step) + step
-    keep = f["updated"] < now - 2
+    keep = np.flatnonzero(f["updated"] < now - 2)
+    if len(keep) > n:
+        keep = np.sort(rng.choice(keep, n, replace=False))
     f = {k: v[keep] for k, v in f.items()}
     # ids follow creation order, rows follow update order
     f["call_id"] = CALL_ID_BASE + np.argsort(np.argsort(f["created"], kind="stable"))
