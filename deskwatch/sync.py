@@ -2,24 +2,30 @@
 
 ``sync_stream`` fetches one stream from the cache's cursor until caught up, ingesting each batch
 and only then moving the cursor, so a cursor never runs ahead of the data it covers. Snapshot
-streams (groups, queue, agents_activity: no cursor) replace their frame once the whole listing
-has arrived, so rows that vanished upstream (yesterday's agents, deleted groups) vanish here too.
+streams (users, groups, queue, agents_activity: no cursor) replace their frame once the whole
+listing has arrived, so rows that vanished upstream (yesterday's agents, deleted groups, agents
+demoted to end-user) vanish here too.
+
+``sync_all`` syncs the streams concurrently: they draw on separate rate-limit buckets (Support
+exports, Talk exports, the account budget), so a first sync takes as long as its slowest
+bucket, not the sum of all streams.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any, Protocol
 
 from deskwatch.config import Config
 from deskwatch.store import STREAMS, TALK_STREAMS, Cache
 
-SNAPSHOT_STREAMS = frozenset({"groups", "queue", "agents_activity"})
-# Reference data first (agent names), then the big exports.
+SNAPSHOT_STREAMS = frozenset({"users", "groups", "queue", "agents_activity"})
+# The order streams are started in (they then run concurrently): the big exports first.
 SYNC_ORDER: tuple[str, ...] = (
+    "tickets",
     "users",
     "groups",
-    "tickets",
     "ratings",
     "calls",
     "legs",
@@ -69,6 +75,8 @@ async def sync_stream(
         else:
             return 0  # listing ended without a done batch: keep the previous snapshot
         cache.replace_records(stream, pending)
+        if cache.cursor(stream) is not None:  # e.g. users, once an incremental export
+            cache.set_cursor(stream, None)
         return len(pending)
     async for batch in client.fetch(stream, cache.cursor(stream)):
         total += cache.ingest(stream, batch.records)
@@ -93,8 +101,41 @@ async def sync_all(
     *,
     on_progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
-    """Sync every stream (Talk ones only when enabled) until caught up; records per stream."""
-    counts: dict[str, int] = {}
-    for stream in streams_for(cfg):
-        counts[stream] = await sync_stream(client, cache, stream, on_batch=on_progress)
-    return counts
+    """Sync every stream (Talk ones only when enabled) concurrently until caught up.
+
+    Returns the records ingested per stream. Each stream keeps the cursor-after-ingest rule of
+    :func:`sync_stream` on its own. When a stream fails, the streams still running are
+    cancelled (what they ingested so far stays, with the cursor of their last ingested batch)
+    and then the first failure is raised as it is (a typed one-line error from the client),
+    not wrapped in an ``ExceptionGroup``.
+    """
+    streams = streams_for(cfg)
+    tasks = {
+        stream: asyncio.create_task(
+            sync_stream(client, cache, stream, on_batch=on_progress), name=f"sync-{stream}"
+        )
+        for stream in streams
+    }
+    try:
+        pending: set[asyncio.Task[int]] = set(tasks.values())
+        while pending:
+            finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+            failed = [t for t in finished if not t.cancelled() and t.exception() is not None]
+            if failed:
+                # the earliest stream in SYNC_ORDER among those that failed together
+                first = next(t for t in tasks.values() if t in failed)
+                error = first.exception()
+                assert error is not None
+                raise error
+    finally:
+        await _cancel_all(tasks.values())
+    return {stream: task.result() for stream, task in tasks.items()}
+
+
+async def _cancel_all(tasks: Any) -> None:
+    """Cancel the tasks still running and wait until they have stopped."""
+    running = [t for t in tasks if not t.done()]
+    for task in running:
+        task.cancel()
+    if running:
+        await asyncio.gather(*running, return_exceptions=True)

@@ -1,8 +1,11 @@
 """Rate governor: token buckets that keep deskwatch a polite guest on a shared account.
 
-Two buckets: the account-wide budget (``budget.share`` of the plan limit, learned from the
-``x-rate-limit`` / ``ratelimit-limit`` headers; 200/min assumed until the first response) and
-the incremental-export budget (10/min; tickets and users exports and Talk incremental calls/legs).
+Three buckets: the account-wide budget (``budget.share`` of the plan limit, learned from the
+``x-rate-limit`` / ``ratelimit-limit`` headers; 200/min assumed until the first response), which
+every request takes from, and two incremental-export budgets of 10/min each, because Zendesk
+limits the two export families separately: Support exports (the tickets cursor export) and Talk
+exports (incremental calls and legs, which share one bucket). An export request takes a token
+from the account bucket and from its family's bucket.
 
 Each bucket's burst is sized so that *no* 60-second window can ever hold more requests than the
 bucket allows on top of what a sliding-window limiter would accept: ``burst + rate <= limit``.
@@ -90,7 +93,8 @@ class Governor:
         rate = self._account_rate(initial_limit)
         self.account = Bucket(rate, _burst(rate, initial_limit), clock)
         inc = incremental_per_minute * INCREMENTAL_MARGIN
-        self.incremental = Bucket(inc, 1.0, clock)
+        self.incremental = Bucket(inc, 1.0, clock)  # Support exports (tickets)
+        self.talk_incremental = Bucket(inc, 1.0, clock)  # Talk exports (calls, legs)
         self._sent: deque[float] = deque()
 
     def _account_rate(self, limit: int) -> float:
@@ -106,20 +110,30 @@ class Governor:
             self._sent.popleft()
         return len(self._sent)
 
-    async def acquire(self, *, incremental: bool) -> float:
-        """Wait until a request may leave, take its tokens, return the seconds waited."""
+    def export_bucket(self, *, incremental: bool, talk: bool = False) -> Bucket | None:
+        """The export bucket a request also draws from: Talk or Support exports, or none."""
+        if not incremental:
+            return None
+        return self.talk_incremental if talk else self.incremental
+
+    async def acquire(self, *, incremental: bool, talk: bool = False) -> float:
+        """Wait until a request may leave, take its tokens, return the seconds waited.
+
+        ``incremental``: an export request; ``talk``: a Talk export (its own 10/min bucket).
+        """
+        export = self.export_bucket(incremental=incremental, talk=talk)
         waited = 0.0
         while True:
             delay = self.account.delay()
-            if incremental:
-                delay = max(delay, self.incremental.delay())
+            if export is not None:
+                delay = max(delay, export.delay())
             if delay <= 1e-6:  # float dust must not spin the loop on a big clock value
                 break
             await self._sleep(delay)
             waited += delay
         self.account.take()
-        if incremental:
-            self.incremental.take()
+        if export is not None:
+            export.take()
         self._sent.append(self._clock())
         return waited
 
@@ -139,9 +153,11 @@ class Governor:
                 reset = _int_header(headers, "ratelimit-reset")
                 self.account.block(float(reset if reset is not None else 10))
 
-    def penalise(self, seconds: float, *, incremental: bool) -> None:
-        """A 429 said wait ``seconds``: hold back every request of that kind that long."""
-        (self.incremental if incremental else self.account).block(seconds)
+    def penalise(self, seconds: float, *, incremental: bool, talk: bool = False) -> None:
+        """A 429 said wait ``seconds``: hold back every request of that kind that long
+        (an export 429: that export family only; otherwise every request)."""
+        export = self.export_bucket(incremental=incremental, talk=talk)
+        (export if export is not None else self.account).block(seconds)
 
 
 def _int_header(headers: Mapping[str, str], *names: str) -> int | None:

@@ -227,7 +227,7 @@ class Http:
         while True:
             if not token_call and self.auth.needs_token():
                 await self._obtain_token()
-            await self.governor.acquire(incremental=incremental)
+            await self.governor.acquire(incremental=incremental, talk=talk)
             generation = self.auth.refreshes
             headers = {} if token_call else {"Authorization": self.auth.header()}
             self.track.requests += 1
@@ -275,7 +275,7 @@ class Http:
                     wait = _retry_after(resp.headers)
                     # an export can also hit the account-wide limit: then hold everything back
                     export_limit = incremental and "incremental" in str(body).lower()
-                    self.governor.penalise(wait, incremental=export_limit)
+                    self.governor.penalise(wait, incremental=export_limit, talk=talk)
                     self.track.state = "rate_limited"
                     self.track.retry_at = self._wall() + wait
                     continue

@@ -8,7 +8,8 @@ from typing import Any
 
 STREAMS = ("tickets", "users", "groups", "ratings", "calls", "legs", "queue", "agents_activity")
 TALK_STREAMS = frozenset({"calls", "legs", "queue", "agents_activity"})
-SNAPSHOT_STREAMS = frozenset({"groups", "queue", "agents_activity"})  # cursor is always None
+# re-read whole at each poll; their cursor is always None
+SNAPSHOT_STREAMS = frozenset({"users", "groups", "queue", "agents_activity"})
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class SyncProgress:
     """How far a fetch has come: for the UI's progress bar and the CLI.
 
     ``fraction`` (0..1) and ``eta_seconds`` are known for the time-ordered streams (tickets,
-    users, calls, legs): how far the export's clock has moved from where this fetch started
+    calls, legs): how far the export's clock has moved from where this fetch started
     towards now. ``None`` when unknown.
     """
 

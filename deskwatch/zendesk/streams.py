@@ -1,10 +1,10 @@
 """One small pager per kind of Zendesk listing. Each is an async generator of ``Batch``.
 
 Cursors are compact JSON strings (opaque to callers):
-- tickets, users: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
+- tickets: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
 - ratings: see :mod:`deskwatch.zendesk.ratings`
 - calls, legs: ``{"start": <end_time of the last page>}``
-- groups, queue, agents_activity: snapshots, cursor ``None``.
+- users, groups, queue, agents_activity: snapshots (re-read whole), cursor ``None``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from deskwatch.zendesk.paging import (
 from deskwatch.zendesk.parse import is_int, parse_timestamp
 from deskwatch.zendesk.ratings import ratings
 
-GROUPS_PAGE = 100
+LIST_PAGE = 100  # page[size] maximum of cursor-paginated lists
 MAX_SNAPSHOT_PAGES = 1000
 AGENT_ROLES = ("agent", "admin")
 
@@ -39,41 +39,28 @@ def _cursor_envelope(body: dict[str, Any]) -> bool:
 
 
 async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
-    """tickets / users: incremental cursor export. First call start_time, then only cursor.
-
-    users: only agents and admins are yielded (deskwatch needs their names and groups; end-users
-    can be millions). The export still reads every user once, from start_time=0.
-    """
-    kind = "tickets" if stream == "tickets" else "users"
-    path = f"/api/v2/incremental/{kind}/cursor.json"
+    """tickets: incremental cursor export. First call start_time, then only cursor."""
+    path = f"/api/v2/incremental/{stream}/cursor.json"
     state = decode(cursor)
-    # users: from the beginning (an agent's record may be years old; the names are needed);
-    # tickets: sync.history_days back
-    first = 0 if stream == "users" else int(ctx.wall()) - ctx.history_days * 86400
-    start = int_or(state.get("start"), first)
-    base: dict[str, Any] = {"per_page": ctx.page_size}
-    if stream == "tickets":
-        base["include"] = "metric_sets"
+    start = int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
+    base: dict[str, Any] = {"per_page": ctx.page_size, "include": "metric_sets"}
     after = state.get("after") if isinstance(state.get("after"), str) else None
     if after:
         params = {**base, "cursor": after}
     else:
         params = {**base, "start_time": int_or(state.get("since"), start)}
     position = int_or(state.get("t"), start)
-    # an ETA from 1970 is meaningless: users get one only once resuming from a real time
-    progress = Progress(ctx, float(position) if position > 0 else None)
+    progress = Progress(ctx, float(position))
     while True:
         reply = await ctx.http.get(
-            path, params, list_key=kind, envelope=_cursor_envelope, incremental=True
+            path, params, list_key=stream, envelope=_cursor_envelope, incremental=True
         )
         assert reply is not None
         body = reply.body
-        records = good_records(ctx, stream, body[kind])
+        records = good_records(ctx, stream, body[stream])
         newest = newest_time(records)
         if newest is not None:
             position = max(position, int(newest))
-        if stream == "users":
-            records = [r for r in records if r.get("role") in AGENT_ROLES]
         eos = body["end_of_stream"]
         new_after = body.get("after_cursor")
         if isinstance(new_after, str) and new_after:
@@ -93,11 +80,15 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
 async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
     """Talk calls / legs: time-based incremental export.
 
-    start_time is inclusive and ``next_page`` is never null, so: stop when ``count <= 1`` or when
-    ``end_time`` does not advance; de-duplicate by id keeping the newest ``updated_at``; the next
-    start_time always comes from the response's ``end_time``, never from the local clock (except
-    the very first one, ``sync.history_days`` ago). A 422 "Too recent start_time" means no new
-    data: the fetch ends with ``done=True`` and the cursor unchanged.
+    ``next_page`` is never null. As Zendesk's Talk docs say, ``count`` tells whether more is
+    available now: a page holding fewer records than a full page (``ctx.page_size``, 1000 by
+    default: the Talk exports' page) means caught up, so the fetch ends there (``done=True``,
+    cursor kept). On a live account new calls keep arriving, so waiting for ``count <= 1`` would
+    chase the present one small page every 6 s. It also ends when ``end_time`` does not advance.
+    start_time is inclusive: records are de-duplicated by id keeping the newest ``updated_at``;
+    the next start_time always comes from the response's ``end_time``, never from the local
+    clock (except the very first one, ``sync.history_days`` ago). A 422 "Too recent start_time"
+    means no new data: the fetch ends with ``done=True`` and the cursor unchanged.
     """
     key = stream
     path = f"/api/v2/channels/voice/stats/incremental/{stream}.json"
@@ -129,7 +120,7 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
         count = count if is_int(count) else len(body[key])
         end_time = body.get("end_time")
         advanced = is_int(end_time) and end_time > start
-        done = count <= 1 or not advanced
+        done = count < ctx.page_size or not advanced
         start = max(start, int_or(end_time, start))
         # only records at or after the next (inclusive) start_time can come back: forget the rest
         seen = {k: v for k, v in seen.items() if v >= start}
@@ -139,22 +130,40 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
             return
 
 
-async def groups(ctx: Context) -> AsyncIterator[Batch]:
-    """Groups: cursor pages of 100, looping on ``meta.has_more`` (not ``links.next``)."""
-    params: dict[str, Any] = {"page[size]": GROUPS_PAGE}
+async def cursor_list(
+    ctx: Context, stream: str, path: str, key: str, params: dict[str, Any]
+) -> AsyncIterator[Batch]:
+    """A cursor-paginated list (pages of 100), looping on ``meta.has_more``, **not** on
+    ``links.next`` (Zendesk sets ``links.next`` on the last page too)."""
+    query: dict[str, Any] = {**params, "page[size]": LIST_PAGE}
     progress = Progress(ctx, None)
     for _ in range(MAX_SNAPSHOT_PAGES):
-        reply = await ctx.http.get(
-            "/api/v2/groups.json", params, list_key="groups", envelope=meta_envelope
-        )
+        reply = await ctx.http.get(path, query, list_key=key, envelope=meta_envelope)
         assert reply is not None
-        records = good_records(ctx, "groups", reply.body["groups"])
+        records = good_records(ctx, stream, reply.body[key])
+        if stream == "users":  # in case a server ignores the role filter: no end-users
+            records = [r for r in records if r.get("role") in AGENT_ROLES]
         meta = reply.body.get("meta") or {}
         done = not meta.get("has_more")
-        yield Batch("groups", records, None, done, progress.step(len(records), None))
+        step = progress.final(len(records)) if done else progress.step(len(records), None)
+        yield Batch(stream, records, None, done, step)
         if done:
             return
-        params = {"page[size]": GROUPS_PAGE, "page[after]": meta["after_cursor"]}
+        query = {**params, "page[size]": LIST_PAGE, "page[after]": meta["after_cursor"]}
+
+
+def groups(ctx: Context) -> AsyncIterator[Batch]:
+    """Groups: the whole list, re-read at each poll."""
+    return cursor_list(ctx, "groups", "/api/v2/groups.json", "groups", {})
+
+
+def users(ctx: Context) -> AsyncIterator[Batch]:
+    """Agents and admins (for names and groups) from the users list, re-read at each poll.
+
+    The list counts against the account-wide budget, not the 10/min export limit, and never
+    walks the (possibly millions of) end-users the incremental users export would.
+    """
+    return cursor_list(ctx, "users", "/api/v2/users.json", "users", {"role[]": list(AGENT_ROLES)})
 
 
 async def queue(ctx: Context) -> AsyncIterator[Batch]:
@@ -193,7 +202,7 @@ async def agents_activity(ctx: Context) -> AsyncIterator[Batch]:
 
 PAGERS: dict[str, Callable[[Context, str | None], AsyncIterator[Batch]]] = {
     "tickets": lambda ctx, c: cursor_export(ctx, "tickets", c),
-    "users": lambda ctx, c: cursor_export(ctx, "users", c),
+    "users": lambda ctx, c: users(ctx),
     "calls": lambda ctx, c: time_export(ctx, "calls", c),
     "legs": lambda ctx, c: time_export(ctx, "legs", c),
     "ratings": ratings,

@@ -58,6 +58,9 @@ def ticket(i: int, ts: int) -> dict[str, Any]:
 class FakeZendesk:
     """Serves tickets/users/groups/ratings/calls/legs/queue/agents_activity from lists.
 
+    Pages hold ``page`` records whatever the request asks (``users`` serve both the incremental
+    export and the ``role[]``-filtered list); ``links.next`` is always set on list pages.
+
     ``script`` maps a path suffix to responses served (and removed) before the normal answer;
     a callable entry is called with the request (it may raise an httpx exception).
     """
@@ -113,6 +116,10 @@ class FakeZendesk:
             return self._cursor_page("users", self.users, q)
         if path.endswith("/groups.json"):
             return self._meta_page("groups", self.groups, q)
+        if path.endswith("/api/v2/users.json"):
+            roles = q.get_list("role[]")
+            rows = [u for u in self.users if not roles or u.get("role") in roles]
+            return self._meta_page("users", rows, q)
         if path.endswith("/satisfaction_ratings.json"):
             start = int(q["start_time"])
             rows = [r for r in self.ratings if _epoch(r[self.ratings_field]) >= start]
@@ -196,7 +203,10 @@ def make_config(**sections: Any) -> Config:
 
 
 def make_client(
-    fake: Callable[[httpx.Request], httpx.Response], clock: FakeClock, cfg: Config | None = None
+    fake: Callable[[httpx.Request], httpx.Response],
+    clock: FakeClock,
+    cfg: Config | None = None,
+    **options: Any,
 ) -> ZendeskClient:
     import random
 
@@ -207,6 +217,7 @@ def make_client(
         sleep=clock.sleep,
         wall=clock.wall,
         rng=random.Random(1),
+        **options,
     )
 
 

@@ -84,15 +84,20 @@ async def test_recorded_cursor_pages_through_the_client() -> None:
     assert [r["id"] for r in batches[1].records] == ids
 
 
-async def test_recorded_users_page_is_parsed_and_end_users_left_out() -> None:
-    page = load("incremental_users_cursor.per_page1.json")
-    final = {**page, "users": [], "end_of_stream": True}
-    fake = serve("/incremental/users/cursor.json", page, final)
+async def test_recorded_users_list_pages_on_has_more_and_end_users_are_left_out() -> None:
+    page = load("users_list.cursor_page_size1.json")
+    agent = {**page["users"][0], "id": 1, "role": "agent"}
+    # the last page as Zendesk sends it: links.next still set, has_more false
+    final = {**page, "users": [agent], "meta": {**page["meta"], "has_more": False}}
+    assert final["links"]["next"]
+    fake = serve("/api/v2/users.json", page, final)
     async with make_client(fake, FakeClock()) as client:
         batches = await collect(client, "users")
         skipped = client.status.skipped
     assert page["users"][0]["role"] == "end-user"
-    assert [b.records for b in batches] == [[], []] and skipped == 0
+    assert [[u["id"] for u in b.records] for b in batches] == [[], [1]] and skipped == 0
+    assert len(fake.requests) == 2
+    assert fake.requests[1].url.params["page[after]"] == page["meta"]["after_cursor"]
 
 
 async def test_recorded_groups_page_has_more_false_with_links_next_is_one_request() -> None:
@@ -108,11 +113,10 @@ async def test_recorded_groups_page_has_more_false_with_links_next_is_one_reques
 async def test_recorded_calls_deduplicate_to_seven() -> None:
     rows = airbyte("talk_incremental_calls.airbyte_records.jsonl")
     body = {"calls": rows, "count": len(rows), "end_time": 1634752238, "next_page": "x"}
-    tail = {"calls": [rows[-1]], "count": 1, "end_time": 1634752238, "next_page": "x"}
-    fake = serve("/incremental/calls.json", body, tail)
+    fake = serve("/incremental/calls.json", body)
     async with make_client(fake, FakeClock()) as client:
         batches = await collect(client, "calls", json.dumps({"start": 1617284000}))
-    assert len(fake.requests) == 2
+    assert len(fake.requests) == 1  # count 8 < a full page of 1000: caught up
     ids = [r["id"] for b in batches for r in b.records]
     assert len(ids) == 7 and len(set(ids)) == 7
     assert batches[-1].done and json.loads(batches[-1].cursor) == {"start": 1634752238}

@@ -1,4 +1,4 @@
-"""The rate governor: budget share, learned limits, the 10/min export bucket, 429 blocks."""
+"""The rate governor: budget share, learned limits, the 10/min export buckets, 429 blocks."""
 
 from __future__ import annotations
 
@@ -89,3 +89,45 @@ async def test_requests_last_minute_counts_a_sliding_minute() -> None:
     assert gov.requests_last_minute() == 5
     clock.now += 61
     assert gov.requests_last_minute() == 0
+
+
+async def test_support_and_talk_exports_have_separate_buckets() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)  # account burst 10
+    # one Support export and one Talk export leave at once: different limits
+    await gov.acquire(incremental=True)
+    await gov.acquire(incremental=True, talk=True)
+    assert clock.now == 0
+    # a second Talk export waits for the Talk bucket (10/min: about 6 s) ...
+    await gov.acquire(incremental=True, talk=True)
+    talk_wait = clock.now
+    assert 6.0 <= talk_wait < 6.5
+    # ... and that did not spend the Support bucket's refill: the next Support export is due
+    # 6.2 s after the first one, not 6.2 s after the Talk one
+    await gov.acquire(incremental=True)
+    assert clock.now < 6.5
+
+
+async def test_each_export_family_keeps_ten_per_minute_when_interleaved() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)  # account burst 10
+    support: list[float] = []
+    talk: list[float] = []
+    for n in range(60):
+        is_talk = n % 2 == 1
+        await gov.acquire(incremental=True, talk=is_talk)
+        (talk if is_talk else support).append(clock.now)
+    assert max_in_window(support) <= 10 and max_in_window(talk) <= 10
+    # together they go twice as fast as one shared bucket could: 60 requests in ~3 minutes
+    assert clock.now < 30 * 6.5
+
+
+async def test_an_export_429_blocks_only_its_own_family() -> None:
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)  # account burst 10
+    gov.penalise(40, incremental=True, talk=True)  # the Talk exports answered 429
+    await gov.acquire(incremental=True)  # a Support export is not held back
+    await gov.acquire(incremental=False)
+    assert clock.now == 0
+    await gov.acquire(incremental=True, talk=True)
+    assert clock.now >= 40

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import json
 
-from test_zendesk_fake import EPOCH, FakeClock, FakeZendesk, collect, iso, make_client, make_config
+from test_zendesk_fake import (
+    BASE,
+    EPOCH,
+    FakeClock,
+    FakeZendesk,
+    collect,
+    iso,
+    make_client,
+    make_config,
+)
 from test_zendesk_fake import ticket as make_ticket
 
 DAY = 86400
@@ -72,18 +81,43 @@ async def test_ticket_progress_reports_records_pages_and_an_eta_from_timestamps(
     assert (last.records, last.pages, last.fraction) == (4, 2, 1.0)
 
 
-async def test_users_keep_only_agents_and_admins() -> None:
-    roles = ["end-user", "agent", "admin", "end-user"]
-    users = [
-        {"id": i, "name": f"U{i}", "role": r, "updated_at": iso(HISTORY_START + i)}
-        for i, r in enumerate(roles, 1)
-    ]
-    fake, clock = FakeZendesk(users=users, page=10), FakeClock()
+def person(i: int, role: str) -> dict:
+    return {"id": i, "name": f"U{i}", "role": role, "updated_at": iso(HISTORY_START + i)}
+
+
+async def test_users_come_from_the_role_filtered_list_until_has_more_is_false() -> None:
+    roles = ["end-user", "agent", "admin", "end-user", "agent"]
+    users = [person(i, r) for i, r in enumerate(roles, 1)]
+    fake, clock = FakeZendesk(users=users, page=2), FakeClock()
     async with make_client(fake, clock) as client:
         batches = await collect(client, "users")
-    assert [u["id"] for b in batches for u in b.records] == [2, 3]
-    assert "include" not in fake.requests[0].url.params
-    assert fake.requests[0].url.params["start_time"] == "0"  # agents can be years old
+    # agents 2, 5 and admin 3: pages [2, 3] (has_more) and [5] (has_more false, links.next
+    # still set by the fake): two requests, then stop
+    assert [[u["id"] for u in b.records] for b in batches] == [[2, 3], [5]]
+    assert [b.done for b in batches] == [False, True]
+    assert all(b.cursor is None for b in batches)  # a snapshot stream
+    assert fake.paths() == ["/api/v2/users.json"] * 2  # never the incremental export
+    first, second = (r.url.params for r in fake.requests)
+    assert first.get_list("role[]") == ["agent", "admin"] and first["page[size]"] == "100"
+    assert "page[after]" not in first
+    assert second["page[after]"] == "2" and second.get_list("role[]") == ["agent", "admin"]
+    # the list counts against the account budget only: no wait for the 10/min export bucket
+    assert clock.sleeps == []
+
+
+async def test_users_list_leaves_out_end_users_a_server_did_not_filter() -> None:
+    import httpx
+
+    page = {
+        "users": [person(1, "end-user"), person(2, "agent")],
+        "meta": {"has_more": False, "after_cursor": "x", "before_cursor": "y"},
+        "links": {"prev": None, "next": f"{BASE}/api/v2/users.json?page%5Bafter%5D=x"},
+    }
+    fake = FakeZendesk(script={"/api/v2/users.json": [httpx.Response(200, json=page)]})
+    async with make_client(fake, FakeClock()) as client:
+        batches = await collect(client, "users")
+    assert [[u["id"] for u in b.records] for b in batches] == [[2]]
+    assert len(fake.requests) == 1 and batches[0].done
 
 
 async def test_groups_loop_on_has_more_not_links_next() -> None:
@@ -154,18 +188,54 @@ def call(i: int, updated: int) -> dict:
     return {"id": i, "created_at": iso(updated - 60), "updated_at": iso(updated), "duration": 30}
 
 
-async def test_calls_time_export_dedupes_and_stops_when_count_le_1() -> None:
+async def test_calls_time_export_dedupes_and_pages_while_pages_are_full() -> None:
     t0 = HISTORY_START + 10
     rows = [call(1, t0), call(2, t0 + 5), call(3, t0 + 9)]
     fake, clock = FakeZendesk(calls=rows, page=2), FakeClock()
-    async with make_client(fake, clock) as client:
+    async with make_client(fake, clock, page_size=2) as client:
         batches = await collect(client, "calls")
-    # pages: [1,2] end 5 -> [2,3] end 9 (2 repeats: dropped) -> [3] count 1: done
+    # pages of 2 (full: go on): [1,2] end 5 -> [2,3] end 9 (2 repeats: dropped) -> [3]: one
+    # record, fewer than a page: caught up
     assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3], []]
+    assert [b.done for b in batches] == [False, False, True]
     starts = [int(r.url.params["start_time"]) for r in fake.requests]
     assert starts == [HISTORY_START, t0 + 5, t0 + 9]
     assert json.loads(batches[-1].cursor) == {"start": t0 + 9}
-    assert batches[-1].done
+
+
+class LiveCalls(FakeZendesk):
+    """A live account: three new calls (each a second newer) arrive before every request."""
+
+    def route(self, request):  # type: ignore[no-untyped-def]
+        if request.url.path.endswith("/incremental/calls.json"):
+            last = _epoch_of(self.calls[-1]) if self.calls else HISTORY_START
+            for k in range(1, 4):
+                self.calls.append(call(len(self.calls) + 1, last + k))
+        return super().route(request)
+
+
+def _epoch_of(row: dict) -> int:
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(row["updated_at"]).timestamp())
+
+
+async def test_a_live_talk_export_ends_after_one_short_page() -> None:
+    fake, clock = LiveCalls(page=1000), FakeClock()
+    async with make_client(fake, clock) as client:
+        first = await collect(client, "calls")
+        again = await collect(client, "calls", first[-1].cursor)
+    # each fetch: one request of 3 (or 4, the inclusive start) records < 1000 = caught up,
+    # although next_page is set and more calls have arrived since
+    assert len(fake.requests) == 2
+    assert [len(b) for b in (first, again)] == [1, 1] and first[0].done and again[0].done
+    assert [r["id"] for r in first[0].records] == [1, 2, 3]
+    assert json.loads(first[0].cursor) == {"start": HISTORY_START + 3}
+    # start_time is inclusive: call 3 comes back (the cache's upsert keeps one copy)
+    assert [r["id"] for r in again[0].records] == [3, 4, 5, 6]
+    assert json.loads(again[0].cursor) == {"start": HISTORY_START + 6}
+    assert int(fake.requests[1].url.params["start_time"]) == HISTORY_START + 3
+    assert len(fake.calls) == 6  # more calls keep coming; the fetch did not chase them
 
 
 async def test_calls_keep_the_newest_version_of_a_duplicate_in_one_page() -> None:
