@@ -1,4 +1,5 @@
-"""Rate limits as Zendesk applies them: an account-wide budget per minute, 10/min on exports."""
+"""Rate limits as Zendesk applies them: an account-wide budget per minute, and 10/min on
+exports, counted separately for Support exports and Talk exports."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class RateLimiter:
     _window: int = -1
     _used: int = 0
     _incremental_used: int = 0
+    _talk_used: int = 0  # Talk incremental exports have their own 10/min
     counts: dict[str, int] = field(default_factory=lambda: {"allowed": 0, "limited": 0})
 
     def __post_init__(self) -> None:
@@ -45,20 +47,22 @@ class RateLimiter:
     def limit(self) -> int:
         return self.account_limit if self.account_limit is not None else PLANS[self.plan]
 
-    def check(self, incremental: bool) -> Verdict:
+    def check(self, incremental: bool, talk: bool = False) -> Verdict:
         now = self.clock.now()
         window = int(now // 60)
         if window != self._window:
-            self._window, self._used, self._incremental_used = window, 0, 0
+            self._window, self._used, self._incremental_used, self._talk_used = window, 0, 0, 0
+        exports = self._talk_used if talk else self._incremental_used
         reset = max(1, int(60 - now % 60))
         body: dict[str, str] | None = None
         if self._used >= self.limit:
             body = ACCOUNT_429
-        elif incremental and self._incremental_used >= self.incremental_limit:
+        elif incremental and exports >= self.incremental_limit:
             body = INCREMENTAL_429
         else:
             self._used += 1
-            self._incremental_used += int(incremental)
+            self._incremental_used += int(incremental and not talk)
+            self._talk_used += int(incremental and talk)
         remaining = str(max(0, self.limit - self._used))
         headers = {
             "x-rate-limit": str(self.limit),

@@ -23,7 +23,7 @@ from deskwatch.sim.exports import (
 from deskwatch.sim.people import AGENT_ID_BASE
 from deskwatch.sim.respond import ApiError, int_param, invalid, json_response
 from deskwatch.sim.state import SIM_KEY, SimState
-from deskwatch.sim.vocab import SCORES
+from deskwatch.sim.vocab import ROLES, SCORES
 
 NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
 TOO_RECENT = {
@@ -150,6 +150,23 @@ def groups(request: web.Request, sim: SimState) -> dict[str, Any]:
     return _cursor_list(
         request, "groups", "groups", ids, lambda gid: records.group(acc, base, index[gid])
     )
+
+
+def users_list(request: web.Request, sim: SimState) -> dict[str, Any]:
+    """``GET /api/v2/users?role[]=agent&role[]=admin`` (or ``role=``): cursor pages by id."""
+    acc = sim.account
+    table = acc.people.users
+    wanted = request.query.getall("role[]", []) + request.query.getall("role", [])
+    codes = [ROLES.index(r) for r in wanted if r in ROLES]
+    rows = np.flatnonzero(np.isin(table["role"], codes)) if wanted else np.arange(len(table))
+    rows = rows[np.argsort(table["user_id"][rows], kind="stable")]
+    ids = table["user_id"][rows].astype(np.int64)
+    base = _base(request)
+
+    def render(uid: int) -> dict[str, Any]:
+        return records.user(acc, base, int(rows[np.searchsorted(ids, uid)]))
+
+    return _cursor_list(request, "users", "users", ids, render)
 
 
 def ratings(request: web.Request, sim: SimState) -> dict[str, Any]:
@@ -304,6 +321,7 @@ def add_routes(app: web.Application) -> None:
         (f"{voice}/agents_activity", agents_activity),
         (f"{voice}/account_overview", account_overview),
         ("/api/v2/users/me", me),
+        ("/api/v2/users", users_list),
     ):
         app.router.add_get(path + ext, _wrap(fn))
     app.router.add_post("/oauth/tokens" + ext, oauth_tokens)

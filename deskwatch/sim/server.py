@@ -79,7 +79,9 @@ async def zendesk_gate(request: web.Request, handler: Handler) -> web.StreamResp
             return failure
         if "/channels/voice/" in path and not faults.talk_enabled:
             return json_response(TALK_OFF_403, 403)
-        verdict = sim.limiter.check(incremental="/incremental/" in path)
+        verdict = sim.limiter.check(
+            incremental="/incremental/" in path, talk="/channels/voice/" in path
+        )
         headers = verdict.headers
         if not verdict.allowed:
             return json_response(verdict.body, 429, headers)
