@@ -14,7 +14,7 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deskwatch.config import Config
@@ -376,9 +376,10 @@ class Poller:
         states = tuple(s.state for s in self._streams.values())
         oks = [s.last_ok for s in states if s.last_ok is not None]
         failing = [s for s in self._streams.values() if s.state.failures and s.task is None]
-        retry_in = None
+        retry_at = None
         if failing:
-            retry_in = max(0.0, min(s.due for s in failing) - self._monotonic())
+            wait = max(0.0, min(s.due for s in failing) - self._monotonic())
+            retry_at = self._now() + timedelta(seconds=wait)
         status = replace(
             self._status,
             paused=self.paused,
@@ -386,7 +387,7 @@ class Poller:
             streams=states,
             last_sync=max(oks) if oks else None,
             client=self.source.status(),
-            retry_in=retry_in,
+            retry_at=retry_at,
         )
         self._status = status
         self._on_status(status)

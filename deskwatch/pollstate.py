@@ -71,7 +71,7 @@ class PollStatus:
     errors: int = 0
     last_error: str | None = None
     client: Any = None  # the source's status object (ZendeskClient.status), or None
-    retry_in: float | None = None  # seconds until the next retry of a failed stream
+    retry_at: datetime | None = None  # when the next retry of a failed stream starts
     computed_at: datetime | None = None
 
     @property

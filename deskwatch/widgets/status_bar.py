@@ -66,9 +66,10 @@ def describe(
     if cstate in RETRY_STATES and retry_at is not None:
         wait = (retry_at - now).total_seconds()
         return StatusView(f"⟳ retrying in {fmt_span(wait)}", "warning", detail)
-    if failing and status.retry_in is not None:
+    if failing and status.retry_at is not None:
+        wait = (status.retry_at - now).total_seconds()
         what = "unreachable" if "unreachable" in states else "failing"
-        return StatusView(f"⟳ {what}, retry in {fmt_span(status.retry_in)}", "warning", detail)
+        return StatusView(f"⟳ {what}, retry in {fmt_span(wait)}", "warning", detail)
     if status.first_sync:
         fraction, eta = status.progress
         pct = f"{(fraction or 0) * 100:.0f}%"
@@ -121,8 +122,8 @@ class StatusBar(Horizontal):
         &.-live #status-state { color: $success; }
         &.-sync #status-state { color: $accent; }
         &.-sync #status-progress { display: block; }
-        &.-warning #status-state { background: $warning; color: $text-warning; }
-        &.-error #status-state { background: $error; color: $text-error; }
+        &.-warning #status-state { background: $warning; color: $background; }
+        &.-error #status-state { background: $error; color: $background; }
         &.-paused #status-state { background: $warning; color: $background; }
     }
     """

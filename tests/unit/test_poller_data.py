@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from poller_fakes import FakeSource, config, settle
 from test_poller_schedule import start
@@ -63,7 +64,7 @@ async def test_a_failing_stream_becomes_status_and_one_notice_and_polling_goes_o
     assert status.last_error == "Zendesk is unreachable (connection refused)"
     assert [s.name for s in status.failing] == ["tickets"]
     assert status.failing[0].error_state == "unreachable"
-    assert status.retry_in == 60
+    assert status.retry_at == rig.clock.now() + timedelta(seconds=60)
     assert rig.notices == [("error", "tickets: Zendesk is unreachable (connection refused)")]
     await rig.clock.advance(60)  # retried at its cadence, then backs off (120 s)
     assert source.count("tickets") == 2

@@ -64,7 +64,7 @@ def test_first_sync_shows_progress_and_eta() -> None:
 
 def test_a_failing_stream_shows_when_it_is_retried_and_the_errors() -> None:
     bad = StreamState("tickets", 60, failures=2, error="x", error_state="unreachable")
-    view = describe(live(streams=(bad,), retry_in=42.0, errors=3), NOW)
+    view = describe(live(streams=(bad,), retry_at=NOW + timedelta(seconds=42), errors=3), NOW)
     assert view.state == "⟳ unreachable, retry in 42 s"
     assert "errors 3" in view.detail
 
