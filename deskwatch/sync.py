@@ -14,7 +14,7 @@ bucket, not the sum of all streams.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Protocol
 
 from deskwatch.config import Config
@@ -132,7 +132,7 @@ async def sync_all(
     return {stream: task.result() for stream, task in tasks.items()}
 
 
-async def _cancel_all(tasks: Any) -> None:
+async def _cancel_all(tasks: Iterable[asyncio.Task[int]]) -> None:
     """Cancel the tasks still running and wait until they have stopped."""
     running = [t for t in tasks if not t.done()]
     for task in running:
