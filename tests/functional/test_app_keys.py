@@ -7,7 +7,8 @@ from app_fakes import FakeSource, config, make_app
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Header
 
-from deskwatch.app import BINDING_IDS, DeskwatchApp
+from deskwatch.app import DeskwatchApp
+from deskwatch.bindings import BINDING_IDS
 from deskwatch.config import ConfigError
 from deskwatch.screens.help import HelpScreen
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar

@@ -74,9 +74,18 @@ async def test_first_sync_goes_live_then_auth_failure_mid_run_is_shown_not_fatal
 async def test_warm_start_shows_the_cached_snapshot_before_any_request(
     sim: Any, tmp_path: Path
 ) -> None:
-    app, _ = make(sim, tmp_path)
+    app, source = make(sim, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: view(app) is not None and view(app).state == "● live")
+        # the shown data is computed from everything in the cache (no computation pending)
+        await wait_for(
+            pilot,
+            lambda: (
+                app.data is not None
+                and not app.data.stale
+                and app.poller._computed_version == source.cache.version
+            ),
+        )
         first = app.data
         await pilot.press("q")
     assert first is not None
