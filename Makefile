@@ -29,6 +29,10 @@ demo: $(STAMP)
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
+soak: $(STAMP)
+	$(BIN)/pytest -m slow -p no:xdist
+	$(BIN)/python -m deskwatch.bench.soak --minutes 10
+
 bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench
 	$(BIN)/python -m deskwatch.bench.sim_scale
