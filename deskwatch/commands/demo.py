@@ -13,7 +13,9 @@ from deskwatch.commands.run import add_display_options, run_app
 from deskwatch.config import build_config
 from deskwatch.errors import DeskwatchError
 
-DEFAULT_SPEED = 120.0  # two hours of activity per minute: tiles move between polls
+# 20 minutes of activity per real minute: tiles still change every few polls, while today's
+# counts stay comparable with yesterday's (at 120x the "vs yesterday" deltas read +400%).
+DEFAULT_SPEED = 20.0
 DEMO_POLL = {"live": 5, "incremental": 10, "reference": 300}
 DEMO_HISTORY_DAYS = 35  # the 30-day window plus a margin; a first sync of about half a minute
 # Zendesk's High Volume add-on allows 30 incremental exports a minute (10 without): the demo
