@@ -20,6 +20,7 @@ from deskwatch.store.schema import (
     TICKET_TYPE,
     UTC_TS,
     call_outcome,
+    derive_tickets,
     schema_of,
 )
 
@@ -107,7 +108,7 @@ def tickets(
             ),
             "reopens": pl.Series((rng.random(n) < 0.08).astype(np.int64)),
             "replies": pl.Series(rng.integers(0, 4, n).astype(np.int64)),
-            "solved_at": _ts(solved_at).set(pl.Series(~solved_mask), None) if True else None,
+            "solved_at": _ts(solved_at).set(pl.Series(~solved_mask), None),
             "reply_minutes_calendar": pl.Series(np.where(has_reply, reply, np.nan)).fill_nan(None),
             "reply_minutes_business": pl.Series(
                 np.where(has_reply, (reply * 0.6).round(), np.nan)
@@ -116,21 +117,7 @@ def tickets(
             "full_resolution_minutes_business": pl.Series(full_res * 0.5).round().fill_nan(None),
         }
     )
-    solved = pl.col("status").is_in(["solved", "closed"]) & pl.col("solved_at").is_not_null()
-    df = df.with_columns(
-        (
-            pl.col("created_at")
-            + pl.duration(
-                microseconds=(pl.col("reply_minutes_calendar") * 60_000_000).cast(pl.Int64)
-            )
-        ).alias("first_reply_at"),
-        pl.when(solved).then(pl.col("solved_at")).otherwise(None).alias("solve_time"),
-    ).with_columns(
-        pl.when(pl.col("solve_time").is_not_null())
-        .then(pl.max_horizontal("created_at", "solve_time"))
-        .otherwise(None)
-        .alias("backlog_end")
-    )
+    df = derive_tickets(df)
     df = df.sort("updated_at")  # arrival order of a real incremental export
     return df.select(schema_of("tickets").names()).cast(dict(schema_of("tickets")))  # type: ignore[arg-type]
 

@@ -211,7 +211,8 @@ def _raw(stream: str, records: Sequence[Record]) -> pl.DataFrame:
     )
 
 
-def _derive_tickets(df: pl.DataFrame) -> pl.DataFrame:
+def derive_tickets(df: pl.DataFrame) -> pl.DataFrame:
+    """The derived ticket columns (first_reply_at, solve_time, backlog_end), computed once."""
     solved = pl.col("status").is_in(["solved", "closed"]) & pl.col("solved_at").is_not_null()
     return df.with_columns(
         pl.col("channel").fill_null("unknown"),
@@ -263,7 +264,7 @@ def build_frame(
     """Raw Zendesk dicts of one stream -> a frame with the stream's schema (+ derived columns)."""
     df = _raw(stream, records)
     if stream == "tickets":
-        df = _derive_tickets(df)
+        df = derive_tickets(df)
     elif stream == "calls":
         df = _derive_calls(df)
     elif stream in ("queue", "agents_activity"):
