@@ -22,54 +22,21 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections import deque
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from deskwatch.bench.soak_probe import CountingTransport, Probe, growth_mb_per_hour, rss_mb
 from deskwatch.config import build_config
 from deskwatch.dashboard import DashboardData
 from deskwatch.poller import Poller
 from deskwatch.source import LiveSource
 from deskwatch.store import STREAMS, Cache
 from deskwatch.zendesk import ZendeskClient
-from deskwatch.zendesk.http import LIMITS
 
 SOAK_POLL = {"live": 2, "incremental": 5, "reference": 30}
 SAMPLE_SECONDS = 15.0
 SIM_START_SECONDS = 120.0
-
-
-def rss_mb() -> float:
-    """This process's resident set size in MB (VmRSS of /proc/self/status)."""
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
-
-
-def slope_per_hour(points: Sequence[tuple[float, float]]) -> float:
-    """Least-squares slope of (seconds, MB) points, in MB per hour (0 with < 2 distinct times)."""
-    n = len(points)
-    if n < 2:
-        return 0.0
-    mx = sum(t for t, _ in points) / n
-    my = sum(v for _, v in points) / n
-    sxx = sum((t - mx) ** 2 for t, _ in points)
-    if sxx == 0:
-        return 0.0
-    sxy = sum((t - mx) * (v - my) for t, v in points)
-    return sxy / sxx * 3600
-
-
-def growth_mb_per_hour(samples: Sequence[dict[str, Any]]) -> float:
-    """RSS slope over the second half of the samples."""
-    half = samples[len(samples) // 2 :]
-    return slope_per_hour([(s["t"], s["rss_mb"]) for s in half])
 
 
 def parse_banner(text: str) -> tuple[str, str]:
@@ -79,103 +46,6 @@ def parse_banner(text: str) -> tuple[str, str]:
     if url is None or token is None:
         raise ValueError("the simulator did not print its Base URL and OAuth token")
     return url.group(1), token.group(1)
-
-
-class RateWindow:
-    """Requests in the last 60 s, the maximum ever seen, and the moments it beat the budget."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic, window: float = 60.0):
-        self._clock = clock
-        self._window = window
-        self._sent: deque[float] = deque()
-        self.total = 0
-        self.max = 0
-        self.overshoots = 0
-        self.worst_over: tuple[int, int] | None = None  # (requests in window, allowed)
-
-    def record(self, allowed: int | None) -> None:
-        now = self._clock()
-        self._sent.append(now)
-        while self._sent[0] <= now - self._window:
-            self._sent.popleft()
-        count = len(self._sent)
-        self.total += 1
-        self.max = max(self.max, count)
-        if allowed is not None and count > allowed:
-            self.overshoots += 1
-            if self.worst_over is None or count - allowed > self.worst_over[0] - self.worst_over[1]:
-                self.worst_over = (count, allowed)
-
-
-class CountingTransport(httpx.AsyncBaseTransport):
-    """The ordinary httpx transport, counting every request that leaves (retries included)."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport(limits=LIMITS)
-        self.rate = RateWindow()
-        self.allowed: Callable[[], int | None] = lambda: None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.rate.record(self.allowed())
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class Probe:
-    """The real LiveSource behind the poller's Source protocol, counting what passes through."""
-
-    def __init__(self, source: LiveSource) -> None:
-        self.source = source
-        self.polls: Counter[str] = Counter()
-        self.failures: Counter[str] = Counter()
-        self.running: set[str] = set()
-        self.overlaps = 0
-        self.longest_poll: dict[str, float] = {}
-        self.computations = 0
-
-    def streams(self) -> Sequence[str]:
-        return self.source.streams()
-
-    def needs_first_sync(self, stream: str) -> bool:
-        return self.source.needs_first_sync(stream)
-
-    def has_data(self) -> bool:
-        return self.source.has_data()
-
-    @property
-    def version(self) -> int:
-        return self.source.version
-
-    def status(self) -> Any:
-        return self.source.status()
-
-    async def sync(self, stream: str, on_progress: Callable[[Any], None]) -> int:
-        if stream in self.running:
-            self.overlaps += 1
-        self.running.add(stream)
-        start = time.monotonic()
-        try:
-            return await self.source.sync(stream, on_progress)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            self.failures[stream] += 1
-            raise
-        finally:
-            self.running.discard(stream)
-            self.polls[stream] += 1
-            took = time.monotonic() - start
-            self.longest_poll[stream] = max(self.longest_poll.get(stream, 0.0), took)
-
-    async def compute(self, now: datetime) -> tuple[Any, Any]:
-        result = await self.source.compute(now)
-        self.computations += 1
-        return result
-
-    async def persist(self) -> None:
-        await self.source.persist()
 
 
 def record_counts(cache: Cache) -> dict[str, int]:
@@ -253,6 +123,7 @@ async def run_soak(args: argparse.Namespace, state_dir: Path, work: Path) -> dic
                 "polls": dict(probe.polls),
                 "errors": sum(probe.failures.values()),
                 "client_errors": st.errors,
+                "client_retries": client.http.track.retries,
                 "snapshots": probe.computations,
                 "records": record_counts(source.cache),
                 "requests_per_minute": st.requests_last_minute,
@@ -291,6 +162,8 @@ async def run_soak(args: argparse.Namespace, state_dir: Path, work: Path) -> dic
             "errors": sum(probe.failures.values()),
             "errors_by_stream": dict(probe.failures),
             "client_errors": client.status.errors,
+            "client_retries": client.http.track.retries,
+            "responses": dict(sorted(transport.statuses.items())),
             "snapshots": probe.computations,
             "records": counts,
             "created_today": _created_today(latest.get("data")),
@@ -304,6 +177,7 @@ async def run_soak(args: argparse.Namespace, state_dir: Path, work: Path) -> dic
             "rate_overshoots": rate.overshoots,
             "worst_overshoot": list(rate.worst_over) if rate.worst_over else None,
             "overlapping_polls": probe.overlaps,
+            "overlapping_computations": probe.compute_overlaps,
             "longest_poll_seconds": {k: round(v, 1) for k, v in probe.longest_poll.items()},
             "last_notices": list(notices),
             "crashed": crash is not None,

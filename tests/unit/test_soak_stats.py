@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 
-from deskwatch.bench.soak import (
+from deskwatch.bench.soak import parse_banner, verdict
+from deskwatch.bench.soak_probe import (
+    CountingTransport,
     Probe,
     RateWindow,
     growth_mb_per_hour,
-    parse_banner,
     rss_mb,
     slope_per_hour,
-    verdict,
 )
 
 
@@ -111,3 +112,21 @@ def test_verdict() -> None:
 
 def test_rss_is_read_from_proc() -> None:
     assert 1.0 < rss_mb() < 100_000
+
+
+async def test_counting_transport_counts_statuses_and_transport_errors() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/reset":
+            raise httpx.ReadError("connection reset")
+        return httpx.Response(503 if request.url.path == "/busy" else 200, json={})
+
+    transport = CountingTransport()
+    transport.inner = httpx.MockTransport(answer)  # type: ignore[assignment]
+    transport.allowed = lambda: 2
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:9") as client:
+        for path in ("/ok", "/busy", "/ok"):
+            await client.get(path)
+        with pytest.raises(httpx.ReadError):
+            await client.get("/reset")
+    assert dict(transport.statuses) == {"200": 2, "503": 1, "ReadError": 1}
+    assert (transport.rate.total, transport.rate.max, transport.rate.overshoots) == (4, 4, 2)
