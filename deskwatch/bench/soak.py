@@ -154,7 +154,11 @@ async def run_soak(args: argparse.Namespace, state_dir: Path, work: Path) -> dic
         counts, cursors = record_counts(source.cache), source.cache.cursors
         await source.aclose()
         warm = await asyncio.to_thread(Cache.load, state_dir)
-        warm_ok = record_counts(warm) == counts and warm.cursors == cursors and not warm.warnings
+        again = LiveSource(cfg, state_dir)  # a restarted app: which streams start cold?
+        again.cache = warm
+        cold = [s for s in again.streams() if again.needs_first_sync(s)]
+        same = record_counts(warm) == counts and warm.cursors == cursors
+        warm_ok = same and not cold and not warm.warnings
         rate = transport.rate
         return {
             "minutes": round((time.monotonic() - start) / 60, 2),
@@ -185,6 +189,8 @@ async def run_soak(args: argparse.Namespace, state_dir: Path, work: Path) -> dic
             "sim_died": sim_died,
             "warm_restart_ok": warm_ok,
             "warm_restart_records": record_counts(warm),
+            "warm_restart_cold_streams": cold,
+            "warm_restart_warnings": warm.warnings,
             "samples": samples,
         }
     finally:
@@ -205,7 +211,9 @@ def verdict(result: dict[str, Any]) -> str | None:
     if result["overlapping_polls"]:
         return f"polls of one stream overlapped {result['overlapping_polls']} time(s)"
     if not result["warm_restart_ok"]:
-        return "the warm restart did not load what the run held (counts or cursors differ)"
+        return (
+            "the warm restart lost data: record counts or cursors differ, or a stream starts cold"
+        )
     return None
 
 

@@ -132,15 +132,18 @@ class Probe:
         self.running.add(stream)
         start = time.monotonic()
         try:
-            return await self.source.sync(stream, on_progress)
+            result = await self.source.sync(stream, on_progress)
         except asyncio.CancelledError:
-            raise
+            raise  # paused or stopped: not a finished poll
         except Exception:
             self.failures[stream] += 1
+            self.polls[stream] += 1
             raise
+        else:
+            self.polls[stream] += 1
+            return result
         finally:
             self.running.discard(stream)
-            self.polls[stream] += 1
             took = time.monotonic() - start
             self.longest_poll[stream] = max(self.longest_poll.get(stream, 0.0), took)
 
