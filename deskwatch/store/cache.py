@@ -99,6 +99,9 @@ class Cache:
             frame = newest(frame.filter(pl.col(key_version[0]).is_not_null()), *key_version)
         elif stream == "queue":
             frame = frame.tail(1)
+        with self._lock:
+            if _same_listing(self._frames.get(stream), frame):
+                return  # nothing changed: no version bump, so no KPI recompute every live poll
         self.replace_frame(stream, frame)
 
     def replace_frame(self, stream: str, frame: pl.DataFrame) -> None:
@@ -171,3 +174,10 @@ class Cache:
     def _mark_dirty(self, streams: Iterable[str]) -> None:
         with self._lock:
             self._dirty.update(streams)
+
+
+def _same_listing(old: pl.DataFrame | None, new: pl.DataFrame) -> bool:
+    """Whether two listings hold the same rows, whenever each was fetched."""
+    if old is None or old.height != new.height:
+        return False
+    return old.drop("fetched_at", strict=False).equals(new.drop("fetched_at", strict=False))

@@ -162,3 +162,22 @@ def test_frames_bundle_is_stable_and_versioned() -> None:
     c.ingest("tickets", [ticket(1, datetime(2026, 5, 1, tzinfo=UTC))])
     assert c.frames is not before and c.version > v0
     assert before.tickets.height == 0  # an earlier bundle is never mutated
+
+
+def test_identical_listing_does_not_bump_the_version() -> None:
+    queue = {
+        "agents_online": 3,
+        "calls_waiting": 1,
+        "callbacks_waiting": 0,
+        "embeddable_callbacks_waiting": 0,
+        "average_wait_time": 12,
+        "longest_wait_time": 40,
+    }
+    cache = Cache()
+    cache.replace_records("queue", [queue], fetched_at=datetime(2026, 11, 23, 9, tzinfo=UTC))
+    version = cache.version
+    cache.replace_records("queue", [queue], fetched_at=datetime(2026, 11, 23, 10, tzinfo=UTC))
+    assert cache.version == version  # same rows, fetched later: nothing to recompute
+    cache.replace_records("queue", [{**queue, "calls_waiting": 2}])
+    assert cache.version == version + 1
+    assert cache.frames.queue["calls_waiting"].to_list() == [2]
