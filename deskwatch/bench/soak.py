@@ -232,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         state_dir = args.state_dir or Path(tmp) / "state"
         try:
             result = asyncio.run(run_soak(args, state_dir, Path(tmp)))
+        except KeyboardInterrupt:
+            print("soak: interrupted", file=sys.stderr)
+            return 130
         except Exception as exc:  # one line, not a traceback
             print(
                 f"soak: FAILED: {' '.join(str(exc).split()) or type(exc).__name__}", file=sys.stderr
