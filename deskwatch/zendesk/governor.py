@@ -68,8 +68,14 @@ class Bucket:
         self._tokens = min(self._tokens, 0.0)
 
 
-def _burst(rate: float, limit: float) -> float:
-    return max(1.0, min(10.0, math.floor(limit - rate)))
+def _burst(budget: float) -> float:
+    """The account bucket's burst: at most 10 requests and 5% of the budget (at least 1)."""
+    return max(1.0, min(10.0, math.floor(budget / 20)))
+
+
+def _account_bucket_rate(budget: float) -> float:
+    """Refill rate such that burst + one minute of refill never exceeds ``budget``."""
+    return max(1.0, budget - _burst(budget))
 
 
 class Governor:
@@ -90,8 +96,8 @@ class Governor:
         self.plan_limit = initial_limit
         self.limit_learned = False
         self.remaining: int | None = None
-        rate = self._account_rate(initial_limit)
-        self.account = Bucket(rate, _burst(rate, initial_limit), clock)
+        self.budget = self._account_rate(initial_limit)
+        self.account = Bucket(_account_bucket_rate(self.budget), _burst(self.budget), clock)
         inc = incremental_per_minute * INCREMENTAL_MARGIN
         self.incremental = Bucket(inc, 1.0, clock)  # Support exports (tickets)
         self.talk_incremental = Bucket(inc, 1.0, clock)  # Talk exports (calls, legs)
@@ -102,7 +108,8 @@ class Governor:
 
     @property
     def allowed_per_minute(self) -> int:
-        return int(self.account.per_minute)
+        """The most requests any 60 s window can hold: the refill rate plus the burst."""
+        return int(self.budget)
 
     def requests_last_minute(self) -> int:
         now = self._clock()
@@ -144,8 +151,8 @@ class Governor:
         if usable and limit is not None and (limit != self.plan_limit or not self.limit_learned):
             self.plan_limit = limit
             self.limit_learned = True
-            rate = self._account_rate(limit)
-            self.account.set_rate(rate, _burst(rate, limit))
+            self.budget = self._account_rate(limit)
+            self.account.set_rate(_account_bucket_rate(self.budget), _burst(self.budget))
         remaining = _int_header(headers, "x-rate-limit-remaining", "ratelimit-remaining")
         if remaining is not None and not incremental:
             self.remaining = remaining

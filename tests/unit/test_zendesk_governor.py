@@ -32,8 +32,7 @@ async def test_before_any_response_a_conservative_200_per_minute_is_assumed() ->
     gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
     assert gov.allowed_per_minute == 50  # 25% of 200
     times = await send(gov, clock, 300, incremental=False)
-    assert max_in_window(times) <= 200 * 0.25 + 10  # rate plus the burst
-    assert max_in_window(times) <= 200  # never more than the plan itself
+    assert max_in_window(times) <= 50  # no 60 s window holds more than the share (burst included)
 
 
 async def test_the_limit_is_learned_from_headers_and_only_the_share_is_used() -> None:
@@ -42,9 +41,10 @@ async def test_the_limit_is_learned_from_headers_and_only_the_share_is_used() ->
     gov.observe({"x-rate-limit": "700", "x-rate-limit-remaining": "690"}, incremental=False)
     assert (gov.plan_limit, gov.allowed_per_minute) == (700, 350)
     times = await send(gov, clock, 1500, incremental=False)
-    # steady state: 350 per minute (+ a burst of at most 10 once)
-    assert max_in_window(times) <= 360
-    assert 1500 / (times[-1] / 60) > 340  # and it does use its share
+    # no 60 s window holds more than the share, the opening burst included (the soak found 184
+    # requests in one minute against an allowed 175 when the burst came on top of the rate)
+    assert max_in_window(times) <= 350
+    assert 1500 / (times[-1] / 60) > 330  # and it does use (nearly) its share
 
 
 async def test_ratelimit_limit_header_is_understood_too() -> None:
