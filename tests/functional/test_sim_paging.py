@@ -24,13 +24,6 @@ def sim() -> Iterator[SimHandle]:
     handle.stop()
 
 
-@pytest.fixture()
-def client(sim: SimHandle) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {sim.access_token}"}
-    with httpx.Client(base_url=sim.url, headers=headers, timeout=10) as c:
-        yield c
-
-
 def walk_tickets(client: httpx.Client, **first: Any) -> tuple[list[dict[str, Any]], str, int]:
     body = client.get("/api/v2/incremental/tickets/cursor.json", params=first).json()
     tickets, pages = list(body["tickets"]), 1

@@ -25,13 +25,6 @@ def sim() -> Iterator[SimHandle]:
     handle.stop()
 
 
-@pytest.fixture()
-def client(sim: SimHandle) -> Iterator[httpx.Client]:
-    headers = {"Authorization": f"Bearer {sim.access_token}"}
-    with httpx.Client(base_url=sim.url, headers=headers, timeout=10) as c:
-        yield c
-
-
 def test_users_list_by_role_pages_on_has_more(client: httpx.Client) -> None:
     params: dict[str, Any] = {"role[]": ["agent", "admin"], "page[size]": 7}
     users: list[dict[str, Any]] = []
