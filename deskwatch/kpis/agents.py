@@ -1,4 +1,4 @@
-"""Per-agent KPIs for the window (KPIS.md ``agents``): group-bys joined onto the agent list."""
+"""Per-agent KPIs for the window (KPIS.md ``agents``): small aggregates joined onto the agents."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import polars as pl
 
-from deskwatch.kpis.tickets import TicketEvents
-from deskwatch.kpis.windows import Windows, r_window
+from deskwatch.kpis.parts import Parts, window
+from deskwatch.kpis.talk import accepted_by_agent
 
 COLUMNS = (
     "agent_id",
@@ -33,52 +33,38 @@ def agent_list(users: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def agent_kpis(
-    users: pl.DataFrame,
-    tickets: TicketEvents,
-    ratings: pl.DataFrame,
-    calls: pl.DataFrame,
-    w: Windows,
-) -> list[dict[str, Any]]:
-    """``ratings``/``calls``: the rating and call event frames (with ``slot``)."""
+def agent_kpis(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
     by_agent = pl.col("assignee_id").alias("agent_id")
     solved = (
-        tickets.solves.lazy()
-        .filter(r_window(w))
+        window(p.sums["solves"], p.w)
         .group_by(by_agent)
-        .agg(
-            pl.len().alias("solved"),
-            (pl.col("replies") == 1).sum().alias("one_touch"),
-            pl.col("value").mean().alias("full_resolution_minutes_mean"),
+        .agg(pl.col("n", "one_touch", "res_sum", "res_n").sum())
+        .select(
+            "agent_id",
+            pl.col("n").alias("solved"),
+            "one_touch",
+            pl.when(pl.col("res_n") > 0)
+            .then(pl.col("res_sum") / pl.col("res_n"))
+            .alias("full_resolution_minutes_mean"),
         )
     )
-    replies = (
-        tickets.replies.lazy()
-        .filter(r_window(w))
-        .group_by(by_agent)
-        .agg(pl.col("value").median().alias("first_reply_minutes_median"))
+    agents = sorted(p.values("reply", "a"))
+    replies = pl.DataFrame(
+        {
+            "agent_id": agents,
+            "first_reply_minutes_median": [p.stats("reply", ("a", a))["median"] for a in agents],
+        },
+        schema={"agent_id": pl.Int64, "first_reply_minutes_median": pl.Float64},
     )
     csat = (
-        ratings.lazy()
-        .filter(r_window(w))
+        window(p.sums["csat"], p.w)
         .group_by(by_agent)
-        .agg(
-            (pl.col("score") == "good").sum().alias("csat_good"),
-            (pl.col("score") == "bad").sum().alias("csat_bad"),
-        )
+        .agg(pl.col("good").sum().alias("csat_good"), pl.col("bad").sum().alias("csat_bad"))
     )
-    accepted = (
-        calls.lazy()
-        .filter(r_window(w) & (pl.col("outcome") == "answered"))
-        .group_by("agent_id")
-        .agg(
-            pl.len().alias("calls_accepted"),
-            pl.col("talk_time").mean().alias("talk_time_seconds_mean"),
-        )
-    )
+    accepted = accepted_by_agent(p).drop("talk_time_seconds_total")
     table = agent_list(users)
     for part in (solved, replies, csat, accepted):
-        table = table.join(part, on="agent_id", how="left")
+        table = table.join(part.lazy(), on="agent_id", how="left")
     good, bad = pl.col("csat_good").fill_null(0), pl.col("csat_bad").fill_null(0)
     n_solved = pl.col("solved").fill_null(0)
     table = table.with_columns(

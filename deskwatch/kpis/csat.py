@@ -6,40 +6,38 @@ from typing import Any
 
 import polars as pl
 
-from deskwatch.kpis.stats import daily_counts, rate
-from deskwatch.kpis.windows import Windows, event_query, r_today, r_window
+from deskwatch.kpis.agg import Sums
+from deskwatch.kpis.parts import Parts, window
+from deskwatch.kpis.stats import rate
+
+TIMESTAMPS = ("updated_at",)
 
 
-def rating_query(ratings: pl.DataFrame, w: Windows) -> pl.LazyFrame:
-    """Good/bad ratings within the covered span: score, assignee_id, slot."""
-    lf = ratings.lazy().filter(pl.col("score").is_in(["good", "bad"]))
-    return event_query(lf, w, "updated_at", ["score", "assignee_id"])
-
-
-def rating_events(ratings: pl.DataFrame, w: Windows) -> pl.DataFrame:
-    return rating_query(ratings, w).collect()
+def rating_specs() -> list[Sums]:
+    good, bad = pl.col("score") == "good", pl.col("score") == "bad"
+    sums = {"n": pl.lit(1, dtype=pl.Int64), "good": good.cast(pl.Int64), "bad": bad.cast(pl.Int64)}
+    return [Sums("csat", "updated_at", good | bad, ("assignee_id",), sums)]
 
 
 def _gbs(good: int, bad: int) -> dict[str, Any]:
     return {"good": good, "bad": bad, "score": rate(good, good + bad)}
 
 
-def csat_kpis(ratings: pl.DataFrame, w: Windows, ev: pl.DataFrame | None = None) -> dict[str, Any]:
-    ev = rating_events(ratings, w) if ev is None else ev
-    good, bad = pl.col("score") == "good", pl.col("score") == "bad"
-    row = ev.select(
-        (r_window(w) & good).sum().alias("wg"),
-        (r_window(w) & bad).sum().alias("wb"),
-        (r_today(w) & good).sum().alias("tg"),
-        (r_today(w) & bad).sum().alias("tb"),
-    ).row(0, named=True)
-    per_day = daily_counts(ev, w, {"good": good.sum(), "bad": bad.sum()})
+def csat_kpis(p: Parts) -> dict[str, Any]:
+    w = p.w
+    table = p.sums["csat"]
+    per_day = {
+        s: (int(g), int(b))
+        for s, g, b in table.group_by("slot").agg(pl.col("good", "bad").sum()).iter_rows()
+    }
+    in_window = window(table, w)
+    today = per_day.get(w.today_slot, (0, 0))
     daily = [
-        {"date": d.isoformat(), **_gbs(int(r["good"]), int(r["bad"]))}
-        for d, r in zip(w.dates, per_day, strict=True)
+        {"date": d.isoformat(), **_gbs(*per_day.get(w.window_slot + i, (0, 0)))}
+        for i, d in enumerate(w.dates)
     ]
     return {
-        **_gbs(int(row["wg"]), int(row["wb"])),
-        "today": _gbs(int(row["tg"]), int(row["tb"])),
+        **_gbs(int(in_window.get_column("good").sum()), int(in_window.get_column("bad").sum())),
+        "today": _gbs(*today),
         "daily": daily,
     }

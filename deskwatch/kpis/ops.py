@@ -12,7 +12,8 @@ time" and the hourly charts need:
 - ``utilization_today``: Talk ``(total_talk_time + total_wrap_up_time) / online_time`` summed
   over ``agents_activity`` (None when nobody was online or Talk is off).
 
-Pure and columnar like the rest of ``deskwatch.kpis``.
+Built from the engine's :class:`~deskwatch.kpis.parts.Parts`: the settled ticket aggregates
+plus the fresh ticket rows (``now - 24h`` is always after the first fresh date).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from deskwatch.config import Config
-from deskwatch.kpis.tickets import live
-from deskwatch.kpis.windows import Windows, make_windows, r_today, r_yesterday
+from deskwatch.kpis.agg import dated
+from deskwatch.kpis.parts import Parts
+from deskwatch.kpis.tickets import ALIVE
+from deskwatch.kpis.windows import _lit
 from deskwatch.store import Frames
 
 
@@ -39,26 +42,32 @@ class OpsFigures:
     utilization_today: float | None
 
 
-def backlog_at(tickets: pl.DataFrame, t: datetime) -> int:
-    """Unsolved at instant ``t`` by the backlog rule."""
-    return int(
-        live(tickets)
-        .select(((pl.col("created_at") < t) & ~(pl.col("backlog_end") < t).fill_null(False)).sum())
+def _backlog_at(p: Parts, t: datetime) -> int:
+    """Unsolved at instant ``t`` (on or after ``p.fresh_start``) by the backlog rule."""
+    current = p.current("current")
+    settled = pl.col("slot") < p.fresh_slot
+    before = current["created_before"] - current["ended_before"]
+    before += int(p.sums["created"].filter(settled).get_column("n").sum())
+    before -= int(p.sums["ended"].filter(settled).get_column("n").sum())
+    since, cut = _lit(p.fresh_start), _lit(t)
+    row = (
+        p.fresh["tickets"]
+        .lazy()
+        .filter(ALIVE)
+        .select(
+            pl.col("created_at").is_between(since, cut, closed="left").sum().alias("c"),
+            pl.col("backlog_end").is_between(since, cut, closed="left").sum().alias("e"),
+        )
         .collect()
-        .item()
+        .row(0)
     )
+    return before + int(row[0] or 0) - int(row[1] or 0)
 
 
-def _hourly(tickets: pl.DataFrame, ts: str, w: Windows, which: pl.Expr) -> tuple[int, ...]:
-    counts = (
-        live(tickets)
-        .filter(w.covered(ts))
-        .select(w.slot(ts).alias("slot"), w.hour(ts).alias("hour"))
-        .filter(which)
-        .group_by("hour")
-        .len()
-        .collect()
-    )
+def _hourly(p: Parts, ts: str, day: int) -> tuple[int, ...]:
+    w = p.w
+    rows = dated(p.fresh["tickets"].lazy().filter(ALIVE), ts, w, day, day, w.now)
+    counts = rows.group_by(w.hour(ts).alias("hour")).len().collect()
     buckets = [0] * 24
     for hour, n in counts.iter_rows():
         buckets[int(hour)] = int(n)
@@ -77,15 +86,23 @@ def utilization(agents_activity: pl.DataFrame) -> float | None:
     return None if not row["online"] else float(row["busy"]) / float(row["online"])
 
 
-def ops_figures(frames: Frames, cfg: Config, now: datetime) -> OpsFigures:
-    w = make_windows(cfg, now)
-    t = frames.tickets
+def ops_from_parts(p: Parts, frames: Frames, cfg: Config) -> OpsFigures:
+    w, today = p.w, p.w.today_slot
     return OpsFigures(
-        backlog_now=backlog_at(t, w.now),
-        backlog_24h_ago=backlog_at(t, w.now - timedelta(hours=24)),
-        created_per_hour_today=_hourly(t, "created_at", w, r_today(w)),
-        solved_per_hour_today=_hourly(t, "solve_time", w, r_today(w)),
-        created_per_hour_yesterday=_hourly(t, "created_at", w, r_yesterday(w)),
-        solved_per_hour_yesterday=_hourly(t, "solve_time", w, r_yesterday(w)),
+        backlog_now=_backlog_at(p, w.now),
+        backlog_24h_ago=_backlog_at(p, w.now - timedelta(hours=24)),
+        created_per_hour_today=_hourly(p, "created_at", today),
+        solved_per_hour_today=_hourly(p, "solve_time", today),
+        created_per_hour_yesterday=_hourly(p, "created_at", today - 1),
+        solved_per_hour_yesterday=_hourly(p, "solve_time", today - 1),
         utilization_today=utilization(frames.agents_activity) if cfg.talk.enabled else None,
     )
+
+
+def ops_figures(frames: Frames, cfg: Config, now: datetime) -> OpsFigures:
+    """The operations figures at ``now``, from scratch."""
+    from deskwatch.kpis.engine import KpiEngine
+
+    engine = KpiEngine(cfg)
+    engine.update(frames, None)
+    return engine.compute(now)[1]

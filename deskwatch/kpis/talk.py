@@ -6,10 +6,11 @@ from typing import Any
 
 import polars as pl
 
-from deskwatch.kpis.stats import daily_counts
-from deskwatch.kpis.windows import Windows, event_query, r_today, r_window
+from deskwatch.kpis.agg import Sums
+from deskwatch.kpis.parts import Parts, per_slot, window
 from deskwatch.store.schema import QUEUE_FIELDS
 
+TIMESTAMPS = ("created_at",)
 UNSUCCESSFUL = ("exceeded_wait", "voicemail", "abandoned", "not_answered")
 ANSWERED_MEANS = {
     "time_to_answer_seconds_mean": "time_to_answer",
@@ -17,29 +18,38 @@ ANSWERED_MEANS = {
     "hold_time_seconds_mean": "hold_time",
     "wrap_up_time_seconds_mean": "wrap_up_time",
 }
-CALL_COLUMNS: list[str | pl.Expr] = [
-    "outcome",
-    "agent_id",
-    "completion_status",
-    "has_quality_issue",
-    "wait_time",
-    *ANSWERED_MEANS.values(),
-]
+ONE = pl.lit(1, dtype=pl.Int64)
 
 
-def call_query(calls: pl.DataFrame, w: Windows) -> pl.LazyFrame:
-    """Calls (any direction) created within the covered span, with ``slot``."""
-    return event_query(calls.lazy(), w, "created_at", CALL_COLUMNS)
+def _sum_and_n(col: str) -> dict[str, pl.Expr]:
+    return {
+        f"{col}_sum": pl.col(col).fill_null(0.0),
+        f"{col}_n": pl.col(col).is_not_null().cast(pl.Int64),
+    }
 
 
-def call_events(calls: pl.DataFrame, w: Windows) -> pl.DataFrame:
-    return call_query(calls, w).collect()
+def call_specs() -> list[Sums]:
+    completed = (pl.col("completion_status") == "completed").fill_null(False)
+    by_outcome = {
+        "n": ONE,
+        "completed": completed.cast(pl.Int64),
+        "with_issues": (completed & pl.col("has_quality_issue").fill_null(False)).cast(pl.Int64),
+        **_sum_and_n("wait_time"),
+    }
+    for col in ANSWERED_MEANS.values():
+        by_outcome |= _sum_and_n(col)
+    answered = pl.col("outcome") == "answered"
+    return [
+        Sums("calls", "created_at", pl.lit(True), ("outcome",), by_outcome),
+        Sums(
+            "accepted", "created_at", answered, ("agent_id",), {"n": ONE, **_sum_and_n("talk_time")}
+        ),
+    ]
 
 
-def leg_query(legs: pl.DataFrame, w: Windows) -> pl.LazyFrame:
-    """Agent legs with talk time > 0 created within the covered span: talk_time, slot."""
-    agent = legs.lazy().filter((pl.col("type") == "agent") & (pl.col("talk_time") > 0))
-    return event_query(agent, w, "created_at", ["talk_time"])
+def leg_specs() -> list[Sums]:
+    agent = (pl.col("type") == "agent") & (pl.col("talk_time") > 0)
+    return [Sums("legs", "created_at", agent, (), {"n": ONE, **_sum_and_n("talk_time")})]
 
 
 def _num(value: Any) -> Any:
@@ -55,31 +65,44 @@ def queue_kpis(queue: pl.DataFrame) -> dict[str, Any] | None:
     return {k: _num(row[k]) for k in QUEUE_FIELDS}
 
 
-def _efficiency(calls: pl.DataFrame, legs: pl.DataFrame, rng: pl.Expr) -> dict[str, Any]:
-    answered = pl.col("outcome") == "answered"
-    inbound = pl.col("outcome").is_not_null()
-    exprs = [
-        pl.col(src).filter(rng & answered).mean().alias(name)
-        for name, src in ANSWERED_MEANS.items()
-    ]
-    exprs.append(pl.col("wait_time").filter(rng & inbound).mean().alias("wait_time_seconds_mean"))
-    out = calls.select(exprs).row(0, named=True)
-    out["leg_talk_time_seconds_mean"] = legs.select(pl.col("talk_time").filter(rng).mean()).item()
+def _mean(total: Any, n: Any) -> float | None:
+    return None if not n else float(total) / float(n)
+
+
+def _efficiency(calls: pl.DataFrame, legs: pl.DataFrame) -> dict[str, Any]:
+    answered = calls.filter(pl.col("outcome") == "answered").select(pl.exclude("outcome").sum())
+    inbound = calls.filter(pl.col("outcome").is_not_null()).select(pl.exclude("outcome").sum())
+    a, i = answered.row(0, named=True), inbound.row(0, named=True)
+    out = {name: _mean(a[f"{c}_sum"], a[f"{c}_n"]) for name, c in ANSWERED_MEANS.items()}
+    out["wait_time_seconds_mean"] = _mean(i["wait_time_sum"], i["wait_time_n"])
+    leg = legs.select(pl.col("talk_time_sum", "talk_time_n").sum()).row(0)
+    out["leg_talk_time_seconds_mean"] = _mean(*leg)
     return out
 
 
-def _top_agents(ev: pl.DataFrame, users: pl.DataFrame, w: Windows) -> list[dict[str, Any]]:
+def accepted_by_agent(p: Parts) -> pl.DataFrame:
+    """agent_id, calls_accepted, talk_time_seconds_total, talk_time_seconds_mean (window)."""
+    return (
+        window(p.sums["accepted"], p.w)
+        .group_by("agent_id")
+        .agg(pl.col("n", "talk_time_sum", "talk_time_n").sum())
+        .select(
+            "agent_id",
+            pl.col("n").alias("calls_accepted"),
+            pl.col("talk_time_sum").alias("talk_time_seconds_total"),
+            pl.when(pl.col("talk_time_n") > 0)
+            .then(pl.col("talk_time_sum") / pl.col("talk_time_n"))
+            .alias("talk_time_seconds_mean"),
+        )
+    )
+
+
+def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
     names = users.lazy().select(pl.col("id").alias("agent_id"), "name")
     return (
-        ev.lazy()
-        .filter(r_window(w) & (pl.col("outcome") == "answered"))
+        accepted_by_agent(p)
+        .lazy()
         .filter(pl.col("agent_id").is_not_null() & (pl.col("agent_id") != 0))
-        .group_by("agent_id")
-        .agg(
-            pl.len().alias("calls_accepted"),
-            pl.col("talk_time").sum().alias("talk_time_seconds_total"),
-            pl.col("talk_time").mean().alias("talk_time_seconds_mean"),
-        )
         .sort(
             ["calls_accepted", "talk_time_seconds_total", "agent_id"],
             descending=[True, True, False],
@@ -98,32 +121,24 @@ def _top_agents(ev: pl.DataFrame, users: pl.DataFrame, w: Windows) -> list[dict[
     )
 
 
-def talk_kpis(
-    calls_ev: pl.DataFrame,
-    legs_ev: pl.DataFrame,
-    queue: pl.DataFrame,
-    users: pl.DataFrame,
-    w: Windows,
-) -> dict[str, Any]:
-    """``calls_ev``/``legs_ev``: :func:`call_query`/:func:`leg_query`, collected."""
-    outcome = pl.col("outcome")
-    inbound_ev = calls_ev.filter(outcome.is_not_null())
-    exprs: list[pl.Expr] = []
-    for rname, rng in (("today", r_today(w)), ("window", r_window(w))):
-        exprs += [rng.sum().alias(f"inbound_{rname}")]
-        exprs += [(rng & (outcome == "answered")).sum().alias(f"answered_{rname}")]
-        exprs += [(rng & (outcome == o)).sum().alias(f"{rname}_{o}") for o in UNSUCCESSFUL]
-    row = inbound_ev.select(exprs).row(0, named=True)
-    per_day = daily_counts(inbound_ev, w, {o: (outcome == o).sum() for o in UNSUCCESSFUL})
-    quality = daily_counts(
-        calls_ev.filter(pl.col("completion_status") == "completed"),
-        w,
-        {"calls": pl.len(), "with_issues": pl.col("has_quality_issue").sum()},
-    )
-    agent_legs = legs_ev
+def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, Any]:
+    w = p.w
+    calls, legs = p.sums["calls"], p.sums["legs"]
+    inbound = calls.filter(pl.col("outcome").is_not_null())
+    by_day_outcome = {
+        (s, o): int(n)
+        for s, o, n in inbound.group_by("slot", "outcome").agg(pl.col("n").sum()).iter_rows()
+    }
+    today, days = w.today_slot, range(w.window_slot, w.today_slot + 1)
+
+    def count(slots: range, outcome: str | None = None) -> int:
+        return sum(n for (s, o), n in by_day_outcome.items() if s in slots and outcome in (None, o))
+
+    quality = per_slot(calls, "completed")
+    issues = per_slot(calls, "with_issues")
     quality_daily = []
-    for d, q in zip(w.dates, quality, strict=True):
-        n, bad = int(q["calls"]), int(q["with_issues"])
+    for i, d in enumerate(w.dates):
+        n, bad = int(quality.get(w.window_slot + i, 0)), int(issues.get(w.window_slot + i, 0))
         quality_daily.append(
             {
                 "date": d.isoformat(),
@@ -132,22 +147,29 @@ def talk_kpis(
                 "rate": None if n == 0 else 1 - bad / n,
             }
         )
+    on_today = pl.col("slot") == today
     return {
         "queue": queue_kpis(queue),
-        "inbound": {"today": int(row["inbound_today"]), "window": int(row["inbound_window"])},
-        "answered": {"today": int(row["answered_today"]), "window": int(row["answered_window"])},
+        "inbound": {"today": count(range(today, today + 1)), "window": count(days)},
+        "answered": {
+            "today": count(range(today, today + 1), "answered"),
+            "window": count(days, "answered"),
+        },
         "unsuccessful": {
-            "today": {o: int(row[f"today_{o}"]) for o in UNSUCCESSFUL},
-            "window": {o: int(row[f"window_{o}"]) for o in UNSUCCESSFUL},
+            "today": {o: count(range(today, today + 1), o) for o in UNSUCCESSFUL},
+            "window": {o: count(days, o) for o in UNSUCCESSFUL},
             "daily": [
-                {"date": d.isoformat(), **{o: int(r[o]) for o in UNSUCCESSFUL}}
-                for d, r in zip(w.dates, per_day, strict=True)
+                {
+                    "date": d.isoformat(),
+                    **{o: by_day_outcome.get((w.window_slot + i, o), 0) for o in UNSUCCESSFUL},
+                }
+                for i, d in enumerate(w.dates)
             ],
         },
         "efficiency": {
-            "today": _efficiency(calls_ev, agent_legs, r_today(w)),
-            "window": _efficiency(calls_ev, agent_legs, r_window(w)),
+            "today": _efficiency(calls.filter(on_today), legs.filter(on_today)),
+            "window": _efficiency(window(calls, w), window(legs, w)),
         },
-        "top_agents": _top_agents(calls_ev, users, w),
+        "top_agents": _top_agents(p, users),
         "quality_daily": quality_daily,
     }

@@ -1,30 +1,25 @@
-"""Ticket KPIs (KPIS.md ``tickets``).
-
-One narrow pass over every live ticket gives the current counts; everything dated works on
-small *event* frames (tickets created / first-replied / solved within the covered span), cut
-once per compute and shared with the per-agent KPIs.
-"""
+"""Ticket KPIs (KPIS.md ``tickets``): the aggregates they need and the figures built from them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
 import polars as pl
 
 from deskwatch.config import Config
-from deskwatch.kpis.stats import daily_counts, range_stats, rate
-from deskwatch.kpis.windows import Windows, event_query, r_today, r_window, r_yesterday_same_time
+from deskwatch.kpis.agg import Sums, Values, dated
+from deskwatch.kpis.parts import Parts, per_slot
+from deskwatch.kpis.stats import rate
+from deskwatch.kpis.windows import Windows, _lit
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 UNSOLVED = ("new", "open", "pending", "hold")
 TYPES = ("question", "incident", "problem", "task")
+TIMESTAMPS = ("created_at", "first_reply_at", "solve_time", "backlog_end")
 
-
-def live(tickets: pl.DataFrame) -> pl.LazyFrame:
-    """The ticket universe: newest versions (the store keeps only those), minus deleted."""
-    return tickets.lazy().filter(pl.col("status") != "deleted")
+ALIVE = pl.col("status") != "deleted"
+ONE = pl.lit(1, dtype=pl.Int64)
 
 
 def reply_value(cfg: Config) -> str:
@@ -45,141 +40,120 @@ def escalated_expr(cfg: Config) -> pl.Expr:
     return by_prio | by_tag
 
 
-@dataclass(frozen=True)
-class TicketEvents:
-    """What one compute needs from the ticket frame, cut in a single pass over it.
-
-    Event frames hold ticket events within [earliest range start, now] with their local
-    ``slot``; ``current`` holds the counts over all live tickets.
-    """
-
-    created: pl.DataFrame  # created_at, type, channel, reopens, slot
-    replies: pl.DataFrame  # first_reply_at, value, assignee_id, slot (value not null)
-    solves: pl.DataFrame  # solve_time, value (resolution minutes), replies, assignee_id, slot
-    ended: pl.DataFrame  # backlog_end before now, slot
-    current: dict[str, Any]
+def _count(flag: pl.Expr) -> pl.Expr:
+    return flag.fill_null(False).cast(pl.Int64)
 
 
-def ticket_queries(tickets: pl.DataFrame, cfg: Config, w: Windows) -> list[pl.LazyFrame]:
-    """Lazy queries over all tickets; collect them together (``pl.collect_all``)."""
-    # Each query folds "not deleted" into its own predicate: a shared filtered frame would be
-    # a common subplan that polars materialises in full (all columns) before the queries run.
-    lf = tickets.lazy()
-    alive = pl.col("status") != "deleted"
-    reply, res = reply_value(cfg), resolution_value(cfg)
-    status = pl.col("status")
-    unsolved = status.is_in(list(UNSOLVED))
-    counts = [(status == s).sum().alias(s) for s in STATUSES]
-    counts += [
-        (unsolved & pl.col("assignee_id").is_null()).sum().alias("unassigned"),
-        (alive & (pl.col("created_at") < w.window_start)).sum().alias("created_before"),
-        (alive & (pl.col("backlog_end") < w.window_start)).sum().alias("ended_before"),
+def ticket_specs(cfg: Config, w: Windows) -> list[Sums | Values]:
+    unsolved = pl.col("status").is_in(list(UNSOLVED))
+    reply, res = pl.col(reply_value(cfg)), pl.col(resolution_value(cfg))
+    current = {s: _count(pl.col("status") == s) for s in STATUSES}
+    current |= {
+        "unassigned": _count(unsolved & pl.col("assignee_id").is_null()),
+        "escalated": _count(unsolved & escalated_expr(cfg)),
+        "created_before": _count(pl.col("created_at") < _lit(w.first_start)),
+        "ended_before": _count(pl.col("backlog_end") < _lit(w.first_start)),
+        "n": ONE,
+    }
+    return [
+        Sums("current", None, ALIVE, (), current),
+        Sums(
+            "created",
+            "created_at",
+            ALIVE,
+            ("type", "channel"),
+            {"n": ONE, "reopened": _count(pl.col("reopens") >= 1)},
+        ),
+        Sums(
+            "solves",
+            "solve_time",
+            ALIVE,
+            ("assignee_id",),
+            {
+                "n": ONE,
+                "one_touch": _count(pl.col("replies") == 1),
+                "res_sum": res.fill_null(0.0),
+                "res_n": _count(res.is_not_null()),
+            },
+        ),
+        Sums("ended", "backlog_end", ALIVE, (), {"n": ONE}),
+        Values("reply", "first_reply_at", ALIVE & reply.is_not_null(), reply, "assignee_id"),
+        Values("resolution", "solve_time", ALIVE & res.is_not_null(), res),
     ]
-    escalated = lf.filter(unsolved).select(escalated_expr(cfg).sum().alias("escalated"))
-    # the rows with any event in the covered span (a backlog end implies one of them)
-    recent = lf.filter(
-        alive & (w.covered("created_at") | w.covered("first_reply_at") | w.covered("solve_time"))
-    ).select(
-        "created_at",
-        "first_reply_at",
-        "solve_time",
-        "backlog_end",
-        "type",
-        "channel",
-        "reopens",
-        "replies",
-        "assignee_id",
-        pl.col(reply).alias("reply_value"),
-        pl.col(res).alias("res_value"),
-    )
-    return [lf.select(counts), escalated, recent]
 
 
-def ticket_events_from(collected: list[pl.DataFrame], w: Windows) -> TicketEvents:
-    counts, escalated, recent_df = collected
-    current = counts.row(0, named=True)
-    current["escalated"] = int(escalated.item() or 0)
-    recent = recent_df.lazy()
-    created, replies, solves, ended = pl.collect_all(
-        [
-            event_query(recent, w, "created_at", ["created_at", "type", "channel", "reopens"]),
-            event_query(
-                recent.filter(pl.col("reply_value").is_not_null()),
-                w,
-                "first_reply_at",
-                ["first_reply_at", pl.col("reply_value").alias("value"), "assignee_id"],
-            ),
-            event_query(
-                recent,
-                w,
-                "solve_time",
-                ["solve_time", pl.col("res_value").alias("value"), "replies", "assignee_id"],
-            ),
-            event_query(recent.filter(pl.col("backlog_end") < w.now), w, "backlog_end", []),
-        ]
-    )
-    return TicketEvents(created, replies, solves, ended, current)
+def _yesterday_same_time(p: Parts, ts: str) -> int:
+    w = p.w
+    lf = p.fresh["tickets"].lazy().filter(ALIVE & (pl.col(ts) < _lit(w.yesterday_same_time)))
+    day = w.today_slot - 1
+    return dated(lf, ts, w, day, day, None).select(pl.len()).collect().item()
 
 
-def ticket_events(tickets: pl.DataFrame, cfg: Config, w: Windows) -> TicketEvents:
-    return ticket_events_from(pl.collect_all(ticket_queries(tickets, cfg, w)), w)
+def _tri(p: Parts, table: str, ts: str) -> dict[str, int]:
+    n = per_slot(p.sums[table], "n")
+    w = p.w
+    return {
+        "today": n.get(w.today_slot, 0),
+        "yesterday_same_time": _yesterday_same_time(p, ts),
+        "window": sum(v for s, v in n.items() if w.window_slot <= s <= w.today_slot),
+    }
 
 
-def _backlog_daily(ev: TicketEvents, w: Windows) -> list[dict[str, Any]]:
-    """unsolved(t) = #created before t  -  #(solved tickets with max(created, solve) before t)."""
-    before_now = ev.created.filter(pl.col("created_at") < w.now)
-    created = daily_counts(before_now, w, {"n": pl.len()})
-    ended = daily_counts(ev.ended, w, {"n": pl.len()})
-    c = list(accumulate(d["n"] for d in created))
-    e = list(accumulate(d["n"] for d in ended))
-    base = int(ev.current["created_before"]) - int(ev.current["ended_before"])
+def _range_stats(p: Parts, name: str) -> dict[str, Any]:
+    w = p.w
+    return {
+        "today": p.stats(name, ("d", w.today_slot)),
+        "yesterday": p.stats(name, ("d", w.today_slot - 1)),
+        "month_to_date": p.stats(name, ("m", 0)),
+        "window": p.stats(name, ("w", 0)),
+        "daily": [
+            {"date": d.isoformat(), **p.stats(name, ("d", w.window_slot + i))}
+            for i, d in enumerate(w.dates)
+        ],
+    }
+
+
+def _backlog_daily(p: Parts, current: dict[str, int]) -> list[dict[str, Any]]:
+    """unsolved(end of day) = #created before it - #(solved, max(created, solve) before it)."""
+    w = p.w
+    created, ended = per_slot(p.sums["created"], "n"), per_slot(p.sums["ended"], "n")
+    base = current["created_before"] - current["ended_before"]
+    base += sum(n for s, n in created.items() if s < w.window_slot)
+    base -= sum(n for s, n in ended.items() if s < w.window_slot)
+    days = range(w.window_slot, w.window_slot + len(w.dates))
+    c = list(accumulate(created.get(s, 0) for s in days))
+    e = list(accumulate(ended.get(s, 0) for s in days))
     return [{"date": d.isoformat(), "unsolved": base + c[i] - e[i]} for i, d in enumerate(w.dates)]
 
 
-def _by(created: pl.DataFrame, col: str, w: Windows) -> dict[Any, int]:
-    counts = (
-        created.lazy()
-        .filter(r_window(w))
-        .group_by(pl.col(col).alias("k"))
-        .agg(pl.len().alias("n"))
-        .collect()
-    )
-    return {k: int(n) for k, n in counts.iter_rows()}
+def _by(window_created: pl.DataFrame, col: str) -> dict[Any, int]:
+    grouped = window_created.group_by(pl.col(col).alias("k")).agg(pl.col("n").sum())
+    return {k: int(n) for k, n in grouped.iter_rows()}
 
 
-def _tri(ev: pl.DataFrame, ts: str, w: Windows) -> dict[str, int]:
-    row = ev.select(
-        r_today(w).sum().alias("today"),
-        r_yesterday_same_time(w, ts).sum().alias("yesterday_same_time"),
-        r_window(w).sum().alias("window"),
-    ).row(0, named=True)
-    return {k: int(v) for k, v in row.items()}
-
-
-def ticket_kpis(
-    tickets: pl.DataFrame, cfg: Config, w: Windows, ev: TicketEvents | None = None
-) -> dict[str, Any]:
-    ev = ev or ticket_events(tickets, cfg, w)
-    row = ev.current
-    by_type_raw = _by(ev.created, "type", w)
+def ticket_kpis(p: Parts) -> dict[str, Any]:
+    current = p.current("current")
+    w = p.w
+    in_window = pl.col("slot").is_between(w.window_slot, w.today_slot)
+    window_created = p.sums["created"].filter(in_window)
+    by_type_raw = _by(window_created, "type")
     by_type = {t: by_type_raw.get(t, 0) for t in TYPES}
     by_type["none"] = by_type_raw.get(None, 0)
     by_channel = {
-        str(k if k is not None else "unknown"): v for k, v in _by(ev.created, "channel", w).items()
+        str(k if k is not None else "unknown"): v for k, v in _by(window_created, "channel").items()
     }
-    created, solved = _tri(ev.created, "created_at", w), _tri(ev.solves, "solve_time", w)
-    reopened = ev.created.filter(r_window(w) & (pl.col("reopens") >= 1)).height
-    one_touch = ev.solves.filter(r_window(w) & (pl.col("replies") == 1)).height
-    unsolved = sum(int(row[s]) for s in UNSOLVED)
+    created, solved = _tri(p, "created", "created_at"), _tri(p, "solves", "solve_time")
+    reopened = int(window_created.get_column("reopened").sum())
+    one_touch = int(p.sums["solves"].filter(in_window).get_column("one_touch").sum())
     return {
-        "status": {s: int(row[s]) for s in STATUSES},
-        "unsolved": unsolved,
-        "unassigned": int(row["unassigned"]),
-        "escalated": int(row["escalated"]),
+        "status": {s: current[s] for s in STATUSES},
+        "unsolved": sum(current[s] for s in UNSOLVED),
+        "unassigned": current["unassigned"],
+        "escalated": current["escalated"],
         "created": created,
         "solved": solved,
-        "first_reply_minutes": range_stats(ev.replies, "value", w),
-        "full_resolution_minutes": range_stats(ev.solves, "value", w),
+        "first_reply_minutes": _range_stats(p, "reply"),
+        "full_resolution_minutes": _range_stats(p, "resolution"),
         "reopened": {
             "count": reopened,
             "of_created": created["window"],
@@ -192,5 +166,5 @@ def ticket_kpis(
         },
         "by_type": by_type,
         "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "backlog_daily": _backlog_daily(ev, w),
+        "backlog_daily": _backlog_daily(p, current),
     }

@@ -4,7 +4,8 @@ Every boundary is a UTC instant. Ranges are half-open ``[start, end)`` except th
 ending at ``now`` includes ``now``.
 
 Dating rows by local day is done with a *slot*: the number of local dates since ``first_date``
-(the earliest date any range needs: the window start, the 1st of the month or yesterday).
+(the earliest date any range needs: the window start, the 1st of the month, or the day
+before yesterday).
 ``Windows.slot(col)`` computes it columnar and exactly, DST included: wall-clock time =
 UTC + the zone's offset, where the offset is piecewise constant between the (few) transitions
 found in the covered span; slot = floor((wall - wall(first_date 00:00)) / 1 day).
@@ -134,7 +135,8 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
     dates = tuple(today - timedelta(days=days - 1 - i) for i in range(days))
     starts = tuple(local_midnight(d, tz) for d in dates)
     same_time = datetime.combine(yesterday, now_local.time().replace(tzinfo=None), tzinfo=tz)
-    first_date = min(dates[0], today.replace(day=1), yesterday)
+    # two days before today at least: the KPI engine's fresh rows start there
+    first_date = min(dates[0], today.replace(day=1), today - timedelta(days=2))
     first_start = local_midnight(first_date, tz)
     off0, steps = offset_steps(tz, first_start, now_utc)
     return Windows(

@@ -16,7 +16,25 @@ from typing import Any
 import polars as pl
 
 from deskwatch.store.schema import KEYS, STREAMS, build_frame, empty_frame
-from deskwatch.store.upsert import newest, upsert
+from deskwatch.store.upsert import newest, upsert_delta
+
+#: the change log forgets its oldest entries beyond this many rows (removed + added) or entries
+LOG_ROWS = 100_000
+LOG_ENTRIES = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One data change of a stream: the rows an upsert replaced and the rows it added.
+
+    ``removed``/``added`` are None when the whole frame was swapped (warm start, reset, a
+    snapshot listing): whoever follows the changes must then start over from the frame.
+    """
+
+    version: int
+    stream: str
+    removed: pl.DataFrame | None
+    added: pl.DataFrame | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +81,9 @@ class Cache:
         self.generation = 0
         self._entries: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()
+        self._log: list[Change] = []
+        self._log_rows = 0
+        self._log_floor = 0  # changes after this version are all in the log
 
     # -- data ------------------------------------------------------------------------------
     def ingest(
@@ -81,13 +102,13 @@ class Cache:
     def ingest_frame(self, stream: str, batch: pl.DataFrame) -> None:
         """Upsert an already-built frame (schema of :func:`build_frame`)."""
         if stream == "queue":
-            merged = batch.tail(1)
-        else:
-            key, version = KEYS[stream]
-            merged = upsert(self._frames[stream], batch, key, version)
+            self.replace_frame(stream, batch.tail(1))
+            return
+        key, version = KEYS[stream]
+        merged, removed, added = upsert_delta(self._frames[stream], batch, key, version)
         with self._lock:
             self._frames[stream] = merged
-            self._changed(stream)
+            self._changed(stream, removed, added)
 
     def replace_records(
         self, stream: str, records: Iterable[dict[str, Any]], *, fetched_at: datetime | None = None
@@ -117,10 +138,29 @@ class Cache:
             self._cursors.pop(stream, None)
             self._changed(stream)
 
-    def _changed(self, stream: str) -> None:
+    def _changed(
+        self, stream: str, removed: pl.DataFrame | None = None, added: pl.DataFrame | None = None
+    ) -> None:
         self._dirty.add(stream)
         self._bundle = None
         self.version += 1
+        self._log.append(Change(self.version, stream, removed, added))
+        self._log_rows += _rows(removed) + _rows(added)
+        while len(self._log) > 1 and (self._log_rows > LOG_ROWS or len(self._log) > LOG_ENTRIES):
+            dropped = self._log.pop(0)
+            self._log_rows -= _rows(dropped.removed) + _rows(dropped.added)
+            self._log_floor = dropped.version
+
+    def changes_since(self, version: int | None) -> tuple[int, list[Change] | None]:
+        """``(current version, the changes after version)``; None when they are not all known.
+
+        Lets a consumer (the KPI engine) follow the data by deltas instead of re-reading every
+        frame; None (never seen, or fallen behind the bounded log) means: start over.
+        """
+        with self._lock:
+            if version is None or version < self._log_floor:
+                return self.version, None
+            return self.version, [c for c in self._log if c.version > version]
 
     @property
     def frames(self) -> Frames:
@@ -174,6 +214,10 @@ class Cache:
     def _mark_dirty(self, streams: Iterable[str]) -> None:
         with self._lock:
             self._dirty.update(streams)
+
+
+def _rows(frame: pl.DataFrame | None) -> int:
+    return 0 if frame is None else frame.height
 
 
 def _same_listing(old: pl.DataFrame | None, new: pl.DataFrame) -> bool:

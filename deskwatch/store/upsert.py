@@ -61,15 +61,28 @@ def upsert(
     base: pl.DataFrame, batch: pl.DataFrame, key: str, version: tuple[str, ...]
 ) -> pl.DataFrame:
     """``base`` (already one row per key) merged with ``batch``; newest version per key wins."""
+    return upsert_delta(base, batch, key, version)[0]
+
+
+def upsert_delta(
+    base: pl.DataFrame, batch: pl.DataFrame, key: str, version: tuple[str, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """:func:`upsert`, also giving the delta: ``(merged, removed, added)``.
+
+    ``removed`` are the rows of ``base`` that were replaced, ``added`` the rows that replaced
+    them plus the new ids (a replaced row may come back unchanged when it was the newest).
+    """
     batch = newest(batch.filter(pl.col(key).is_not_null()), key, version)
     if batch.height == 0:
-        return base
+        return base, base.clear(), batch
     if base.height == 0:
-        return compact(batch)
+        return compact(batch), base, batch
     parts = blocks(base, key)
     hit = base.get_column(key).is_in(batch.get_column(key).implode())
+    removed = base.clear()
     if hit.any():
-        batch = newest(pl.concat([base.filter(hit), batch], how="vertical"), key, version)
+        removed = base.filter(hit)
+        batch = newest(pl.concat([removed, batch], how="vertical"), key, version)
         positions = hit.arg_true().to_numpy()
         ends = np.cumsum([p.height for p in parts])
         starts = ends - np.array([p.height for p in parts])
@@ -81,4 +94,4 @@ def upsert(
     if len(small) > SLACK_BLOCKS:
         big = [p for p in parts if p.height >= BLOCK_ROWS // 2]
         parts = big + _split(pl.concat(small, how="vertical"))
-    return _join(parts, base)
+    return _join(parts, base), removed, batch

@@ -1,0 +1,162 @@
+"""Aggregates that a delta can update: group-by-sum tables and sorted value buckets.
+
+A KPI input is declared once as a *spec* over the rows of one stream:
+
+- :class:`Sums`: rows passing ``where``, dated by ``ts`` (a local-date ``slot``, see
+  :mod:`deskwatch.kpis.windows`) and grouped by ``keys``, with column sums. Sums are additive,
+  so replacing some rows is: subtract what the old versions gave, add what the new ones give.
+  ``ts=None`` gives one undated row over every row.
+- :class:`Values`: the values themselves, kept sorted per bucket (one per date, the window,
+  the month so far, and per agent over the window), for exact medians and p90s.
+
+The engine keeps these for the *settled* slots (dates before ``fresh``: their rows no longer
+depend on ``now``) and works out the fresh slots from a small frame of recent rows on every
+compute, with the same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+
+from deskwatch.kpis.windows import Windows, _lit
+
+Bucket = tuple[str, int]  # ("d", slot) | ("w", 0) | ("m", 0) | ("a", agent_id)
+
+
+@dataclass(frozen=True)
+class Sums:
+    name: str
+    ts: str | None
+    where: pl.Expr
+    keys: tuple[str, ...]
+    #: name -> Int64 or Float64 expression (nulls filled); must include "n", the row count
+    sums: dict[str, pl.Expr]
+
+
+@dataclass(frozen=True)
+class Values:
+    name: str
+    ts: str
+    where: pl.Expr  # must exclude null values
+    value: pl.Expr
+    agent: str | None = None  # column giving per-agent window buckets
+
+
+def dated(lf: pl.LazyFrame, ts: str, w: Windows, lo: int, hi: int, until: datetime | None):
+    """Rows whose ``ts`` lies in slots ``lo..hi`` (and at or before ``until``), with ``slot``."""
+    keep = pl.col(ts) >= _lit(w.first_start)
+    if until is not None:
+        keep = keep & (pl.col(ts) <= _lit(until))
+    return (
+        lf.filter(keep)
+        .with_columns(w.slot(ts).alias("slot"))
+        .filter(pl.col("slot").is_between(lo, hi))
+    )
+
+
+def sums_query(
+    rows: pl.LazyFrame, spec: Sums, w: Windows, lo: int, hi: int, until: datetime | None
+) -> pl.LazyFrame:
+    """``spec`` over ``rows`` for slots ``lo..hi``."""
+    # the sums' columns first (a literal such as the row count's 1 is per row there)
+    cols = [expr.alias(name) for name, expr in spec.sums.items()]
+    aggs = [pl.col(name).sum() for name in spec.sums]
+    lf = rows.filter(spec.where)
+    if spec.ts is None:
+        return lf.select(cols).select(aggs)
+    lf = dated(lf, spec.ts, w, lo, hi, until)
+    return lf.select("slot", *spec.keys, *cols).group_by(["slot", *spec.keys]).agg(aggs)
+
+
+def values_query(
+    rows: pl.LazyFrame, spec: Values, w: Windows, lo: int, hi: int, until: datetime | None
+) -> pl.LazyFrame:
+    """``slot``, ``value`` (and ``agent``) of ``spec`` over ``rows`` for slots ``lo..hi``."""
+    cols = [pl.col("slot"), spec.value.cast(pl.Float64).alias("value")]
+    if spec.agent is not None:
+        cols.append(pl.col(spec.agent).alias("agent"))
+    return dated(rows.filter(spec.where), spec.ts, w, lo, hi, until).select(cols)
+
+
+def merge_sums(spec: Sums, state: pl.DataFrame, minus: pl.DataFrame, plus: pl.DataFrame):
+    """``state - minus + plus``, dropping groups left with no rows."""
+    names = list(spec.sums)
+    neg = minus.with_columns(-pl.col(c) for c in names)
+    both = pl.concat([state, neg, plus], how="vertical")
+    if spec.ts is None:
+        return both.sum()
+    keys = ["slot", *spec.keys]
+    return both.group_by(keys).agg(pl.col(c).sum() for c in names).filter(pl.col("n") != 0)
+
+
+# -- sorted value buckets ---------------------------------------------------------------------
+def bucket_values(
+    df: pl.DataFrame, w: Windows, presorted: bool = False
+) -> dict[Bucket, np.ndarray]:
+    """``values_query`` rows split into buckets; each bucket sorted when ``presorted``.
+
+    Buckets: ``("d", slot)`` per date, ``("w", 0)`` the window, ``("m", 0)`` the month so far
+    and, with an ``agent`` column, ``("a", agent)`` per agent over the window (null agent: -1).
+    """
+    if df.height == 0:
+        return {}
+    if not presorted:
+        df = df.sort("value")
+    vals = df.get_column("value").to_numpy()
+    slots = df.get_column("slot").to_numpy()
+    out: dict[Bucket, np.ndarray] = {}
+    out.update(_split(vals, slots, "d"))
+    in_window = slots >= w.window_slot
+    out[("w", 0)] = vals[in_window]
+    out[("m", 0)] = vals[slots >= w.month_slot]
+    if "agent" in df.columns:
+        agents = df.get_column("agent").fill_null(-1).to_numpy()
+        out.update(_split(vals[in_window], agents[in_window], "a"))
+    return {k: v for k, v in out.items() if v.size}
+
+
+def _split(vals: np.ndarray, keys: np.ndarray, kind: str) -> dict[Bucket, np.ndarray]:
+    """Stable split of ``vals`` by ``keys`` (order inside each part kept)."""
+    if vals.size == 0:
+        return {}
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    edges = np.concatenate(([0], np.cumsum(np.bincount(inverse, minlength=uniq.size))))
+    ordered = vals[order]
+    return {(kind, int(k)): ordered[edges[i] : edges[i + 1]] for i, k in enumerate(uniq)}
+
+
+def update_buckets(
+    buckets: dict[Bucket, np.ndarray],
+    removed: dict[Bucket, np.ndarray],
+    added: dict[Bucket, np.ndarray],
+) -> None:
+    """Remove then insert values, keeping every bucket sorted (in place on the dict)."""
+    for key in set(removed) | set(added):
+        arr = buckets.get(key, np.empty(0))
+        gone = removed.get(key)
+        if gone is not None and gone.size:
+            arr = _remove_sorted(arr, np.sort(gone))
+        new = added.get(key)
+        if new is not None and new.size:
+            new = np.sort(new)
+            arr = np.insert(arr, np.searchsorted(arr, new), new)
+        if arr.size:
+            buckets[key] = arr
+        else:
+            buckets.pop(key, None)
+
+
+def _remove_sorted(arr: np.ndarray, gone: np.ndarray) -> np.ndarray:
+    """``arr`` minus the multiset ``gone`` (both sorted; every value of ``gone`` is in ``arr``)."""
+    first = np.searchsorted(arr, gone, side="left")
+    # the k-th repeat of a value removes the k-th copy of it
+    starts = np.searchsorted(gone, gone, side="left")
+    positions = first + (np.arange(gone.size) - starts)
+    if positions.size and (positions[-1] >= arr.size or not np.array_equal(arr[positions], gone)):
+        raise ValueError("removing values that are not in the bucket")
+    return np.delete(arr, positions)
