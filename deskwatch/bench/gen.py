@@ -122,14 +122,14 @@ def tickets(
     return df.select(schema_of("tickets").names()).cast(dict(schema_of("tickets")))  # type: ignore[arg-type]
 
 
-def ratings(t: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+def ratings(t: pl.DataFrame, now: datetime, rng: np.random.Generator) -> pl.DataFrame:
+    """Ratings on a quarter of the solved tickets, within a day of the solve (never after now)."""
     picked = t.filter(pl.col("solve_time").is_not_null()).sample(
         fraction=0.25, seed=int(rng.integers(1 << 31))
     )
     n = picked.height
-    when = picked.get_column("solve_time") + pl.Series(rng.integers(0, 86_400 * US, n)).cast(
-        pl.Duration("us")
-    )
+    delay = pl.Series(rng.integers(0, 86_400 * US, n)).cast(pl.Duration("us"))
+    when = (picked.get_column("solve_time") + delay).clip(upper_bound=now - timedelta(seconds=60))
     score = _choice(rng, n, ["good", "bad", "offered"], [0.7, 0.12, 0.18]).astype(str)
     return pl.DataFrame(
         {

@@ -36,7 +36,7 @@ def agent_list(users: pl.DataFrame) -> pl.LazyFrame:
 def agent_kpis(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
     by_agent = pl.col("assignee_id").alias("agent_id")
     solved = (
-        window(p.sums["solves"], p.w)
+        window(p.sums["solves"].lazy(), p.w)
         .group_by(by_agent)
         .agg(pl.col("n", "one_touch", "res_sum", "res_n").sum())
         .select(
@@ -48,23 +48,23 @@ def agent_kpis(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
             .alias("full_resolution_minutes_mean"),
         )
     )
-    agents = sorted(p.values("reply", "a"))
-    replies = pl.DataFrame(
+    agents = p.buckets("reply", "a")
+    replies = pl.LazyFrame(
         {
             "agent_id": agents,
-            "first_reply_minutes_median": [p.stats("reply", ("a", a))["median"] for a in agents],
+            "first_reply_minutes_median": [p.median("reply", ("a", a)) for a in agents],
         },
         schema={"agent_id": pl.Int64, "first_reply_minutes_median": pl.Float64},
     )
     csat = (
-        window(p.sums["csat"], p.w)
+        window(p.sums["csat"].lazy(), p.w)
         .group_by(by_agent)
         .agg(pl.col("good").sum().alias("csat_good"), pl.col("bad").sum().alias("csat_bad"))
     )
     accepted = accepted_by_agent(p).drop("talk_time_seconds_total")
     table = agent_list(users)
     for part in (solved, replies, csat, accepted):
-        table = table.join(part.lazy(), on="agent_id", how="left")
+        table = table.join(part, on="agent_id", how="left")
     good, bad = pl.col("csat_good").fill_null(0), pl.col("csat_bad").fill_null(0)
     n_solved = pl.col("solved").fill_null(0)
     table = table.with_columns(

@@ -9,9 +9,8 @@ A KPI input is declared once as a *spec* over the rows of one stream:
 - :class:`Values`: the values themselves, kept sorted per bucket (one per date, the window,
   the month so far, and per agent over the window), for exact medians and p90s.
 
-The engine keeps these for the *settled* slots (dates before ``fresh``: their rows no longer
-depend on ``now``) and works out the fresh slots from a small frame of recent rows on every
-compute, with the same functions.
+The engine keeps these over events up to the end of today; a compute takes back what events
+after ``now`` gave (normally none).
 """
 
 from __future__ import annotations
@@ -46,66 +45,98 @@ class Values:
     agent: str | None = None  # column giving per-agent window buckets
 
 
-def dated(lf: pl.LazyFrame, ts: str, w: Windows, lo: int, hi: int, until: datetime | None):
-    """Rows whose ``ts`` lies in slots ``lo..hi`` (and at or before ``until``), with ``slot``."""
+def dated(lf: pl.LazyFrame, ts: str, w: Windows, until: datetime | None = None) -> pl.LazyFrame:
+    """Rows whose ``ts`` lies in [first range start, ``until``] (default: before the horizon,
+    the end of today), with their ``slot``."""
     keep = pl.col(ts) >= _lit(w.first_start)
-    if until is not None:
+    if until is None:
+        keep = keep & (pl.col(ts) < _lit(w.horizon))
+    else:
         keep = keep & (pl.col(ts) <= _lit(until))
-    return (
-        lf.filter(keep)
-        .with_columns(w.slot(ts).alias("slot"))
-        .filter(pl.col("slot").is_between(lo, hi))
+    return lf.filter(keep).with_columns(w.slot(ts).alias("slot"))
+
+
+def signed(removed: pl.DataFrame, added: pl.DataFrame) -> pl.LazyFrame:
+    """One frame of both sides of a change, with ``sign`` -1 (removed) or +1 (added)."""
+    sign = pl.lit(-1, dtype=pl.Int64).alias("sign")
+    return pl.concat(
+        [removed.lazy().with_columns(sign), added.lazy().with_columns(-sign)], how="vertical"
     )
 
 
 def sums_query(
-    rows: pl.LazyFrame, spec: Sums, w: Windows, lo: int, hi: int, until: datetime | None
+    rows: pl.LazyFrame,
+    spec: Sums,
+    w: Windows,
+    until: datetime | None = None,
+    *,
+    sign: bool = False,
 ) -> pl.LazyFrame:
-    """``spec`` over ``rows`` for slots ``lo..hi``."""
+    """``spec`` over ``rows`` (dated rows as :func:`dated` keeps them); with ``sign``, over
+    :func:`signed` rows: each row's signed part, left for :func:`merge_sums` to group."""
     # the sums' columns first (a literal such as the row count's 1 is per row there)
-    cols = [expr.alias(name) for name, expr in spec.sums.items()]
+    cols = [(expr * pl.col("sign") if sign else expr).alias(n) for n, expr in spec.sums.items()]
     aggs = [pl.col(name).sum() for name in spec.sums]
     lf = rows.filter(spec.where)
     if spec.ts is None:
-        return lf.select(cols).select(aggs)
-    lf = dated(lf, spec.ts, w, lo, hi, until)
-    return lf.select("slot", *spec.keys, *cols).group_by(["slot", *spec.keys]).agg(aggs)
+        return lf.select(cols) if sign else lf.select(cols).select(aggs)
+    lf = dated(lf, spec.ts, w, until).select("slot", *spec.keys, *cols)
+    return lf if sign else lf.group_by(["slot", *spec.keys]).agg(aggs)
 
 
 def values_query(
-    rows: pl.LazyFrame, spec: Values, w: Windows, lo: int, hi: int, until: datetime | None
+    rows: pl.LazyFrame,
+    spec: Values,
+    w: Windows,
+    until: datetime | None = None,
+    *,
+    sign: bool = False,
 ) -> pl.LazyFrame:
-    """``slot``, ``value`` (and ``agent``) of ``spec`` over ``rows`` for slots ``lo..hi``."""
+    """``slot``, ``value`` (and ``agent``) of ``spec`` over ``rows``, sorted by value; with
+    ``sign``, over :func:`signed` rows: the net change, one row per value (``sign`` -1/+1)."""
     cols = [pl.col("slot"), spec.value.cast(pl.Float64).alias("value")]
     if spec.agent is not None:
         cols.append(pl.col(spec.agent).alias("agent"))
-    return dated(rows.filter(spec.where), spec.ts, w, lo, hi, until).select(cols)
+    lf = dated(rows.filter(spec.where), spec.ts, w, until)
+    if not sign:
+        # one thread per sort: the engine runs many of these side by side (collect_all)
+        return lf.select(cols).sort("value", multithreaded=False)
+    keys = [c.meta.output_name() for c in cols]
+    net = (
+        lf.select(*cols, "sign")
+        .group_by(keys)
+        .agg(pl.col("sign").sum())
+        .filter(pl.col("sign") != 0)
+    )
+    copies = pl.int_ranges(0, pl.col("sign").abs()).alias("copy")
+    return (
+        net.with_columns(copies, pl.col("sign").sign()).explode("copy").drop("copy").sort("value")
+    )
 
 
-def merge_sums(spec: Sums, state: pl.DataFrame, minus: pl.DataFrame, plus: pl.DataFrame):
-    """``state - minus + plus``, dropping groups left with no rows."""
+def merge_sums(spec: Sums, state: pl.LazyFrame, change: pl.LazyFrame) -> pl.LazyFrame:
+    """``state + change``, dropping groups left with no rows."""
+    both = pl.concat([state, change], how="vertical")
     names = list(spec.sums)
-    neg = minus.with_columns(-pl.col(c) for c in names)
-    both = pl.concat([state, neg, plus], how="vertical")
     if spec.ts is None:
         return both.sum()
     keys = ["slot", *spec.keys]
     return both.group_by(keys).agg(pl.col(c).sum() for c in names).filter(pl.col("n") != 0)
 
 
+def negate(spec: Sums, table: pl.DataFrame) -> pl.DataFrame:
+    return table.with_columns(-pl.col(c) for c in spec.sums)
+
+
 # -- sorted value buckets ---------------------------------------------------------------------
-def bucket_values(
-    df: pl.DataFrame, w: Windows, presorted: bool = False
-) -> dict[Bucket, np.ndarray]:
-    """``values_query`` rows split into buckets; each bucket sorted when ``presorted``.
+def bucket_values(df: pl.DataFrame, w: Windows) -> dict[Bucket, np.ndarray]:
+    """``values_query`` rows (sorted by value) split into sorted buckets.
 
     Buckets: ``("d", slot)`` per date, ``("w", 0)`` the window, ``("m", 0)`` the month so far
     and, with an ``agent`` column, ``("a", agent)`` per agent over the window (null agent: -1).
     """
     if df.height == 0:
         return {}
-    if not presorted:
-        df = df.sort("value")
     vals = df.get_column("value").to_numpy()
     slots = df.get_column("slot").to_numpy()
     out: dict[Bucket, np.ndarray] = {}
@@ -120,14 +151,23 @@ def bucket_values(
 
 
 def _split(vals: np.ndarray, keys: np.ndarray, kind: str) -> dict[Bucket, np.ndarray]:
-    """Stable split of ``vals`` by ``keys`` (order inside each part kept)."""
+    """Stable split of ``vals`` by integer ``keys`` (the order inside each part is kept)."""
     if vals.size == 0:
         return {}
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    edges = np.concatenate(([0], np.cumsum(np.bincount(inverse, minlength=uniq.size))))
+    # dense 16-bit codes (slots already are; ids by hash lookup), then a radix sort of them
+    if keys.min() >= 0 and keys.max() < 2**15:
+        codes = keys.astype(np.int16)
+        uniq = np.arange(int(keys.max()) + 1)
+    else:
+        series = pl.Series(keys)
+        uniq = series.unique().sort().to_numpy()
+        dtype = pl.Int16 if uniq.size < 2**15 else pl.Int32
+        codes = series.replace_strict(uniq, np.arange(uniq.size), return_dtype=dtype).to_numpy()
+    order = np.argsort(codes, kind="stable")
+    edges = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=uniq.size))))
     ordered = vals[order]
-    return {(kind, int(k)): ordered[edges[i] : edges[i + 1]] for i, k in enumerate(uniq)}
+    parts = {(kind, int(k)): ordered[edges[i] : edges[i + 1]] for i, k in enumerate(uniq)}
+    return {k: v for k, v in parts.items() if v.size}
 
 
 def update_buckets(

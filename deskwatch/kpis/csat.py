@@ -7,7 +7,7 @@ from typing import Any
 import polars as pl
 
 from deskwatch.kpis.agg import Sums
-from deskwatch.kpis.parts import Parts, window
+from deskwatch.kpis.parts import Parts
 from deskwatch.kpis.stats import rate
 
 TIMESTAMPS = ("updated_at",)
@@ -25,19 +25,15 @@ def _gbs(good: int, bad: int) -> dict[str, Any]:
 
 def csat_kpis(p: Parts) -> dict[str, Any]:
     w = p.w
-    table = p.sums["csat"]
-    per_day = {
-        s: (int(g), int(b))
-        for s, g, b in table.group_by("slot").agg(pl.col("good", "bad").sum()).iter_rows()
-    }
-    in_window = window(table, w)
-    today = per_day.get(w.today_slot, (0, 0))
+    table = p.table("csat")
+    good, bad = table.per_slot("good"), table.per_slot("bad")
+    days, t = slice(w.window_slot, None), w.today_slot
     daily = [
-        {"date": d.isoformat(), **_gbs(*per_day.get(w.window_slot + i, (0, 0)))}
+        {"date": d.isoformat(), **_gbs(int(good[w.window_slot + i]), int(bad[w.window_slot + i]))}
         for i, d in enumerate(w.dates)
     ]
     return {
-        **_gbs(int(in_window.get_column("good").sum()), int(in_window.get_column("bad").sum())),
-        "today": _gbs(*today),
+        **_gbs(int(good[days].sum()), int(bad[days].sum())),
+        "today": _gbs(int(good[t]), int(bad[t])),
         "daily": daily,
     }

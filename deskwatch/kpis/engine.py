@@ -1,10 +1,11 @@
 """The KPI engine: every figure from aggregates that deltas keep up to date.
 
 Per local date (an *epoch*) the engine holds, for each dated stream (tickets, ratings, calls,
-legs), the aggregates of :mod:`deskwatch.kpis.agg` over the *settled* dates (before the day
-before yesterday: nothing there depends on ``now`` any more) and the *fresh* rows (any event
-from the day before yesterday on). A compute adds the fresh rows' aggregates to the settled
-ones and builds the figures (:class:`deskwatch.kpis.parts.Parts`). A data change
+legs), the aggregates of :mod:`deskwatch.kpis.agg` over the events up to the end of today, and
+the *fresh* rows (any event from the day before yesterday on) for the few figures that cut at
+an instant (yesterday at the same time, hourly counts, the backlog 24 hours ago). A compute
+takes back what events after ``now`` gave (normally none) and builds the figures
+(:class:`deskwatch.kpis.parts.Parts`). A data change
 (:class:`deskwatch.store.Change`: rows replaced and rows added) subtracts what the replaced rows
 gave and adds what the new ones give, so a refresh after an upsert costs in proportion to the
 change and the fresh rows, not to the whole history. A new local date, a swapped frame or a
@@ -29,6 +30,8 @@ from deskwatch.kpis.agg import (
     Values,
     bucket_values,
     merge_sums,
+    negate,
+    signed,
     sums_query,
     update_buckets,
     values_query,
@@ -36,7 +39,7 @@ from deskwatch.kpis.agg import (
 from deskwatch.kpis.ops import OpsFigures, ops_from_parts
 from deskwatch.kpis.parts import Parts
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
-from deskwatch.kpis.windows import Windows, _lit, local_midnight, make_windows
+from deskwatch.kpis.windows import Windows, _lit, local_midnight, make_windows, micros
 from deskwatch.store.cache import Change, Frames
 from deskwatch.store.schema import KEYS
 
@@ -64,17 +67,52 @@ def _since(stream: str, instant: datetime) -> pl.Expr:
     return pl.any_horizontal([(pl.col(ts) >= cut).fill_null(False) for ts in TIMESTAMPS[stream]])
 
 
-def _query(rows: pl.LazyFrame, spec: Spec, w: Windows, lo: int, hi: int, until: datetime | None):
+def _after(stream: str, instant: datetime) -> pl.Expr:
+    """Rows of ``stream`` with any of its event timestamps after ``instant``."""
+    cut = _lit(instant)
+    return pl.any_horizontal([(pl.col(ts) > cut).fill_null(False) for ts in TIMESTAMPS[stream]])
+
+
+def _moments(stream: str, w: Windows) -> list[pl.Expr]:
+    """Per event timestamp: µs since the epoch, local slot and local hour (-1 when absent)."""
+    cols = []
+    for ts in TIMESTAMPS[stream]:
+        cols += [
+            pl.col(ts).dt.epoch("us").fill_null(-1).alias(f"{ts}_us"),
+            w.slot(ts).fill_null(-1).alias(f"{ts}_slot"),
+            w.hour(ts).fill_null(-1).alias(f"{ts}_hour"),
+        ]
+    return cols
+
+
+def _latest(stream: str, fresh: pl.DataFrame) -> int:
+    if fresh.height == 0:
+        return -1
+    return int(
+        fresh.select(pl.max_horizontal(f"{ts}_us" for ts in TIMESTAMPS[stream]).max()).item()
+    )
+
+
+def _query(
+    rows: pl.LazyFrame, spec: Spec, w: Windows, until: datetime | None = None, *, sign: bool = False
+) -> pl.LazyFrame:
     if isinstance(spec, Sums):
-        return sums_query(rows, spec, w, lo, hi, until)
-    return values_query(rows, spec, w, lo, hi, until).sort("value")
+        return sums_query(rows, spec, w, until, sign=sign)
+    return values_query(rows, spec, w, until, sign=sign)
+
+
+def _undated(spec: Spec) -> bool:
+    return isinstance(spec, Sums) and spec.ts is None
 
 
 @dataclass
 class _Stream:
     sums: dict[str, pl.DataFrame]
     values: dict[str, dict[Bucket, np.ndarray]]
-    fresh: pl.DataFrame  # rows with an event at or after the state's fresh_start
+    #: rows with an event at or after the state's fresh_start: the columns the specs read, and
+    #: per timestamp ``ts`` its ``ts_us`` (µs since the epoch), ``ts_slot`` and ``ts_hour``
+    fresh: pl.DataFrame
+    latest: int  # no event of the fresh rows is after this (µs since the epoch)
 
 
 @dataclass
@@ -87,18 +125,43 @@ class _State:
     streams: dict[str, _Stream]
 
 
+def _columns(stream: str, specs: list[Spec]) -> list[str]:
+    """The columns of ``stream`` that its specs read, with its id and event timestamps."""
+    exprs: list[pl.Expr] = []
+    for spec in specs:
+        exprs.append(spec.where)
+        if isinstance(spec, Sums):
+            exprs += [*spec.sums.values(), *(pl.col(k) for k in spec.keys)]
+        else:
+            exprs += [spec.value] + ([pl.col(spec.agent)] if spec.agent else [])
+    names = {name for e in exprs for name in e.meta.root_names()}
+    return sorted(names | set(TIMESTAMPS[stream]) | {KEYS[stream][0]})
+
+
 def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
-    fresh_slot = w.today_slot - 2
+    fresh_slot = w.today_slot - 2  # the day before yesterday (make_windows covers it)
     fresh_start = local_midnight(w.first_date + timedelta(days=fresh_slot), w.tz)
     specs = stream_specs(cfg, w)
+    # the rows with an event in the covered span, cut once per stream (only the columns read)
+    recent = dict(
+        zip(
+            specs,
+            pl.collect_all(
+                frames.get(stream)
+                .lazy()
+                .filter(_since(stream, w.first_start))
+                .select(_columns(stream, stream_spec))
+                for stream, stream_spec in specs.items()
+            ),
+            strict=True,
+        )
+    )
     queries: list[pl.LazyFrame] = []
     for stream, stream_spec in specs.items():
         lf = frames.get(stream).lazy()
-        recent = lf.filter(_since(stream, w.first_start))
-        for spec in stream_spec:
-            undated = isinstance(spec, Sums) and spec.ts is None
-            queries.append(_query(lf if undated else recent, spec, w, 0, fresh_slot - 1, None))
-        queries.append(lf.filter(_since(stream, fresh_start)))
+        cut = recent[stream].lazy()
+        queries += [_query(lf if _undated(spec) else cut, spec, w) for spec in stream_spec]
+        queries.append(cut.filter(_since(stream, fresh_start)).with_columns(_moments(stream, w)))
     results = iter(pl.collect_all(queries))
     streams = {}
     for stream, stream_spec in specs.items():
@@ -108,65 +171,76 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
             if isinstance(spec, Sums):
                 sums[spec.name] = df
             else:
-                values[spec.name] = bucket_values(df, w, presorted=True)
-        streams[stream] = _Stream(sums, values, next(results))
+                values[spec.name] = bucket_values(df, w)
+        fresh = next(results)
+        streams[stream] = _Stream(sums, values, fresh, _latest(stream, fresh))
     return _State(w.now_local.date(), w, fresh_slot, fresh_start, specs, streams)
 
 
 def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFrame) -> None:
     """Follow one upsert: subtract what ``removed`` gave, add what ``added`` gives."""
-    w, hi = state.w, state.fresh_slot - 1
+    w = state.w
     st, specs = state.streams[stream], state.specs[stream]
-    queries = [
-        _query(rows.lazy(), spec, w, 0, hi, None) for spec in specs for rows in (removed, added)
-    ]
-    results = iter(pl.collect_all(queries))
+    rows = signed(removed, added)
+    queries = []
     for spec in specs:
-        minus, plus = next(results), next(results)
+        change = _query(rows, spec, w, sign=True)
         if isinstance(spec, Sums):
-            st.sums[spec.name] = merge_sums(spec, st.sums[spec.name], minus, plus)
-        else:
-            removed_values, added_values = (
-                bucket_values(minus, w, True),
-                bucket_values(plus, w, True),
-            )
-            update_buckets(st.values[spec.name], removed_values, added_values)
+            change = merge_sums(spec, st.sums[spec.name].lazy(), change)
+        queries.append(change)
     key = KEYS[stream][0]
-    kept = st.fresh.filter(~pl.col(key).is_in(added.get_column(key).implode()))
-    st.fresh = pl.concat([kept, added.filter(_since(stream, state.fresh_start))], how="vertical")
+    ids = added.get_column(key).implode()
+    kept = st.fresh.lazy().filter(~pl.col(key).is_in(ids))
+    new = (
+        added.lazy()
+        .filter(_since(stream, state.fresh_start))
+        .with_columns(_moments(stream, w))
+        .select(st.fresh.columns)
+    )
+    queries.append(pl.concat([kept, new], how="vertical"))
+    *results, fresh = pl.collect_all(queries)
+    for spec, result in zip(specs, results, strict=True):
+        if isinstance(spec, Sums):
+            st.sums[spec.name] = result
+        elif result.height:
+            gone, new_values = result.filter(pl.col("sign") < 0), result.filter(pl.col("sign") > 0)
+            update_buckets(
+                st.values[spec.name], bucket_values(gone, w), bucket_values(new_values, w)
+            )
+    st.fresh = fresh.rechunk() if fresh.n_chunks() > 8 else fresh
+    st.latest = max(st.latest, _latest(stream, added))
 
 
 def _parts(state: _State, w: Windows) -> Parts:
-    """Settled aggregates plus the fresh rows' ones, at ``w.now``."""
-    lo, hi = state.fresh_slot, w.today_slot
-    jobs: list[tuple[Spec, pl.LazyFrame]] = []
-    for stream, stream_spec in state.specs.items():
-        fresh = state.streams[stream].fresh.lazy()
-        for spec in stream_spec:
-            if not (isinstance(spec, Sums) and spec.ts is None):
-                jobs.append((spec, _query(fresh, spec, w, lo, hi, w.now)))
-    fresh_results = dict(
-        zip([s.name for s, _ in jobs], pl.collect_all([q for _, q in jobs]), strict=True)
-    )
+    """The aggregates at ``w.now``: what events after ``now`` gave (normally none) taken back."""
     sums: dict[str, pl.DataFrame] = {}
-    settled: dict[str, dict[Bucket, np.ndarray]] = {}
-    fresh_values: dict[str, dict[Bucket, np.ndarray]] = {}
+    values: dict[str, dict[Bucket, np.ndarray]] = {}
     for stream, stream_spec in state.specs.items():
         st = state.streams[stream]
-        for spec in stream_spec:
-            if isinstance(spec, Values):
-                settled[spec.name] = st.values[spec.name]
-                fresh_values[spec.name] = bucket_values(fresh_results[spec.name], w, True)
-            elif spec.ts is None:
-                sums[spec.name] = st.sums[spec.name]
+        sums.update(st.sums)
+        values.update(st.values)
+        if st.latest <= micros(w.now):
+            continue
+        future = st.fresh.filter(_after(stream, w.now))
+        if future.height == 0:
+            continue
+        lf = future.lazy()
+        dated_specs = [spec for spec in stream_spec if not _undated(spec)]
+        queries = [_query(lf, spec, w, until) for spec in dated_specs for until in (None, w.now)]
+        results = iter(pl.collect_all(queries))
+        for spec in dated_specs:
+            minus, plus = next(results), next(results)
+            if isinstance(spec, Sums):
+                change = pl.concat([negate(spec, minus), plus], how="vertical")
+                sums[spec.name] = merge_sums(spec, sums[spec.name].lazy(), change.lazy()).collect()
             else:
-                both = [st.sums[spec.name], fresh_results[spec.name]]
-                sums[spec.name] = pl.concat(both, how="vertical")
+                buckets = dict(values[spec.name])  # update_buckets replaces arrays, never edits
+                update_buckets(buckets, bucket_values(minus, w), bucket_values(plus, w))
+                values[spec.name] = buckets
     return Parts(
         w=w,
         sums=sums,
-        settled=settled,
-        fresh_values=fresh_values,
+        values=values,
         fresh={s: st.fresh for s, st in state.streams.items()},
         fresh_slot=state.fresh_slot,
         fresh_start=state.fresh_start,

@@ -21,13 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
 import polars as pl
 
 from deskwatch.config import Config
-from deskwatch.kpis.agg import dated
 from deskwatch.kpis.parts import Parts
-from deskwatch.kpis.tickets import ALIVE
-from deskwatch.kpis.windows import _lit
+from deskwatch.kpis.tickets import in_day, moments
+from deskwatch.kpis.windows import micros
 from deskwatch.store import Frames
 
 
@@ -45,33 +45,19 @@ class OpsFigures:
 def _backlog_at(p: Parts, t: datetime) -> int:
     """Unsolved at instant ``t`` (on or after ``p.fresh_start``) by the backlog rule."""
     current = p.current("current")
-    settled = pl.col("slot") < p.fresh_slot
+    settled = p.fresh_slot
     before = current["created_before"] - current["ended_before"]
-    before += int(p.sums["created"].filter(settled).get_column("n").sum())
-    before -= int(p.sums["ended"].filter(settled).get_column("n").sum())
-    since, cut = _lit(p.fresh_start), _lit(t)
-    row = (
-        p.fresh["tickets"]
-        .lazy()
-        .filter(ALIVE)
-        .select(
-            pl.col("created_at").is_between(since, cut, closed="left").sum().alias("c"),
-            pl.col("backlog_end").is_between(since, cut, closed="left").sum().alias("e"),
-        )
-        .collect()
-        .row(0)
-    )
-    return before + int(row[0] or 0) - int(row[1] or 0)
+    before += int(p.table("created").per_slot("n")[:settled].sum())
+    before -= int(p.table("ended").per_slot("n")[:settled].sum())
+    m, lo, hi = moments(p), micros(p.fresh_start), micros(t)
+    created = (m["created_at_us"] >= lo) & (m["created_at_us"] < hi)
+    ended = (m["backlog_end_us"] >= lo) & (m["backlog_end_us"] < hi)
+    return before + int(created.sum()) - int(ended.sum())
 
 
 def _hourly(p: Parts, ts: str, day: int) -> tuple[int, ...]:
-    w = p.w
-    rows = dated(p.fresh["tickets"].lazy().filter(ALIVE), ts, w, day, day, w.now)
-    counts = rows.group_by(w.hour(ts).alias("hour")).len().collect()
-    buckets = [0] * 24
-    for hour, n in counts.iter_rows():
-        buckets[int(hour)] = int(n)
-    return tuple(buckets)
+    hours = moments(p)[f"{ts}_hour"][in_day(p, ts, day)]
+    return tuple(int(n) for n in np.bincount(hours, minlength=24)[:24])
 
 
 def utilization(agents_activity: pl.DataFrame) -> float | None:

@@ -1,13 +1,14 @@
 """What the KPI figures are built from: every aggregate over every covered date, at one ``now``.
 
-The engine fills a :class:`Parts` from its settled aggregates plus the fresh rows; the KPI
+The engine fills a :class:`Parts` from its aggregates and its fresh rows; the KPI
 modules only read it, so a snapshot computed from scratch and one kept up to date by deltas
 go through the same figure code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,29 @@ import numpy as np
 import polars as pl
 
 from deskwatch.kpis.agg import Bucket
-from deskwatch.kpis.stats import EMPTY, sorted_stats
+from deskwatch.kpis.stats import EMPTY, quantile, sorted_stats
 from deskwatch.kpis.windows import Windows
+
+
+class Table:
+    """A Sums table as numpy columns (small: dates x keys), with per-date totals."""
+
+    def __init__(self, df: pl.DataFrame, size: int) -> None:
+        self.df = df
+        self.size = size  # slots 0..size-1
+        self._cols: dict[str, np.ndarray] = {}
+
+    def col(self, name: str) -> np.ndarray:
+        if name not in self._cols:
+            self._cols[name] = self.df.get_column(name).to_numpy()
+        return self._cols[name]
+
+    def per_slot(self, name: str, where: np.ndarray | None = None) -> np.ndarray:
+        """``name`` summed per slot (ints stay ints), optionally over rows ``where``."""
+        values = self.col(name)
+        weights = values if where is None else np.where(where, values, 0)
+        total = np.bincount(self.col("slot"), weights=weights, minlength=self.size)
+        return total.astype(np.int64) if values.dtype.kind in "iu" else total
 
 
 @dataclass(frozen=True)
@@ -24,25 +46,36 @@ class Parts:
     w: Windows
     #: Sums spec name -> table over all covered slots (``slot``, keys, sums)
     sums: dict[str, pl.DataFrame]
-    #: Values spec name -> settled buckets / fresh buckets (sorted arrays)
-    settled: dict[str, dict[Bucket, np.ndarray]]
-    fresh_values: dict[str, dict[Bucket, np.ndarray]]
+    #: Values spec name -> its buckets (sorted arrays)
+    values: dict[str, dict[Bucket, np.ndarray]]
     #: stream -> its rows with an event on or after the first fresh date
     fresh: dict[str, pl.DataFrame]
-    #: the first fresh slot and its local midnight (UTC): sums of slots before it are settled
+    #: the first slot of the fresh rows and its local midnight (UTC)
     fresh_slot: int
     fresh_start: datetime
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def table(self, name: str) -> Table:
+        """A Sums spec's table as numpy columns (built once per compute)."""
+        return self.memo(("table", name), lambda: Table(self.sums[name], self.w.today_slot + 1))
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per Parts (i.e. once per compute)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def stats(self, name: str, bucket: Bucket) -> dict[str, Any]:
-        """STATS of one bucket of a Values spec (settled and fresh values together)."""
-        return sorted_stats(
-            self.settled[name].get(bucket, EMPTY), self.fresh_values[name].get(bucket, EMPTY)
-        )
+        """STATS of one bucket of a Values spec."""
+        return sorted_stats(self.values[name].get(bucket, EMPTY))
 
-    def values(self, name: str, kind: str) -> set[int]:
+    def median(self, name: str, bucket: Bucket) -> float | None:
+        values = self.values[name].get(bucket, EMPTY)
+        return quantile(values, 0.5) if values.size else None
+
+    def buckets(self, name: str, kind: str) -> list[int]:
         """The ids of the non-empty buckets of one kind (e.g. agents with a reply value)."""
-        keys = set(self.settled[name]) | set(self.fresh_values[name])
-        return {k for kk, k in keys if kk == kind}
+        return sorted(k for kk, k in self.values[name] if kk == kind)
 
     def current(self, name: str) -> dict[str, int]:
         """An undated Sums spec's single row, as ints."""
@@ -58,6 +91,6 @@ def per_slot(table: pl.DataFrame, col: str) -> dict[int, Any]:
     return dict(grouped.iter_rows())
 
 
-def window(table: pl.DataFrame, w: Windows) -> pl.DataFrame:
+def window(table: pl.LazyFrame, w: Windows) -> pl.LazyFrame:
     """The rows of a Sums table dated within the window."""
     return table.filter(pl.col("slot").is_between(w.window_slot, w.today_slot))

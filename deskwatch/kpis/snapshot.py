@@ -32,13 +32,21 @@ TOP_LEVEL_KEYS = (
 
 def freeze(value: Any) -> Any:
     """Deep-freeze JSON-shaped data: dict -> read-only mapping, list -> tuple."""
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind in _SCALARS:
+        return value
+    if kind is dict or isinstance(value, Mapping):
         return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
+        return tuple([freeze(v) for v in value])
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+_SCALARS = frozenset({int, str, bool, type(None)})
 
 
 def thaw(value: Any) -> Any:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from deskwatch.kpis.agg import Sums
-from deskwatch.kpis.parts import Parts, per_slot, window
+from deskwatch.kpis.parts import Parts, Table, window
 from deskwatch.store.schema import QUEUE_FIELDS
 
 TIMESTAMPS = ("created_at",)
@@ -69,21 +70,34 @@ def _mean(total: Any, n: Any) -> float | None:
     return None if not n else float(total) / float(n)
 
 
-def _efficiency(calls: pl.DataFrame, legs: pl.DataFrame) -> dict[str, Any]:
-    answered = calls.filter(pl.col("outcome") == "answered").select(pl.exclude("outcome").sum())
-    inbound = calls.filter(pl.col("outcome").is_not_null()).select(pl.exclude("outcome").sum())
-    a, i = answered.row(0, named=True), inbound.row(0, named=True)
-    out = {name: _mean(a[f"{c}_sum"], a[f"{c}_n"]) for name, c in ANSWERED_MEANS.items()}
-    out["wait_time_seconds_mean"] = _mean(i["wait_time_sum"], i["wait_time_n"])
-    leg = legs.select(pl.col("talk_time_sum", "talk_time_n").sum()).row(0)
-    out["leg_talk_time_seconds_mean"] = _mean(*leg)
+def _efficiency(calls: Table, legs: Table, slots: slice) -> dict[str, Any]:
+    outcome = calls.col("outcome")
+    answered, inbound = outcome == "answered", pd_notnull(outcome)
+
+    def total(table: Table, col: str, where: np.ndarray | None = None) -> Any:
+        return table.per_slot(col, where)[slots].sum()
+
+    out = {
+        name: _mean(total(calls, f"{c}_sum", answered), total(calls, f"{c}_n", answered))
+        for name, c in ANSWERED_MEANS.items()
+    }
+    out["wait_time_seconds_mean"] = _mean(
+        total(calls, "wait_time_sum", inbound), total(calls, "wait_time_n", inbound)
+    )
+    out["leg_talk_time_seconds_mean"] = _mean(
+        total(legs, "talk_time_sum"), total(legs, "talk_time_n")
+    )
     return out
 
 
-def accepted_by_agent(p: Parts) -> pl.DataFrame:
+def pd_notnull(values: np.ndarray) -> np.ndarray:
+    return np.array([v is not None for v in values], dtype=bool)
+
+
+def accepted_by_agent(p: Parts) -> pl.LazyFrame:
     """agent_id, calls_accepted, talk_time_seconds_total, talk_time_seconds_mean (window)."""
     return (
-        window(p.sums["accepted"], p.w)
+        window(p.sums["accepted"].lazy(), p.w)
         .group_by("agent_id")
         .agg(pl.col("n", "talk_time_sum", "talk_time_n").sum())
         .select(
@@ -101,7 +115,6 @@ def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
     names = users.lazy().select(pl.col("id").alias("agent_id"), "name")
     return (
         accepted_by_agent(p)
-        .lazy()
         .filter(pl.col("agent_id").is_not_null() & (pl.col("agent_id") != 0))
         .sort(
             ["calls_accepted", "talk_time_seconds_total", "agent_id"],
@@ -123,52 +136,38 @@ def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
 
 def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, Any]:
     w = p.w
-    calls, legs = p.sums["calls"], p.sums["legs"]
-    inbound = calls.filter(pl.col("outcome").is_not_null())
-    by_day_outcome = {
-        (s, o): int(n)
-        for s, o, n in inbound.group_by("slot", "outcome").agg(pl.col("n").sum()).iter_rows()
-    }
-    today, days = w.today_slot, range(w.window_slot, w.today_slot + 1)
-
-    def count(slots: range, outcome: str | None = None) -> int:
-        return sum(n for (s, o), n in by_day_outcome.items() if s in slots and outcome in (None, o))
-
-    quality = per_slot(calls, "completed")
-    issues = per_slot(calls, "with_issues")
+    calls, legs = p.table("calls"), p.table("legs")
+    outcome = calls.col("outcome")
+    today, days = slice(w.today_slot, w.today_slot + 1), slice(w.window_slot, None)
+    per_day = {o: calls.per_slot("n", outcome == o) for o in (*UNSUCCESSFUL, "answered")}
+    inbound = calls.per_slot("n", pd_notnull(outcome))
+    completed, issues = calls.per_slot("completed"), calls.per_slot("with_issues")
     quality_daily = []
     for i, d in enumerate(w.dates):
-        n, bad = int(quality.get(w.window_slot + i, 0)), int(issues.get(w.window_slot + i, 0))
-        quality_daily.append(
-            {
-                "date": d.isoformat(),
-                "calls": n,
-                "with_issues": bad,
-                "rate": None if n == 0 else 1 - bad / n,
-            }
-        )
-    on_today = pl.col("slot") == today
+        n, bad = int(completed[w.window_slot + i]), int(issues[w.window_slot + i])
+        rate = None if n == 0 else 1 - bad / n
+        quality_daily.append({"date": d.isoformat(), "calls": n, "with_issues": bad, "rate": rate})
     return {
         "queue": queue_kpis(queue),
-        "inbound": {"today": count(range(today, today + 1)), "window": count(days)},
+        "inbound": {"today": int(inbound[today].sum()), "window": int(inbound[days].sum())},
         "answered": {
-            "today": count(range(today, today + 1), "answered"),
-            "window": count(days, "answered"),
+            "today": int(per_day["answered"][today].sum()),
+            "window": int(per_day["answered"][days].sum()),
         },
         "unsuccessful": {
-            "today": {o: count(range(today, today + 1), o) for o in UNSUCCESSFUL},
-            "window": {o: count(days, o) for o in UNSUCCESSFUL},
+            "today": {o: int(per_day[o][today].sum()) for o in UNSUCCESSFUL},
+            "window": {o: int(per_day[o][days].sum()) for o in UNSUCCESSFUL},
             "daily": [
                 {
                     "date": d.isoformat(),
-                    **{o: by_day_outcome.get((w.window_slot + i, o), 0) for o in UNSUCCESSFUL},
+                    **{o: int(per_day[o][w.window_slot + i]) for o in UNSUCCESSFUL},
                 }
                 for i, d in enumerate(w.dates)
             ],
         },
         "efficiency": {
-            "today": _efficiency(calls.filter(on_today), legs.filter(on_today)),
-            "window": _efficiency(window(calls, w), window(legs, w)),
+            "today": _efficiency(calls, legs, today),
+            "window": _efficiency(calls, legs, days),
         },
         "top_agents": _top_agents(p, users),
         "quality_daily": quality_daily,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from itertools import accumulate
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from deskwatch.config import Config
-from deskwatch.kpis.agg import Sums, Values, dated
-from deskwatch.kpis.parts import Parts, per_slot
+from deskwatch.kpis.agg import Sums, Values
+from deskwatch.kpis.parts import Parts
 from deskwatch.kpis.stats import rate
-from deskwatch.kpis.windows import Windows, _lit
+from deskwatch.kpis.windows import Windows, _lit, micros
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 UNSOLVED = ("new", "open", "pending", "hold")
@@ -50,13 +50,14 @@ def ticket_specs(cfg: Config, w: Windows) -> list[Sums | Values]:
     current = {s: _count(pl.col("status") == s) for s in STATUSES}
     current |= {
         "unassigned": _count(unsolved & pl.col("assignee_id").is_null()),
-        "escalated": _count(unsolved & escalated_expr(cfg)),
         "created_before": _count(pl.col("created_at") < _lit(w.first_start)),
         "ended_before": _count(pl.col("backlog_end") < _lit(w.first_start)),
         "n": ONE,
     }
     return [
         Sums("current", None, ALIVE, (), current),
+        # its own spec so the tag test only runs over unsolved tickets
+        Sums("escalated", None, unsolved, (), {"n": ONE, "escalated": _count(escalated_expr(cfg))}),
         Sums(
             "created",
             "created_at",
@@ -82,20 +83,35 @@ def ticket_specs(cfg: Config, w: Windows) -> list[Sums | Values]:
     ]
 
 
-def _yesterday_same_time(p: Parts, ts: str) -> int:
-    w = p.w
-    lf = p.fresh["tickets"].lazy().filter(ALIVE & (pl.col(ts) < _lit(w.yesterday_same_time)))
-    day = w.today_slot - 1
-    return dated(lf, ts, w, day, day, None).select(pl.len()).collect().item()
+def moments(p: Parts) -> dict[str, np.ndarray]:
+    """The fresh live tickets' created/solve/backlog-end instants (``ts_us``, µs since the
+    epoch, -1 when absent) with their local ``ts_slot`` and ``ts_hour``."""
+
+    def make() -> dict[str, np.ndarray]:
+        cols = [f"{ts}{part}" for ts in TIMESTAMPS for part in ("_us", "_slot", "_hour")]
+        df = p.fresh["tickets"].filter(ALIVE).select(cols)
+        return {c: df.get_column(c).to_numpy() for c in cols}
+
+    result: dict[str, np.ndarray] = p.memo("moments", make)
+    return result
+
+
+def in_day(p: Parts, ts: str, day: int) -> np.ndarray:
+    """Fresh tickets whose ``ts`` falls on slot ``day``, at or before ``now``."""
+    m = moments(p)
+    return (m[f"{ts}_slot"] == day) & (m[f"{ts}_us"] >= 0) & (m[f"{ts}_us"] <= micros(p.w.now))
 
 
 def _tri(p: Parts, table: str, ts: str) -> dict[str, int]:
-    n = per_slot(p.sums[table], "n")
     w = p.w
+    n = p.table(table).per_slot("n")
+    yesterday = in_day(p, ts, w.today_slot - 1) & (
+        moments(p)[f"{ts}_us"] < micros(w.yesterday_same_time)
+    )
     return {
-        "today": n.get(w.today_slot, 0),
-        "yesterday_same_time": _yesterday_same_time(p, ts),
-        "window": sum(v for s, v in n.items() if w.window_slot <= s <= w.today_slot),
+        "today": int(n[w.today_slot]),
+        "yesterday_same_time": int(yesterday.sum()),
+        "window": int(n[w.window_slot :].sum()),
     }
 
 
@@ -116,14 +132,11 @@ def _range_stats(p: Parts, name: str) -> dict[str, Any]:
 def _backlog_daily(p: Parts, current: dict[str, int]) -> list[dict[str, Any]]:
     """unsolved(end of day) = #created before it - #(solved, max(created, solve) before it)."""
     w = p.w
-    created, ended = per_slot(p.sums["created"], "n"), per_slot(p.sums["ended"], "n")
+    created, ended = p.table("created").per_slot("n"), p.table("ended").per_slot("n")
     base = current["created_before"] - current["ended_before"]
-    base += sum(n for s, n in created.items() if s < w.window_slot)
-    base -= sum(n for s, n in ended.items() if s < w.window_slot)
-    days = range(w.window_slot, w.window_slot + len(w.dates))
-    c = list(accumulate(created.get(s, 0) for s in days))
-    e = list(accumulate(ended.get(s, 0) for s in days))
-    return [{"date": d.isoformat(), "unsolved": base + c[i] - e[i]} for i, d in enumerate(w.dates)]
+    base += int(created[: w.window_slot].sum() - ended[: w.window_slot].sum())
+    unsolved = base + np.cumsum(created[w.window_slot :]) - np.cumsum(ended[w.window_slot :])
+    return [{"date": d.isoformat(), "unsolved": int(unsolved[i])} for i, d in enumerate(w.dates)]
 
 
 def _by(window_created: pl.DataFrame, col: str) -> dict[Any, int]:
@@ -132,7 +145,7 @@ def _by(window_created: pl.DataFrame, col: str) -> dict[Any, int]:
 
 
 def ticket_kpis(p: Parts) -> dict[str, Any]:
-    current = p.current("current")
+    current = p.current("current") | {"escalated": p.current("escalated")["escalated"]}
     w = p.w
     in_window = pl.col("slot").is_between(w.window_slot, w.today_slot)
     window_created = p.sums["created"].filter(in_window)
@@ -143,8 +156,8 @@ def ticket_kpis(p: Parts) -> dict[str, Any]:
         str(k if k is not None else "unknown"): v for k, v in _by(window_created, "channel").items()
     }
     created, solved = _tri(p, "created", "created_at"), _tri(p, "solves", "solve_time")
-    reopened = int(window_created.get_column("reopened").sum())
-    one_touch = int(p.sums["solves"].filter(in_window).get_column("one_touch").sum())
+    reopened = int(p.table("created").per_slot("reopened")[w.window_slot :].sum())
+    one_touch = int(p.table("solves").per_slot("one_touch")[w.window_slot :].sum())
     return {
         "status": {s: current[s] for s in STATUSES},
         "unsolved": sum(current[s] for s in UNSOLVED),

@@ -33,6 +33,11 @@ def _lit(instant: datetime) -> pl.Expr:
     return pl.lit(micros, dtype=pl.Int64).cast(TS)
 
 
+def micros(instant: datetime) -> int:
+    """µs since the epoch of an aware datetime."""
+    return (instant - EPOCH) // timedelta(microseconds=1)
+
+
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     """The UTC instant of local midnight starting ``day`` in ``tz``."""
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
@@ -79,6 +84,7 @@ class Windows:
     window_start: datetime
     dates: tuple[date, ...]  # window dates, oldest first
     day_starts: tuple[datetime, ...]  # local midnight of each window date, UTC
+    horizon: datetime  # local midnight ending today, UTC
     first_date: date  # slot 0
     first_start: datetime  # local midnight of first_date, UTC
     offset0_us: int
@@ -113,7 +119,7 @@ class Windows:
         return ((self.wall_us(col) // (3600 * US)) % 24).cast(pl.Int32)
 
     def slot(self, col: str) -> pl.Expr:
-        """Local-date slot of timestamp column ``col`` (exact for rows in [earliest, now])."""
+        """Local-date slot of timestamp column ``col`` (exact for rows in [earliest, horizon))."""
         wall = self.wall_us(col)
         base = int(datetime.combine(self.first_date, time(0), tzinfo=UTC).timestamp()) * US
         return ((wall - base) // DAY_US).cast(pl.Int32)
@@ -138,7 +144,8 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
     # two days before today at least: the KPI engine's fresh rows start there
     first_date = min(dates[0], today.replace(day=1), today - timedelta(days=2))
     first_start = local_midnight(first_date, tz)
-    off0, steps = offset_steps(tz, first_start, now_utc)
+    horizon = local_midnight(today + timedelta(days=1), tz)
+    off0, steps = offset_steps(tz, first_start, max(now_utc, horizon))
     return Windows(
         tz=tz,
         now=now_utc,
@@ -150,6 +157,7 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
         window_start=starts[0],
         dates=dates,
         day_starts=starts,
+        horizon=horizon,
         first_date=first_date,
         first_start=first_start,
         offset0_us=off0,
