@@ -8,7 +8,6 @@ event loop stays responsive.
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,20 +15,10 @@ from types import TracebackType
 from typing import Any
 
 from deskwatch.config import Config
-from deskwatch.kpis import compute_snapshot
-from deskwatch.store import Cache
+from deskwatch.kpis import KpiEngine
+from deskwatch.store import Cache, Change, Frames
 from deskwatch.sync import SNAPSHOT_STREAMS, streams_for, sync_stream
 from deskwatch.zendesk import ZendeskClient
-
-
-def _ops_function() -> Callable[..., Any] | None:
-    """``deskwatch.kpis.ops.ops_figures`` (the operations-screen figures) when available."""
-    try:
-        module = importlib.import_module("deskwatch.kpis.ops")
-    except ImportError:
-        return None
-    fn = getattr(module, "ops_figures", None)
-    return fn if callable(fn) else None
 
 
 class LiveSource:
@@ -40,7 +29,9 @@ class LiveSource:
         self.state_dir = Path(state_dir)
         self.cache = Cache()
         self._client = client
-        self._ops = _ops_function()
+        #: follows the cache by deltas (a new engine when the config changes)
+        self._engine = KpiEngine(cfg)
+        self._seen: int | None = None  # the cache version the engine has seen
         self.warnings: list[str] = []
         #: the cache version last written to the state dir (None: never)
         self.persisted_version: int | None = None
@@ -103,13 +94,18 @@ class LiveSource:
         return await sync_stream(self.client, self.cache, stream, on_batch=on_batch)
 
     async def compute(self, now: datetime) -> tuple[Any, Any]:
-        frames = self.cache.frames  # taken on the loop: an immutable bundle
-        return await asyncio.to_thread(self._compute, frames, now)
+        # taken together on the loop (where ingest runs): an immutable bundle and the changes
+        # that lead to it from what the engine saw last
+        frames = self.cache.frames
+        seen, changes = self.cache.changes_since(self._seen)
+        if self._engine.cfg is not self.cfg:
+            self._engine, changes = KpiEngine(self.cfg), None
+        self._seen = seen
+        return await asyncio.to_thread(self._compute, frames, changes, now)
 
-    def _compute(self, frames: Any, now: datetime) -> tuple[Any, Any]:
-        snapshot = compute_snapshot(frames, self.cfg, now)
-        ops = self._ops(frames, self.cfg, now) if self._ops is not None else None
-        return snapshot, ops
+    def _compute(self, frames: Frames, changes: list[Change] | None, now: datetime) -> Any:
+        self._engine.update(frames, changes)
+        return self._engine.compute(now)
 
     async def persist(self) -> None:
         version = self.cache.version

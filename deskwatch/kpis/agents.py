@@ -6,8 +6,7 @@ from typing import Any
 
 import polars as pl
 
-from deskwatch.kpis.parts import Parts, window
-from deskwatch.kpis.talk import accepted_by_agent
+from deskwatch.kpis.parts import Parts
 
 COLUMNS = (
     "agent_id",
@@ -33,53 +32,48 @@ def agent_list(users: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
+def _ratio(num: Any, den: Any) -> float | None:
+    return None if not den else num / den
+
+
 def agent_kpis(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
-    by_agent = pl.col("assignee_id").alias("agent_id")
-    solved = (
-        window(p.sums["solves"].lazy(), p.w)
-        .group_by(by_agent)
-        .agg(pl.col("n", "one_touch", "res_sum", "res_n").sum())
-        .select(
-            "agent_id",
-            pl.col("n").alias("solved"),
-            "one_touch",
-            pl.when(pl.col("res_n") > 0)
-            .then(pl.col("res_sum") / pl.col("res_n"))
-            .alias("full_resolution_minutes_mean"),
+    """One row per agent (KPIS.md ``agents``), most solved first."""
+    w = p.w
+    solves, csat, accepted = p.table("solves"), p.table("csat"), p.table("accepted")
+    solved = solves.by_id(
+        "assignee_id", ("n", "one_touch", "res_sum", "res_n"), solves.since(w.window_slot)
+    )
+    rated = csat.by_id("assignee_id", ("good", "bad"), csat.since(w.window_slot))
+    calls = accepted.by_id(
+        "agent_id", ("n", "talk_time_sum", "talk_time_n"), accepted.since(w.window_slot)
+    )
+    rows = []
+    for agent_id, name in agent_list(users).collect().iter_rows():
+        n, one_touch, res_sum, res_n = solved.get(agent_id, (0, 0, 0.0, 0))
+        good, bad = rated.get(agent_id, (0, 0))
+        n_calls, talk_sum, talk_n = calls.get(agent_id, (0, 0.0, 0))
+        rows.append(
+            {
+                "agent_id": agent_id,
+                "name": name,
+                "solved": n,
+                "first_reply_minutes_median": p.median("reply", ("a", agent_id)),
+                "full_resolution_minutes_mean": _ratio(res_sum, res_n),
+                "csat_good": good,
+                "csat_bad": bad,
+                "csat_score": _ratio(good, good + bad),
+                "one_touch_rate": _ratio(one_touch, n),
+                "calls_accepted": n_calls,
+                "talk_time_seconds_mean": _ratio(talk_sum, talk_n),
+            }
+        )
+    # most solved, then best CSAT (none last), then agent id
+    rows.sort(
+        key=lambda r: (
+            -r["solved"],
+            r["csat_score"] is None,
+            -(r["csat_score"] or 0.0),
+            r["agent_id"],
         )
     )
-    agents = p.buckets("reply", "a")
-    replies = pl.LazyFrame(
-        {
-            "agent_id": agents,
-            "first_reply_minutes_median": [p.median("reply", ("a", a)) for a in agents],
-        },
-        schema={"agent_id": pl.Int64, "first_reply_minutes_median": pl.Float64},
-    )
-    csat = (
-        window(p.sums["csat"].lazy(), p.w)
-        .group_by(by_agent)
-        .agg(pl.col("good").sum().alias("csat_good"), pl.col("bad").sum().alias("csat_bad"))
-    )
-    accepted = accepted_by_agent(p).drop("talk_time_seconds_total")
-    table = agent_list(users)
-    for part in (solved, replies, csat, accepted):
-        table = table.join(part, on="agent_id", how="left")
-    good, bad = pl.col("csat_good").fill_null(0), pl.col("csat_bad").fill_null(0)
-    n_solved = pl.col("solved").fill_null(0)
-    table = table.with_columns(
-        n_solved.cast(pl.Int64).alias("solved"),
-        good.cast(pl.Int64).alias("csat_good"),
-        bad.cast(pl.Int64).alias("csat_bad"),
-        pl.when(good + bad > 0).then(good / (good + bad)).otherwise(None).alias("csat_score"),
-        pl.when(n_solved > 0)
-        .then(pl.col("one_touch").fill_null(0) / n_solved)
-        .otherwise(None)
-        .alias("one_touch_rate"),
-        pl.col("calls_accepted").fill_null(0).cast(pl.Int64),
-    ).sort(
-        ["solved", "csat_score", "agent_id"],
-        descending=[True, True, False],
-        nulls_last=True,
-    )
-    return table.select(COLUMNS).collect().to_dicts()
+    return rows

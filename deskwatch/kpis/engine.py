@@ -85,12 +85,10 @@ def _moments(stream: str, w: Windows) -> list[pl.Expr]:
     return cols
 
 
-def _latest(stream: str, fresh: pl.DataFrame) -> int:
-    if fresh.height == 0:
-        return -1
-    return int(
-        fresh.select(pl.max_horizontal(f"{ts}_us" for ts in TIMESTAMPS[stream]).max()).item()
-    )
+def _latest(stream: str, rows: pl.DataFrame) -> int:
+    """The latest event of ``rows`` (µs since the epoch; -1 for none)."""
+    latest = rows.select(pl.max_horizontal(TIMESTAMPS[stream]).max().dt.epoch("us")).item()
+    return -1 if latest is None else int(latest)
 
 
 def _query(
@@ -269,13 +267,17 @@ class KpiEngine:
         if changes is None:
             self._state = None
             return
-        for change in changes:
-            if change.stream not in self._state.streams:
-                continue  # users, groups, queue, agents_activity: read whole at compute
-            if change.removed is None or change.added is None:
-                self._state = None
-                return
-            _apply(self._state, change.stream, change.removed, change.added)
+        try:
+            for change in changes:
+                if change.stream not in self._state.streams:
+                    continue  # users, groups, queue, agents_activity: read whole at compute
+                if change.removed is None or change.added is None:
+                    self._state = None
+                    return
+                _apply(self._state, change.stream, change.removed, change.added)
+        except BaseException:
+            self._state = None  # half-applied: start over from the frames next time
+            raise
 
     def compute(self, now: datetime) -> tuple[KpiSnapshot, OpsFigures]:
         w = make_windows(self.cfg, now)

@@ -33,6 +33,37 @@ class Table:
             self._cols[name] = self.df.get_column(name).to_numpy()
         return self._cols[name]
 
+    def key(self, name: str) -> np.ndarray:
+        """An id key column as int64, null as -1."""
+        cache_key = f"{name}:key"
+        if cache_key not in self._cols:
+            self._cols[cache_key] = self.df.get_column(name).fill_null(-1).to_numpy()
+        return self._cols[cache_key]
+
+    def since(self, slot: int) -> np.ndarray:
+        """Rows dated on ``slot`` or later."""
+        return self.col("slot") >= slot
+
+    def by_id(self, key: str, names: tuple[str, ...], where: np.ndarray) -> dict[int, tuple]:
+        """``{id: (sum of each of names)}`` over rows ``where`` (ids from :meth:`key`)."""
+        ids = self.key(key)[where]
+        if ids.size == 0:
+            return {}
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        totals = []
+        for name in names:
+            values = self.col(name)[where]
+            total = np.bincount(inverse, weights=values, minlength=uniq.size)
+            totals.append(total.astype(np.int64) if values.dtype.kind in "iu" else total)
+        return {int(k): tuple(t[i].item() for t in totals) for i, k in enumerate(uniq)}
+
+    def by_label(self, key: str, name: str, where: np.ndarray) -> dict[Any, int]:
+        """``{label: sum of name}`` over rows ``where`` for a small categorical key."""
+        out: dict[Any, int] = {}
+        for label, value in zip(self.col(key)[where], self.col(name)[where], strict=True):
+            out[label] = out.get(label, 0) + int(value)
+        return out
+
     def per_slot(self, name: str, where: np.ndarray | None = None) -> np.ndarray:
         """``name`` summed per slot (ints stay ints), optionally over rows ``where``."""
         values = self.col(name)

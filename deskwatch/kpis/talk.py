@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from deskwatch.kpis.agg import Sums
-from deskwatch.kpis.parts import Parts, Table, window
+from deskwatch.kpis.parts import Parts, Table
 from deskwatch.store.schema import QUEUE_FIELDS
 
 TIMESTAMPS = ("created_at",)
@@ -94,44 +94,26 @@ def pd_notnull(values: np.ndarray) -> np.ndarray:
     return np.array([v is not None for v in values], dtype=bool)
 
 
-def accepted_by_agent(p: Parts) -> pl.LazyFrame:
-    """agent_id, calls_accepted, talk_time_seconds_total, talk_time_seconds_mean (window)."""
-    return (
-        window(p.sums["accepted"].lazy(), p.w)
-        .group_by("agent_id")
-        .agg(pl.col("n", "talk_time_sum", "talk_time_n").sum())
-        .select(
-            "agent_id",
-            pl.col("n").alias("calls_accepted"),
-            pl.col("talk_time_sum").alias("talk_time_seconds_total"),
-            pl.when(pl.col("talk_time_n") > 0)
-            .then(pl.col("talk_time_sum") / pl.col("talk_time_n"))
-            .alias("talk_time_seconds_mean"),
-        )
-    )
-
-
 def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
-    names = users.lazy().select(pl.col("id").alias("agent_id"), "name")
-    return (
-        accepted_by_agent(p)
-        .filter(pl.col("agent_id").is_not_null() & (pl.col("agent_id") != 0))
-        .sort(
-            ["calls_accepted", "talk_time_seconds_total", "agent_id"],
-            descending=[True, True, False],
-        )
-        .head(8)
-        .join(names, on="agent_id", how="left", maintain_order="left")
-        .select(
-            "agent_id",
-            "name",
-            "calls_accepted",
-            "talk_time_seconds_total",
-            "talk_time_seconds_mean",
-        )
-        .collect()
-        .to_dicts()
-    )
+    accepted = p.table("accepted")
+    agents = accepted.key("agent_id")
+    where = accepted.since(p.w.window_slot) & (agents != -1) & (agents != 0)
+    totals = accepted.by_id("agent_id", ("n", "talk_time_sum", "talk_time_n"), where)
+    # most calls accepted, then most talk time, then agent id
+    top = sorted(totals.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:8]
+    ids = [agent_id for agent_id, _ in top]
+    known = users.filter(pl.col("id").is_in(ids)).select("id", "name").iter_rows()
+    names = dict(known)
+    return [
+        {
+            "agent_id": agent_id,
+            "name": names.get(agent_id),
+            "calls_accepted": n,
+            "talk_time_seconds_total": float(talk_sum),
+            "talk_time_seconds_mean": _mean(talk_sum, talk_n),
+        }
+        for agent_id, (n, talk_sum, talk_n) in top
+    ]
 
 
 def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, Any]:

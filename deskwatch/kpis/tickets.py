@@ -139,21 +139,18 @@ def _backlog_daily(p: Parts, current: dict[str, int]) -> list[dict[str, Any]]:
     return [{"date": d.isoformat(), "unsolved": int(unsolved[i])} for i, d in enumerate(w.dates)]
 
 
-def _by(window_created: pl.DataFrame, col: str) -> dict[Any, int]:
-    grouped = window_created.group_by(pl.col(col).alias("k")).agg(pl.col("n").sum())
-    return {k: int(n) for k, n in grouped.iter_rows()}
-
-
 def ticket_kpis(p: Parts) -> dict[str, Any]:
     current = p.current("current") | {"escalated": p.current("escalated")["escalated"]}
     w = p.w
-    in_window = pl.col("slot").is_between(w.window_slot, w.today_slot)
-    window_created = p.sums["created"].filter(in_window)
-    by_type_raw = _by(window_created, "type")
+    table = p.table("created")
+    in_window = table.since(w.window_slot)
+    by_type_raw = table.by_label("type", "n", in_window)
     by_type = {t: by_type_raw.get(t, 0) for t in TYPES}
     by_type["none"] = by_type_raw.get(None, 0)
     by_channel = {
-        str(k if k is not None else "unknown"): v for k, v in _by(window_created, "channel").items()
+        str(k if k is not None else "unknown"): v
+        for k, v in table.by_label("channel", "n", in_window).items()
+        if v
     }
     created, solved = _tri(p, "created", "created_at"), _tri(p, "solves", "solve_time")
     reopened = int(p.table("created").per_slot("reopened")[w.window_slot :].sum())
