@@ -39,31 +39,27 @@ def _ratio(num: Any, den: Any) -> float | None:
 def agent_kpis(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
     """One row per agent (KPIS.md ``agents``), most solved first."""
     w = p.w
-    solves, csat, accepted = p.table("solves"), p.table("csat"), p.table("accepted")
-    solved = solves.by_id(
-        "assignee_id", ("n", "one_touch", "res_sum", "res_n"), solves.since(w.window_slot)
-    )
-    rated = csat.by_id("assignee_id", ("good", "bad"), csat.since(w.window_slot))
-    calls = accepted.by_id(
-        "agent_id", ("n", "talk_time_sum", "talk_time_n"), accepted.since(w.window_slot)
-    )
+    window = w.window_slot
+    solved = p.table("solves").by("assignee_id", ("n", "one_touch", "res_sum", "res_n"), window)
+    rated = p.table("csat").by("assignee_id", ("n", "good", "bad"), window)
+    calls = p.table("accepted").by("agent_id", ("n", "talk_time_sum", "talk_time_n"), window)
     rows = []
     for agent_id, name in agent_list(users).collect().iter_rows():
         n, one_touch, res_sum, res_n = solved.get(agent_id, (0, 0, 0.0, 0))
-        good, bad = rated.get(agent_id, (0, 0))
+        _, good, bad = rated.get(agent_id, (0, 0, 0))
         n_calls, talk_sum, talk_n = calls.get(agent_id, (0, 0.0, 0))
         rows.append(
             {
                 "agent_id": agent_id,
                 "name": name,
-                "solved": n,
+                "solved": int(n),
                 "first_reply_minutes_median": p.median("reply", ("a", agent_id)),
                 "full_resolution_minutes_mean": _ratio(res_sum, res_n),
-                "csat_good": good,
-                "csat_bad": bad,
+                "csat_good": int(good),
+                "csat_bad": int(bad),
                 "csat_score": _ratio(good, good + bad),
                 "one_touch_rate": _ratio(one_touch, n),
-                "calls_accepted": n_calls,
+                "calls_accepted": int(n_calls),
                 "talk_time_seconds_mean": _ratio(talk_sum, talk_n),
             }
         )

@@ -26,11 +26,10 @@ from deskwatch.kpis import csat, talk, tickets
 from deskwatch.kpis.agents import agent_kpis
 from deskwatch.kpis.agg import (
     Bucket,
+    Cube,
     Sums,
     Values,
     bucket_values,
-    merge_sums,
-    negate,
     signed,
     sums_query,
     update_buckets,
@@ -44,6 +43,7 @@ from deskwatch.store.cache import Change, Frames
 from deskwatch.store.schema import KEYS
 
 Spec = Sums | Values
+ALIVE = {"tickets": tickets.ALIVE}  # rows that count (default: all)
 TIMESTAMPS = {
     "tickets": tickets.TIMESTAMPS,
     "ratings": csat.TIMESTAMPS,
@@ -67,28 +67,33 @@ def _since(stream: str, instant: datetime) -> pl.Expr:
     return pl.any_horizontal([(pl.col(ts) >= cut).fill_null(False) for ts in TIMESTAMPS[stream]])
 
 
-def _after(stream: str, instant: datetime) -> pl.Expr:
-    """Rows of ``stream`` with any of its event timestamps after ``instant``."""
-    cut = _lit(instant)
-    return pl.any_horizontal([(pl.col(ts) > cut).fill_null(False) for ts in TIMESTAMPS[stream]])
-
-
-def _moments(stream: str, w: Windows) -> list[pl.Expr]:
-    """Per event timestamp: µs since the epoch, local slot and local hour (-1 when absent)."""
-    cols = []
-    for ts in TIMESTAMPS[stream]:
-        cols += [
-            pl.col(ts).dt.epoch("us").fill_null(-1).alias(f"{ts}_us"),
-            w.slot(ts).fill_null(-1).alias(f"{ts}_slot"),
-            w.hour(ts).fill_null(-1).alias(f"{ts}_hour"),
-        ]
+def _moments(stream: str) -> list[pl.Expr]:
+    """What the fresh columns of a row come from: id, alive, and per event timestamp its µs
+    since the epoch (-1 when absent); :func:`_fresh` adds local slots and hours."""
+    cols = [pl.col(KEYS[stream][0]).alias("id"), ALIVE.get(stream, pl.lit(True)).alias("alive")]
+    cols += [pl.col(ts).dt.epoch("us").fill_null(-1).alias(f"{ts}_us") for ts in TIMESTAMPS[stream]]
     return cols
 
 
-def _latest(stream: str, rows: pl.DataFrame) -> int:
-    """The latest event of ``rows`` (µs since the epoch; -1 for none)."""
-    latest = rows.select(pl.max_horizontal(TIMESTAMPS[stream]).max().dt.epoch("us")).item()
-    return -1 if latest is None else int(latest)
+def _fresh(stream: str, df: pl.DataFrame, w: Windows) -> dict[str, np.ndarray]:
+    """:func:`_moments` columns as numpy, with ``ts_slot`` and ``ts_hour`` (-1 when absent)."""
+    cols = _numpy(df)
+    for ts in TIMESTAMPS[stream]:
+        us = cols[f"{ts}_us"]
+        absent = us < 0
+        cols[f"{ts}_slot"] = np.where(absent, -1, w.slot_np(us))
+        cols[f"{ts}_hour"] = np.where(absent, -1, w.hour_np(us))
+    return cols
+
+
+def _numpy(df: pl.DataFrame) -> dict[str, np.ndarray]:
+    return {c: df.get_column(c).to_numpy() for c in df.columns}
+
+
+def _latest(stream: str, fresh: dict[str, np.ndarray]) -> int:
+    """No event of the fresh rows is after this (µs since the epoch; -1 for none)."""
+    stamps = [fresh[f"{ts}_us"] for ts in TIMESTAMPS[stream] if fresh[f"{ts}_us"].size]
+    return max((int(s.max()) for s in stamps), default=-1)
 
 
 def _query(
@@ -105,11 +110,12 @@ def _undated(spec: Spec) -> bool:
 
 @dataclass
 class _Stream:
-    sums: dict[str, pl.DataFrame]
+    cubes: dict[str, Cube]  # dated Sums specs
+    totals: dict[str, dict[str, float]]  # undated Sums specs
     values: dict[str, dict[Bucket, np.ndarray]]
-    #: rows with an event at or after the state's fresh_start: the columns the specs read, and
-    #: per timestamp ``ts`` its ``ts_us`` (µs since the epoch), ``ts_slot`` and ``ts_hour``
-    fresh: pl.DataFrame
+    #: the rows with an event at or after the state's fresh_start, as numpy columns
+    #: (see :func:`_moments`)
+    fresh: dict[str, np.ndarray]
     latest: int  # no event of the fresh rows is after this (µs since the epoch)
 
 
@@ -132,6 +138,7 @@ def _columns(stream: str, specs: list[Spec]) -> list[str]:
             exprs += [*spec.sums.values(), *(pl.col(k) for k in spec.keys)]
         else:
             exprs += [spec.value] + ([pl.col(spec.agent)] if spec.agent else [])
+    exprs.append(ALIVE.get(stream, pl.lit(True)))
     names = {name for e in exprs for name in e.meta.root_names()}
     return sorted(names | set(TIMESTAMPS[stream]) | {KEYS[stream][0]})
 
@@ -159,19 +166,22 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
         lf = frames.get(stream).lazy()
         cut = recent[stream].lazy()
         queries += [_query(lf if _undated(spec) else cut, spec, w) for spec in stream_spec]
-        queries.append(cut.filter(_since(stream, fresh_start)).with_columns(_moments(stream, w)))
+        queries.append(cut.filter(_since(stream, fresh_start)).select(_moments(stream)))
     results = iter(pl.collect_all(queries))
     streams = {}
     for stream, stream_spec in specs.items():
-        sums, values = {}, {}
+        cubes, totals, values = {}, {}, {}
         for spec in stream_spec:
             df = next(results)
-            if isinstance(spec, Sums):
-                sums[spec.name] = df
-            else:
+            if isinstance(spec, Values):
                 values[spec.name] = bucket_values(df, w)
-        fresh = next(results)
-        streams[stream] = _Stream(sums, values, fresh, _latest(stream, fresh))
+            elif _undated(spec):
+                totals[spec.name] = {k: float(v or 0) for k, v in df.row(0, named=True).items()}
+            else:
+                cubes[spec.name] = cube = Cube(spec, w.today_slot + 1)
+                cube.add(df)
+        fresh = _fresh(stream, next(results), w)
+        streams[stream] = _Stream(cubes, totals, values, fresh, _latest(stream, fresh))
     return _State(w.now_local.date(), w, fresh_slot, fresh_start, specs, streams)
 
 
@@ -180,57 +190,70 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
     w = state.w
     st, specs = state.streams[stream], state.specs[stream]
     rows = signed(removed, added)
-    queries = []
-    for spec in specs:
-        change = _query(rows, spec, w, sign=True)
-        if isinstance(spec, Sums):
-            change = merge_sums(spec, st.sums[spec.name].lazy(), change)
-        queries.append(change)
-    key = KEYS[stream][0]
-    ids = added.get_column(key).implode()
-    kept = st.fresh.lazy().filter(~pl.col(key).is_in(ids))
-    new = (
-        added.lazy()
-        .filter(_since(stream, state.fresh_start))
-        .with_columns(_moments(stream, w))
-        .select(st.fresh.columns)
+    dated_specs = [spec for spec in specs if not _undated(spec)]
+    queries = [_query(rows, spec, w, sign=True) for spec in dated_specs]
+    # the undated sums (current counts) all in one select: a row of signed totals
+    undated = [spec for spec in specs if isinstance(spec, Sums) and _undated(spec)]
+    queries.append(
+        rows.select(
+            (expr * pl.col("sign")).filter(spec.where).sum().alias(f"{spec.name}/{name}")
+            for spec in undated
+            for name, expr in spec.sums.items()
+        )
     )
-    queries.append(pl.concat([kept, new], how="vertical"))
-    *results, fresh = pl.collect_all(queries)
-    for spec, result in zip(specs, results, strict=True):
+    queries.append(added.lazy().filter(_since(stream, state.fresh_start)).select(_moments(stream)))
+    *results, totals, new = pl.collect_all(queries)
+    for spec, result in zip(dated_specs, results, strict=True):
         if isinstance(spec, Sums):
-            st.sums[spec.name] = result
+            st.cubes[spec.name].add(result)
         elif result.height:
             gone, new_values = result.filter(pl.col("sign") < 0), result.filter(pl.col("sign") > 0)
             update_buckets(
                 st.values[spec.name], bucket_values(gone, w), bucket_values(new_values, w)
             )
-    st.fresh = fresh.rechunk() if fresh.n_chunks() > 8 else fresh
-    st.latest = max(st.latest, _latest(stream, added))
+    change = totals.row(0, named=True) if undated else {}
+    for spec in undated:
+        state_totals = st.totals[spec.name]
+        for name in spec.sums:
+            state_totals[name] += change[f"{spec.name}/{name}"] or 0
+    ids = pl.Series(st.fresh["id"]).is_in(added.get_column(KEYS[stream][0]).implode())
+    keep = ~ids.to_numpy()
+    fresh_new = _fresh(stream, new, w)
+    st.fresh = {c: np.concatenate([v[keep], fresh_new[c]]) for c, v in st.fresh.items()}
+    st.latest = max(st.latest, _latest(stream, fresh_new))
 
 
-def _parts(state: _State, w: Windows) -> Parts:
+def _parts(state: _State, frames: Frames, w: Windows) -> Parts:
     """The aggregates at ``w.now``: what events after ``now`` gave (normally none) taken back."""
-    sums: dict[str, pl.DataFrame] = {}
+    sums: dict[str, Cube] = {}
+    totals: dict[str, dict[str, float]] = {}
     values: dict[str, dict[Bucket, np.ndarray]] = {}
+    now_us = micros(w.now)
     for stream, stream_spec in state.specs.items():
         st = state.streams[stream]
-        sums.update(st.sums)
+        sums.update(st.cubes)
+        totals.update(st.totals)
         values.update(st.values)
-        if st.latest <= micros(w.now):
+        if st.latest <= now_us:
             continue
-        future = st.fresh.filter(_after(stream, w.now))
-        if future.height == 0:
+        after = np.zeros(st.fresh["id"].size, dtype=bool)
+        for ts in TIMESTAMPS[stream]:
+            after |= st.fresh[f"{ts}_us"] > now_us
+        if not after.any():
             continue
-        lf = future.lazy()
+        key = pl.col(KEYS[stream][0])
+        future = frames.get(stream).lazy().filter(key.is_in(st.fresh["id"][after].tolist()))
         dated_specs = [spec for spec in stream_spec if not _undated(spec)]
-        queries = [_query(lf, spec, w, until) for spec in dated_specs for until in (None, w.now)]
+        queries = [
+            _query(future, spec, w, until) for spec in dated_specs for until in (None, w.now)
+        ]
         results = iter(pl.collect_all(queries))
         for spec in dated_specs:
             minus, plus = next(results), next(results)
             if isinstance(spec, Sums):
-                change = pl.concat([negate(spec, minus), plus], how="vertical")
-                sums[spec.name] = merge_sums(spec, sums[spec.name].lazy(), change.lazy()).collect()
+                sums[spec.name] = cube = sums[spec.name].copy()
+                cube.add(minus, -1.0)
+                cube.add(plus)
             else:
                 buckets = dict(values[spec.name])  # update_buckets replaces arrays, never edits
                 update_buckets(buckets, bucket_values(minus, w), bucket_values(plus, w))
@@ -238,6 +261,7 @@ def _parts(state: _State, w: Windows) -> Parts:
     return Parts(
         w=w,
         sums=sums,
+        totals=totals,
         values=values,
         fresh={s: st.fresh for s, st in state.streams.items()},
         fresh_slot=state.fresh_slot,
@@ -284,7 +308,7 @@ class KpiEngine:
         if self._state is None or self._state.day != w.now_local.date():
             self._state = _build(self._frames, self.cfg, w)
             self.rebuilds += 1
-        p = _parts(self._state, w)
+        p = _parts(self._state, self._frames, w)
         return self._snapshot(p), ops_from_parts(p, self._frames, self.cfg)
 
     def _snapshot(self, p: Parts) -> KpiSnapshot:

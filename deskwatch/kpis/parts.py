@@ -7,88 +7,80 @@ go through the same figure code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-import polars as pl
 
-from deskwatch.kpis.agg import Bucket
+from deskwatch.kpis.agg import Bucket, Cube
 from deskwatch.kpis.stats import EMPTY, quantile, sorted_stats
 from deskwatch.kpis.windows import Windows
 
 
 class Table:
-    """A Sums table as numpy columns (small: dates x keys), with per-date totals."""
+    """Read access to a Sums spec's sums per slot and key (a :class:`Cube`)."""
 
-    def __init__(self, df: pl.DataFrame, size: int) -> None:
-        self.df = df
-        self.size = size  # slots 0..size-1
-        self._cols: dict[str, np.ndarray] = {}
+    def __init__(self, cube: Cube) -> None:
+        self.cube = cube
 
-    def col(self, name: str) -> np.ndarray:
-        if name not in self._cols:
-            self._cols[name] = self.df.get_column(name).to_numpy()
-        return self._cols[name]
+    def _sum(self, name: str, select: dict[str, Iterable[Any]]) -> np.ndarray:
+        """``name`` per slot x remaining keys, the keys in ``select`` cut to those labels."""
+        cube = self.cube
+        data = cube.data[..., cube.names.index(name)]
+        for axis in range(len(cube.keys) - 1, -1, -1):
+            key = cube.keys[axis]
+            if key in select:
+                wanted = set(select[key])
+                picks = [i for i, label in enumerate(cube.labels[axis]) if label in wanted]
+                data = np.take(data, picks, axis=axis + 1).sum(axis=axis + 1)
+        return data
 
-    def key(self, name: str) -> np.ndarray:
-        """An id key column as int64, null as -1."""
-        cache_key = f"{name}:key"
-        if cache_key not in self._cols:
-            self._cols[cache_key] = self.df.get_column(name).fill_null(-1).to_numpy()
-        return self._cols[cache_key]
+    def per_slot(self, name: str, **select: Iterable[Any]) -> np.ndarray:
+        """``name`` summed per slot (over the keys; those in ``select`` cut to those labels)."""
+        data = self._sum(name, select)
+        return data.reshape(data.shape[0], -1).sum(axis=1)
 
-    def since(self, slot: int) -> np.ndarray:
-        """Rows dated on ``slot`` or later."""
-        return self.col("slot") >= slot
-
-    def by_id(self, key: str, names: tuple[str, ...], where: np.ndarray) -> dict[int, tuple]:
-        """``{id: (sum of each of names)}`` over rows ``where`` (ids from :meth:`key`)."""
-        ids = self.key(key)[where]
-        if ids.size == 0:
-            return {}
-        uniq, inverse = np.unique(ids, return_inverse=True)
+    def by(self, key: str, names: tuple[str, ...], first_slot: int) -> dict[Any, tuple]:
+        """``{label of key: (each of names summed from first_slot on)}`` (rows present only)."""
+        cube = self.cube
+        axis = cube.keys.index(key)
+        labels = cube.labels[axis]
         totals = []
         for name in names:
-            values = self.col(name)[where]
-            total = np.bincount(inverse, weights=values, minlength=uniq.size)
-            totals.append(total.astype(np.int64) if values.dtype.kind in "iu" else total)
-        return {int(k): tuple(t[i].item() for t in totals) for i, k in enumerate(uniq)}
-
-    def by_label(self, key: str, name: str, where: np.ndarray) -> dict[Any, int]:
-        """``{label: sum of name}`` over rows ``where`` for a small categorical key."""
-        out: dict[Any, int] = {}
-        for label, value in zip(self.col(key)[where], self.col(name)[where], strict=True):
-            out[label] = out.get(label, 0) + int(value)
-        return out
-
-    def per_slot(self, name: str, where: np.ndarray | None = None) -> np.ndarray:
-        """``name`` summed per slot (ints stay ints), optionally over rows ``where``."""
-        values = self.col(name)
-        weights = values if where is None else np.where(where, values, 0)
-        total = np.bincount(self.col("slot"), weights=weights, minlength=self.size)
-        return total.astype(np.int64) if values.dtype.kind in "iu" else total
+            data = cube.data[first_slot:, ..., cube.names.index(name)]
+            other = tuple(i for i in range(data.ndim) if i != axis + 1)
+            totals.append(data.sum(axis=other))
+        counts = totals[0]
+        return {
+            label: tuple(t[i].item() for t in totals)
+            for i, label in enumerate(labels)
+            if counts[i] != 0
+        }
 
 
 @dataclass(frozen=True)
 class Parts:
     w: Windows
     #: Sums spec name -> table over all covered slots (``slot``, keys, sums)
-    sums: dict[str, pl.DataFrame]
+    #: dated Sums spec name -> its sums per slot and key; undated -> its totals
+    sums: dict[str, Cube]
+    totals: dict[str, dict[str, float]]
     #: Values spec name -> its buckets (sorted arrays)
     values: dict[str, dict[Bucket, np.ndarray]]
-    #: stream -> its rows with an event on or after the first fresh date
-    fresh: dict[str, pl.DataFrame]
+    #: stream -> its rows with an event on or after the first fresh date, as numpy columns:
+    #: id, alive, and per event timestamp ``ts``: ``ts_us`` (µs since the epoch, -1 when
+    #: absent), ``ts_slot`` and ``ts_hour`` (local)
+    fresh: dict[str, dict[str, np.ndarray]]
     #: the first slot of the fresh rows and its local midnight (UTC)
     fresh_slot: int
     fresh_start: datetime
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> Table:
-        """A Sums spec's table as numpy columns (built once per compute)."""
-        return self.memo(("table", name), lambda: Table(self.sums[name], self.w.today_slot + 1))
+        """A dated Sums spec's sums."""
+        return Table(self.sums[name])
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()``, computed once per Parts (i.e. once per compute)."""
@@ -109,19 +101,5 @@ class Parts:
         return sorted(k for kk, k in self.values[name] if kk == kind)
 
     def current(self, name: str) -> dict[str, int]:
-        """An undated Sums spec's single row, as ints."""
-        table = self.sums[name]
-        if table.height == 0:
-            return dict.fromkeys(table.columns, 0)
-        return {k: int(v or 0) for k, v in table.row(0, named=True).items()}
-
-
-def per_slot(table: pl.DataFrame, col: str) -> dict[int, Any]:
-    """``{slot: sum of col}`` of a Sums table."""
-    grouped = table.group_by("slot").agg(pl.col(col).sum())
-    return dict(grouped.iter_rows())
-
-
-def window(table: pl.LazyFrame, w: Windows) -> pl.LazyFrame:
-    """The rows of a Sums table dated within the window."""
-    return table.filter(pl.col("slot").is_between(w.window_slot, w.today_slot))
+        """An undated Sums spec's totals, as ints."""
+        return {k: int(v) for k, v in self.totals[name].items()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from deskwatch.kpis.agg import Sums
@@ -70,19 +69,19 @@ def _mean(total: Any, n: Any) -> float | None:
     return None if not n else float(total) / float(n)
 
 
-def _efficiency(calls: Table, legs: Table, slots: slice) -> dict[str, Any]:
-    outcome = calls.col("outcome")
-    answered, inbound = outcome == "answered", pd_notnull(outcome)
+def _efficiency(calls: Table, legs: Table, slots: slice, inbound: list[Any]) -> dict[str, Any]:
+    def total(table: Table, col: str, **select: Any) -> float:
+        return float(table.per_slot(col, **select)[slots].sum())
 
-    def total(table: Table, col: str, where: np.ndarray | None = None) -> Any:
-        return table.per_slot(col, where)[slots].sum()
-
+    answered = ["answered"]
     out = {
-        name: _mean(total(calls, f"{c}_sum", answered), total(calls, f"{c}_n", answered))
+        name: _mean(
+            total(calls, f"{c}_sum", outcome=answered), total(calls, f"{c}_n", outcome=answered)
+        )
         for name, c in ANSWERED_MEANS.items()
     }
     out["wait_time_seconds_mean"] = _mean(
-        total(calls, "wait_time_sum", inbound), total(calls, "wait_time_n", inbound)
+        total(calls, "wait_time_sum", outcome=inbound), total(calls, "wait_time_n", outcome=inbound)
     )
     out["leg_talk_time_seconds_mean"] = _mean(
         total(legs, "talk_time_sum"), total(legs, "talk_time_n")
@@ -90,25 +89,20 @@ def _efficiency(calls: Table, legs: Table, slots: slice) -> dict[str, Any]:
     return out
 
 
-def pd_notnull(values: np.ndarray) -> np.ndarray:
-    return np.array([v is not None for v in values], dtype=bool)
-
-
 def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
-    accepted = p.table("accepted")
-    agents = accepted.key("agent_id")
-    where = accepted.since(p.w.window_slot) & (agents != -1) & (agents != 0)
-    totals = accepted.by_id("agent_id", ("n", "talk_time_sum", "talk_time_n"), where)
+    totals = p.table("accepted").by(
+        "agent_id", ("n", "talk_time_sum", "talk_time_n"), p.w.window_slot
+    )
+    busy = [(a, t) for a, t in totals.items() if a is not None and a != 0 and t[0] > 0]
     # most calls accepted, then most talk time, then agent id
-    top = sorted(totals.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:8]
+    top = sorted(busy, key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:8]
     ids = [agent_id for agent_id, _ in top]
-    known = users.filter(pl.col("id").is_in(ids)).select("id", "name").iter_rows()
-    names = dict(known)
+    known = dict(users.filter(pl.col("id").is_in(ids)).select("id", "name").iter_rows())
     return [
         {
             "agent_id": agent_id,
-            "name": names.get(agent_id),
-            "calls_accepted": n,
+            "name": known.get(agent_id),
+            "calls_accepted": int(n),
             "talk_time_seconds_total": float(talk_sum),
             "talk_time_seconds_mean": _mean(talk_sum, talk_n),
         }
@@ -119,10 +113,10 @@ def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
 def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, Any]:
     w = p.w
     calls, legs = p.table("calls"), p.table("legs")
-    outcome = calls.col("outcome")
     today, days = slice(w.today_slot, w.today_slot + 1), slice(w.window_slot, None)
-    per_day = {o: calls.per_slot("n", outcome == o) for o in (*UNSUCCESSFUL, "answered")}
-    inbound = calls.per_slot("n", pd_notnull(outcome))
+    per_day = {o: calls.per_slot("n", outcome=[o]) for o in (*UNSUCCESSFUL, "answered")}
+    inbound_outcomes = [o for o in calls.cube.labels[0] if o is not None]
+    inbound = calls.per_slot("n", outcome=inbound_outcomes)
     completed, issues = calls.per_slot("completed"), calls.per_slot("with_issues")
     quality_daily = []
     for i, d in enumerate(w.dates):
@@ -148,8 +142,8 @@ def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, A
             ],
         },
         "efficiency": {
-            "today": _efficiency(calls, legs, today),
-            "window": _efficiency(calls, legs, days),
+            "today": _efficiency(calls, legs, today, inbound_outcomes),
+            "window": _efficiency(calls, legs, days, inbound_outcomes),
         },
         "top_agents": _top_agents(p, users),
         "quality_daily": quality_daily,

@@ -88,9 +88,9 @@ def moments(p: Parts) -> dict[str, np.ndarray]:
     epoch, -1 when absent) with their local ``ts_slot`` and ``ts_hour``."""
 
     def make() -> dict[str, np.ndarray]:
-        cols = [f"{ts}{part}" for ts in TIMESTAMPS for part in ("_us", "_slot", "_hour")]
-        df = p.fresh["tickets"].filter(ALIVE).select(cols)
-        return {c: df.get_column(c).to_numpy() for c in cols}
+        fresh = p.fresh["tickets"]
+        alive = fresh["alive"].astype(bool)
+        return {c: v[alive] for c, v in fresh.items()}
 
     result: dict[str, np.ndarray] = p.memo("moments", make)
     return result
@@ -143,14 +143,12 @@ def ticket_kpis(p: Parts) -> dict[str, Any]:
     current = p.current("current") | {"escalated": p.current("escalated")["escalated"]}
     w = p.w
     table = p.table("created")
-    in_window = table.since(w.window_slot)
-    by_type_raw = table.by_label("type", "n", in_window)
-    by_type = {t: by_type_raw.get(t, 0) for t in TYPES}
-    by_type["none"] = by_type_raw.get(None, 0)
+    by_type_raw = {k: v for k, (v,) in table.by("type", ("n",), w.window_slot).items()}
+    by_type = {t: int(by_type_raw.get(t, 0)) for t in TYPES}
+    by_type["none"] = int(by_type_raw.get(None, 0))
     by_channel = {
-        str(k if k is not None else "unknown"): v
-        for k, v in table.by_label("channel", "n", in_window).items()
-        if v
+        str(k if k is not None else "unknown"): int(v)
+        for k, (v,) in table.by("channel", ("n",), w.window_slot).items()
     }
     created, solved = _tri(p, "created", "created_at"), _tri(p, "solves", "solve_time")
     reopened = int(p.table("created").per_slot("reopened")[w.window_slot :].sum())

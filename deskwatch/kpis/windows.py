@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 
 from deskwatch.config import Config
@@ -123,6 +124,22 @@ class Windows:
         wall = self.wall_us(col)
         base = int(datetime.combine(self.first_date, time(0), tzinfo=UTC).timestamp()) * US
         return ((wall - base) // DAY_US).cast(pl.Int32)
+
+    def wall_np(self, us: np.ndarray) -> np.ndarray:
+        """:meth:`wall_us` for an array of µs since the epoch."""
+        wall = us + self.offset0_us
+        for instant, delta in self.offset_steps:
+            wall = wall + np.where(us >= instant, delta, 0)
+        return wall
+
+    def slot_np(self, us: np.ndarray) -> np.ndarray:
+        """:meth:`slot` for an array of µs since the epoch."""
+        base = int(datetime.combine(self.first_date, time(0), tzinfo=UTC).timestamp()) * US
+        return (self.wall_np(us) - base) // DAY_US
+
+    def hour_np(self, us: np.ndarray) -> np.ndarray:
+        """:meth:`hour` for an array of µs since the epoch."""
+        return (self.wall_np(us) // (3600 * US)) % 24
 
     def covered(self, col: str) -> pl.Expr:
         """``col`` within [earliest range start, now]."""
