@@ -136,10 +136,16 @@ class Cube:
         """Add (or with ``sign`` -1 take away) the rows of a :func:`sums_query` result."""
         if table.height == 0:
             return
-        where = [table.get_column("slot").to_numpy()]
-        where += [self._codes(d, table.get_column(k).to_list()) for d, k in enumerate(self.keys)]
-        values = np.column_stack([table.get_column(n).to_numpy() for n in self.names])
-        np.add.at(self.data, tuple(where), values * sign)
+        self.add_arrays(
+            table.get_column("slot").to_numpy(),
+            [table.get_column(k).to_list() for k in self.keys],
+            np.column_stack([table.get_column(n).to_numpy() for n in self.names]) * sign,
+        )
+
+    def add_arrays(self, slots: np.ndarray, labels: list[list[Any]], values: np.ndarray) -> None:
+        """Add ``values`` (rows x sums) at ``slots`` and the key ``labels`` (one list per key)."""
+        where = [slots, *(self._codes(d, x) for d, x in enumerate(labels))]
+        np.add.at(self.data, tuple(where), values)
 
     def _codes(self, axis: int, labels: list[Any]) -> np.ndarray:
         index = self._index[axis]
@@ -159,22 +165,32 @@ class Cube:
 
 # -- sorted value buckets ---------------------------------------------------------------------
 def bucket_values(df: pl.DataFrame, w: Windows) -> dict[Bucket, np.ndarray]:
-    """``values_query`` rows (sorted by value) split into sorted buckets.
-
-    Buckets: ``("d", slot)`` per date, ``("w", 0)`` the window, ``("m", 0)`` the month so far
-    and, with an ``agent`` column, ``("a", agent)`` per agent over the window (null agent: -1).
-    """
+    """``values_query`` rows (sorted by value) split into sorted buckets (see
+    :func:`bucket_arrays`)."""
     if df.height == 0:
         return {}
-    vals = df.get_column("value").to_numpy()
-    slots = df.get_column("slot").to_numpy()
+    agents = df.get_column("agent").fill_null(-1).to_numpy() if "agent" in df.columns else None
+    return bucket_arrays(
+        df.get_column("value").to_numpy(), df.get_column("slot").to_numpy(), agents, w
+    )
+
+
+def bucket_arrays(
+    vals: np.ndarray, slots: np.ndarray, agents: np.ndarray | None, w: Windows
+) -> dict[Bucket, np.ndarray]:
+    """Values split into buckets, keeping their order (sorted in, sorted out).
+
+    Buckets: ``("d", slot)`` per date, ``("w", 0)`` the window, ``("m", 0)`` the month so far
+    and, with ``agents``, ``("a", agent)`` per agent over the window (null agent: -1).
+    """
+    if vals.size == 0:
+        return {}
     out: dict[Bucket, np.ndarray] = {}
     out.update(_split(vals, slots, "d"))
     in_window = slots >= w.window_slot
     out[("w", 0)] = vals[in_window]
     out[("m", 0)] = vals[slots >= w.month_slot]
-    if "agent" in df.columns:
-        agents = df.get_column("agent").fill_null(-1).to_numpy()
+    if agents is not None:
         out.update(_split(vals[in_window], agents[in_window], "a"))
     return {k: v for k, v in out.items() if v.size}
 

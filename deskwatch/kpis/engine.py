@@ -29,6 +29,7 @@ from deskwatch.kpis.agg import (
     Cube,
     Sums,
     Values,
+    bucket_arrays,
     bucket_values,
     signed,
     sums_query,
@@ -75,19 +76,26 @@ def _moments(stream: str) -> list[pl.Expr]:
     return cols
 
 
+def _moment_names(stream: str) -> list[str]:
+    return ["id", "alive", *(f"{ts}_us" for ts in TIMESTAMPS[stream])]
+
+
+def _numpy(df: pl.DataFrame) -> dict[str, np.ndarray]:
+    return {c: df.get_column(c).to_numpy() for c in df.columns}
+
+
 def _fresh(stream: str, df: pl.DataFrame, w: Windows) -> dict[str, np.ndarray]:
     """:func:`_moments` columns as numpy, with ``ts_slot`` and ``ts_hour`` (-1 when absent)."""
-    cols = _numpy(df)
+    return _fresh_arrays(stream, _numpy(df), w)
+
+
+def _fresh_arrays(stream: str, cols: dict[str, np.ndarray], w: Windows) -> dict[str, np.ndarray]:
     for ts in TIMESTAMPS[stream]:
         us = cols[f"{ts}_us"]
         absent = us < 0
         cols[f"{ts}_slot"] = np.where(absent, -1, w.slot_np(us))
         cols[f"{ts}_hour"] = np.where(absent, -1, w.hour_np(us))
     return cols
-
-
-def _numpy(df: pl.DataFrame) -> dict[str, np.ndarray]:
-    return {c: df.get_column(c).to_numpy() for c in df.columns}
 
 
 def _latest(stream: str, fresh: dict[str, np.ndarray]) -> int:
@@ -185,40 +193,97 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
     return _State(w.now_local.date(), w, fresh_slot, fresh_start, specs, streams)
 
 
+def _features(stream: str, specs: list[Spec], state: _State) -> list[pl.Expr]:
+    """Per signed row, in one pass: for each spec what the row gives it (``name/slot`` null
+    when nothing), the undated sums, and the row's fresh columns."""
+    w, sign = state.w, pl.col("sign")
+    cols: list[pl.Expr] = [sign]
+    for spec in specs:
+        n = spec.name
+        if isinstance(spec, Sums) and spec.ts is None:
+            cols += [
+                pl.when(spec.where).then(e * sign).otherwise(0).alias(f"{n}/{k}")
+                for k, e in spec.sums.items()
+            ]
+            continue
+        stamp = spec.ts
+        assert stamp is not None
+        ts = pl.col(stamp)
+        inside = (spec.where & (ts >= _lit(w.first_start)) & (ts < _lit(w.horizon))).fill_null(
+            False
+        )
+        cols.append(pl.when(inside).then(w.slot(stamp)).otherwise(-1).alias(f"{n}/slot"))
+        if isinstance(spec, Sums):
+            cols += [(e * sign).alias(f"{n}/{k}") for k, e in spec.sums.items()]
+            cols += [pl.col(k).alias(f"{n}/{k}") for k in spec.keys]
+        else:
+            cols.append(spec.value.cast(pl.Float64).alias(f"{n}/value"))
+            if spec.agent is not None:
+                cols.append(pl.col(spec.agent).fill_null(-1).alias(f"{n}/agent"))
+    cols += _moments(stream)
+    cols.append(_since(stream, state.fresh_start).alias("fresh"))
+    return cols
+
+
+def _unchanged(first: np.ndarray, second: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """Rows of the (first, second) version pairs of one id that give the same ``keys``: a
+    ticket updated without touching this value changes nothing here."""
+    same = np.zeros(keys[0].size, dtype=bool)
+    equal = np.ones(first.size, dtype=bool)
+    for k in keys:
+        equal &= k[first] == k[second]
+    same[first[equal]] = same[second[equal]] = True
+    return same
+
+
 def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFrame) -> None:
     """Follow one upsert: subtract what ``removed`` gave, add what ``added`` gives."""
     w = state.w
     st, specs = state.streams[stream], state.specs[stream]
-    rows = signed(removed, added)
-    dated_specs = [spec for spec in specs if not _undated(spec)]
-    queries = [_query(rows, spec, w, sign=True) for spec in dated_specs]
-    # the undated sums (current counts) all in one select: a row of signed totals
-    undated = [spec for spec in specs if isinstance(spec, Sums) and _undated(spec)]
-    queries.append(
-        rows.select(
-            (expr * pl.col("sign")).filter(spec.where).sum().alias(f"{spec.name}/{name}")
-            for spec in undated
-            for name, expr in spec.sums.items()
-        )
-    )
-    queries.append(added.lazy().filter(_since(stream, state.fresh_start)).select(_moments(stream)))
-    *results, totals, new = pl.collect_all(queries)
-    for spec, result in zip(dated_specs, results, strict=True):
+    df = signed(removed, added).select(_features(stream, specs, state)).collect()
+
+    def col(name: str) -> np.ndarray:
+        return df.get_column(name).to_numpy()
+
+    sign = col("sign")
+    ids = col("id")
+    gone = np.flatnonzero(sign < 0)
+    _, i, j = np.intersect1d(ids[gone], ids[sign > 0], return_indices=True)
+    pairs = (gone[i], np.flatnonzero(sign > 0)[j])  # the replaced and new version of an id
+    for spec in specs:
+        n = spec.name
+        if isinstance(spec, Sums) and spec.ts is None:
+            totals = st.totals[n]
+            for k in spec.sums:
+                totals[k] += float(df.get_column(f"{n}/{k}").sum())
+            continue
+        slots = col(f"{n}/slot")
+        rows = slots >= 0
         if isinstance(spec, Sums):
-            st.cubes[spec.name].add(result)
-        elif result.height:
-            gone, new_values = result.filter(pl.col("sign") < 0), result.filter(pl.col("sign") > 0)
-            update_buckets(
-                st.values[spec.name], bucket_values(gone, w), bucket_values(new_values, w)
+            if rows.any():
+                labels = [df.get_column(f"{n}/{k}").to_list() for k in spec.keys]
+                st.cubes[n].add_arrays(
+                    slots[rows],
+                    [[x for x, keep in zip(xs, rows, strict=True) if keep] for xs in labels],
+                    np.column_stack([col(f"{n}/{k}")[rows] for k in spec.sums]),
+                )
+            continue
+        vals = col(f"{n}/value")
+        agents = col(f"{n}/agent") if spec.agent is not None else None
+        keys = [slots, vals] + ([agents] if agents is not None else [])
+        rows &= ~_unchanged(*pairs, *keys)
+        if not rows.any():
+            continue
+        change = []
+        for side in (rows & (sign < 0), rows & (sign > 0)):
+            change.append(
+                bucket_arrays(vals[side], slots[side], None if agents is None else agents[side], w)
             )
-    change = totals.row(0, named=True) if undated else {}
-    for spec in undated:
-        state_totals = st.totals[spec.name]
-        for name in spec.sums:
-            state_totals[name] += change[f"{spec.name}/{name}"] or 0
-    ids = pl.Series(st.fresh["id"]).is_in(added.get_column(KEYS[stream][0]).implode())
-    keep = ~ids.to_numpy()
-    fresh_new = _fresh(stream, new, w)
+        update_buckets(st.values[n], *change)
+    stale = pl.Series(st.fresh["id"]).is_in(added.get_column(KEYS[stream][0]).implode())
+    keep = ~stale.to_numpy()
+    new = (sign > 0) & col("fresh")
+    fresh_new = _fresh_arrays(stream, {c: col(c)[new] for c in _moment_names(stream)}, w)
     st.fresh = {c: np.concatenate([v[keep], fresh_new[c]]) for c, v in st.fresh.items()}
     st.latest = max(st.latest, _latest(stream, fresh_new))
 

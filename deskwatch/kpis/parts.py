@@ -52,12 +52,8 @@ class Table:
             data = cube.data[first_slot:, ..., cube.names.index(name)]
             other = tuple(i for i in range(data.ndim) if i != axis + 1)
             totals.append(data.sum(axis=other))
-        counts = totals[0]
-        return {
-            label: tuple(t[i].item() for t in totals)
-            for i, label in enumerate(labels)
-            if counts[i] != 0
-        }
+        rows = zip(*(t.tolist() for t in totals), strict=False)
+        return {label: row for label, row in zip(labels, rows, strict=False) if row[0] != 0}
 
 
 @dataclass(frozen=True)

@@ -86,9 +86,14 @@ def upsert_delta(
         positions = hit.arg_true().to_numpy()
         ends = np.cumsum([p.height for p in parts])
         starts = ends - np.array([p.height for p in parts])
-        for j in np.unique(np.searchsorted(ends, positions, side="right")):
-            j = int(j)
+        touched = [int(j) for j in np.unique(np.searchsorted(ends, positions, side="right"))]
+        little = {j for j in touched if parts[j].height < BLOCK_ROWS // 2}
+        for j in set(touched) - little:
             parts[j] = parts[j].filter(~hit.slice(int(starts[j]), parts[j].height))
+        if little:  # small blocks holding replaced rows: filtered in one pass, kept as one
+            keep = pl.concat([~hit.slice(int(starts[j]), parts[j].height) for j in sorted(little)])
+            merged = pl.concat([parts[j] for j in sorted(little)], how="vertical").filter(keep)
+            parts = [b for j, b in enumerate(parts) if j not in little] + [merged]
     parts.append(batch.rechunk())
     small = [p for p in parts if p.height < BLOCK_ROWS // 2]
     if len(small) > SLACK_BLOCKS:
