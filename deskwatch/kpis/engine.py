@@ -15,7 +15,7 @@ gap in the changes rebuilds everything from the frames; a from-scratch compute
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -31,7 +31,6 @@ from deskwatch.kpis.agg import (
     Values,
     bucket_arrays,
     bucket_values,
-    signed,
     sums_query,
     update_buckets,
     values_query,
@@ -135,6 +134,7 @@ class _State:
     fresh_start: datetime
     specs: dict[str, list[Spec]]
     streams: dict[str, _Stream]
+    features: dict[str, list[pl.Expr]] = field(default_factory=dict)  # see _features
 
 
 def _columns(stream: str, specs: list[Spec]) -> list[str]:
@@ -240,7 +240,13 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
     """Follow one upsert: subtract what ``removed`` gave, add what ``added`` gives."""
     w = state.w
     st, specs = state.streams[stream], state.specs[stream]
-    df = signed(removed, added).select(_features(stream, specs, state)).collect()
+    # eager: on a few thousand rows the lazy optimiser costs more than the work
+    cols = _columns(stream, specs)
+    minus = pl.lit(-1, dtype=pl.Int64).alias("sign")
+    rows = pl.concat([removed.select(*cols, minus), added.select(*cols, -minus)], how="vertical")
+    if stream not in state.features:
+        state.features[stream] = _features(stream, specs, state)
+    df = rows.select(state.features[stream])
 
     def col(name: str) -> np.ndarray:
         return df.get_column(name).to_numpy()
@@ -258,24 +264,24 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
                 totals[k] += float(df.get_column(f"{n}/{k}").sum())
             continue
         slots = col(f"{n}/slot")
-        rows = slots >= 0
+        used = slots >= 0
         if isinstance(spec, Sums):
-            if rows.any():
+            if used.any():
                 labels = [df.get_column(f"{n}/{k}").to_list() for k in spec.keys]
                 st.cubes[n].add_arrays(
-                    slots[rows],
-                    [[x for x, keep in zip(xs, rows, strict=True) if keep] for xs in labels],
-                    np.column_stack([col(f"{n}/{k}")[rows] for k in spec.sums]),
+                    slots[used],
+                    [[x for x, keep in zip(xs, used, strict=True) if keep] for xs in labels],
+                    np.column_stack([col(f"{n}/{k}")[used] for k in spec.sums]),
                 )
             continue
         vals = col(f"{n}/value")
         agents = col(f"{n}/agent") if spec.agent is not None else None
         keys = [slots, vals] + ([agents] if agents is not None else [])
-        rows &= ~_unchanged(*pairs, *keys)
-        if not rows.any():
+        used &= ~_unchanged(*pairs, *keys)
+        if not used.any():
             continue
         change = []
-        for side in (rows & (sign < 0), rows & (sign > 0)):
+        for side in (used & (sign < 0), used & (sign > 0)):
             change.append(
                 bucket_arrays(vals[side], slots[side], None if agents is None else agents[side], w)
             )
