@@ -48,15 +48,19 @@ class Values:
     agent: str | None = None  # column giving per-agent window buckets
 
 
-def dated(lf: pl.LazyFrame, ts: str, w: Windows, until: datetime | None = None) -> pl.LazyFrame:
+def dated(
+    lf: pl.LazyFrame, ts: str, w: Windows, until: datetime | None = None, slotted: bool = False
+) -> pl.LazyFrame:
     """Rows whose ``ts`` lies in [first range start, ``until``] (default: before the horizon,
-    the end of today), with their ``slot``."""
+    the end of today), with their ``slot`` (taken from a ``ts/slot`` column when
+    ``slotted``)."""
     keep = pl.col(ts) >= _lit(w.first_start)
     if until is None:
         keep = keep & (pl.col(ts) < _lit(w.horizon))
     else:
         keep = keep & (pl.col(ts) <= _lit(until))
-    return lf.filter(keep).with_columns(w.slot(ts).alias("slot"))
+    slot = pl.col(f"{ts}/slot") if slotted else w.slot(ts)
+    return lf.filter(keep).with_columns(slot.alias("slot"))
 
 
 def signed(removed: pl.DataFrame, added: pl.DataFrame) -> pl.LazyFrame:
@@ -74,6 +78,7 @@ def sums_query(
     until: datetime | None = None,
     *,
     sign: bool = False,
+    slotted: bool = False,
 ) -> pl.LazyFrame:
     """``spec`` over ``rows`` (dated rows as :func:`dated` keeps them); with ``sign``, over
     :func:`signed` rows: each row's signed part, left for :func:`merge_sums` to group."""
@@ -83,7 +88,7 @@ def sums_query(
     lf = rows.filter(spec.where)
     if spec.ts is None:
         return lf.select(cols) if sign else lf.select(cols).select(aggs)
-    lf = dated(lf, spec.ts, w, until).select("slot", *spec.keys, *cols)
+    lf = dated(lf, spec.ts, w, until, slotted).select("slot", *spec.keys, *cols)
     return lf if sign else lf.group_by(["slot", *spec.keys]).agg(aggs)
 
 
@@ -94,6 +99,7 @@ def values_query(
     until: datetime | None = None,
     *,
     sign: bool = False,
+    slotted: bool = False,
 ) -> pl.LazyFrame:
     """``slot``, ``value`` (and ``agent``) of ``spec`` over ``rows``, sorted by value; with
     ``sign``, over :func:`signed` rows, unsorted, with each row's ``sign`` (-1/+1) and
@@ -101,7 +107,7 @@ def values_query(
     cols = [pl.col("slot"), spec.value.cast(pl.Float64).alias("value")]
     if spec.agent is not None:
         cols.append(pl.col(spec.agent).alias("agent"))
-    lf = dated(rows.filter(spec.where), spec.ts, w, until)
+    lf = dated(rows.filter(spec.where), spec.ts, w, until, slotted)
     if not sign:
         # one thread per sort: the engine runs many of these side by side (collect_all)
         return lf.select(cols).sort("value", multithreaded=False)

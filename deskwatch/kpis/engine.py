@@ -104,11 +104,17 @@ def _latest(stream: str, fresh: dict[str, np.ndarray]) -> int:
 
 
 def _query(
-    rows: pl.LazyFrame, spec: Spec, w: Windows, until: datetime | None = None, *, sign: bool = False
+    rows: pl.LazyFrame,
+    spec: Spec,
+    w: Windows,
+    until: datetime | None = None,
+    *,
+    sign: bool = False,
+    slotted: bool = False,
 ) -> pl.LazyFrame:
     if isinstance(spec, Sums):
-        return sums_query(rows, spec, w, until, sign=sign)
-    return values_query(rows, spec, w, until, sign=sign)
+        return sums_query(rows, spec, w, until, sign=sign, slotted=slotted)
+    return values_query(rows, spec, w, until, sign=sign, slotted=slotted)
 
 
 def _undated(spec: Spec) -> bool:
@@ -163,7 +169,8 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
                 frames.get(stream)
                 .lazy()
                 .filter(_since(stream, w.first_start))
-                .select(_columns(stream, stream_spec))
+                .select(_columns(stream, [s for s in stream_spec if not _undated(s)]))
+                .with_columns(w.slot(ts).alias(f"{ts}/slot") for ts in TIMESTAMPS[stream])
                 for stream, stream_spec in specs.items()
             ),
             strict=True,
@@ -173,7 +180,10 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
     for stream, stream_spec in specs.items():
         lf = frames.get(stream).lazy()
         cut = recent[stream].lazy()
-        queries += [_query(lf if _undated(spec) else cut, spec, w) for spec in stream_spec]
+        queries += [
+            _query(lf, spec, w) if _undated(spec) else _query(cut, spec, w, slotted=True)
+            for spec in stream_spec
+        ]
         queries.append(cut.filter(_since(stream, fresh_start)).select(_moments(stream)))
     results = iter(pl.collect_all(queries))
     streams = {}
