@@ -205,18 +205,23 @@ def _split(vals: np.ndarray, keys: np.ndarray, kind: str) -> dict[Bucket, np.nda
     """Stable split of ``vals`` by integer ``keys`` (the order inside each part is kept)."""
     if vals.size == 0:
         return {}
-    # dense 16-bit codes (slots already are; ids by hash lookup), then a radix sort of them
+    # slots: radix sort of 16-bit codes; few ids: a sort; many ids: a hash group-by
     codes: np.ndarray
     if keys.min() >= 0 and keys.max() < 2**15:
         codes = keys.astype(np.int16)
         uniq = np.arange(int(keys.max()) + 1)
     elif keys.size < 50_000:  # small (a delta): a plain sort is cheaper than a hash pass
         uniq, codes = np.unique(keys, return_inverse=True)
-    else:
-        series = pl.Series(keys)
-        uniq = series.unique().sort().to_numpy()
-        dtype = pl.Int16 if uniq.size < 2**15 else pl.Int32
-        codes = series.replace_strict(uniq, np.arange(uniq.size), return_dtype=dtype).to_numpy()
+    else:  # large (a rebuild): polars groups by hash and keeps each group's order
+        groups = pl.DataFrame({"k": keys, "v": vals}).group_by("k").agg(pl.col("v"))
+        flat = groups.get_column("v").explode().to_numpy()
+        lengths = groups.get_column("v").list.len().to_numpy().astype(np.int64)
+        ends = np.cumsum(lengths)
+        return {
+            (kind, int(k)): flat[end - size : end]
+            for k, end, size in zip(groups.get_column("k").to_list(), ends, lengths, strict=True)
+            if size
+        }
     order = np.argsort(codes, kind="stable")
     edges = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=uniq.size))))
     ordered = vals[order]
