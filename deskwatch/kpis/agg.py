@@ -63,33 +63,23 @@ def dated(
     return lf.filter(keep).with_columns(slot.alias("slot"))
 
 
-def signed(removed: pl.DataFrame, added: pl.DataFrame) -> pl.LazyFrame:
-    """One frame of both sides of a change, with ``sign`` -1 (removed) or +1 (added)."""
-    sign = pl.lit(-1, dtype=pl.Int64).alias("sign")
-    return pl.concat(
-        [removed.lazy().with_columns(sign), added.lazy().with_columns(-sign)], how="vertical"
-    )
-
-
 def sums_query(
     rows: pl.LazyFrame,
     spec: Sums,
     w: Windows,
     until: datetime | None = None,
     *,
-    sign: bool = False,
     slotted: bool = False,
 ) -> pl.LazyFrame:
-    """``spec`` over ``rows`` (dated rows as :func:`dated` keeps them); with ``sign``, over
-    :func:`signed` rows: each row's signed part, left for :func:`merge_sums` to group."""
+    """``spec`` over ``rows`` (dated rows as :func:`dated` keeps them)."""
     # the sums' columns first (a literal such as the row count's 1 is per row there)
-    cols = [(expr * pl.col("sign") if sign else expr).alias(n) for n, expr in spec.sums.items()]
+    cols = [expr.alias(name) for name, expr in spec.sums.items()]
     aggs = [pl.col(name).sum() for name in spec.sums]
     lf = rows.filter(spec.where)
     if spec.ts is None:
-        return lf.select(cols) if sign else lf.select(cols).select(aggs)
+        return lf.select(cols).select(aggs)
     lf = dated(lf, spec.ts, w, until, slotted).select("slot", *spec.keys, *cols)
-    return lf if sign else lf.group_by(["slot", *spec.keys]).agg(aggs)
+    return lf.group_by(["slot", *spec.keys]).agg(aggs)
 
 
 def values_query(
@@ -98,22 +88,15 @@ def values_query(
     w: Windows,
     until: datetime | None = None,
     *,
-    sign: bool = False,
     slotted: bool = False,
 ) -> pl.LazyFrame:
-    """``slot``, ``value`` (and ``agent``) of ``spec`` over ``rows``, sorted by value; with
-    ``sign``, over :func:`signed` rows, unsorted, with each row's ``sign`` (-1/+1) and
-    without the groups of equal rows whose signs cancel."""
+    """``slot``, ``value`` (and ``agent``) of ``spec`` over ``rows``, sorted by value."""
     cols = [pl.col("slot"), spec.value.cast(pl.Float64).alias("value")]
     if spec.agent is not None:
         cols.append(pl.col(spec.agent).alias("agent"))
     lf = dated(rows.filter(spec.where), spec.ts, w, until, slotted)
-    if not sign:
-        # one thread per sort: the engine runs many of these side by side (collect_all)
-        return lf.select(cols).sort("value", multithreaded=False)
-    keys = [c.meta.output_name() for c in cols]
-    # drop the groups whose changes cancel (a ticket updated without touching this value)
-    return lf.select(*cols, "sign").filter(pl.col("sign").sum().over(keys) != 0)
+    # one thread per sort: the engine runs many of these side by side (collect_all)
+    return lf.select(cols).sort("value", multithreaded=False)
 
 
 class Cube:

@@ -109,12 +109,11 @@ def _query(
     w: Windows,
     until: datetime | None = None,
     *,
-    sign: bool = False,
     slotted: bool = False,
 ) -> pl.LazyFrame:
     if isinstance(spec, Sums):
-        return sums_query(rows, spec, w, until, sign=sign, slotted=slotted)
-    return values_query(rows, spec, w, until, sign=sign, slotted=slotted)
+        return sums_query(rows, spec, w, until, slotted=slotted)
+    return values_query(rows, spec, w, until, slotted=slotted)
 
 
 def _undated(spec: Spec) -> bool:
@@ -204,7 +203,7 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
 
 
 def _features(stream: str, specs: list[Spec], state: _State) -> list[pl.Expr]:
-    """Per signed row, in one pass: for each spec what the row gives it (``name/slot`` null
+    """Per signed row, in one pass: for each spec what the row gives it (``name/slot`` -1
     when nothing), the undated sums, and the row's fresh columns."""
     w, sign = state.w, pl.col("sign")
     cols: list[pl.Expr] = [sign]

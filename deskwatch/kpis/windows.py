@@ -115,10 +115,6 @@ class Windows:
             wall = wall + pl.when(e >= instant).then(delta).otherwise(0)
         return wall
 
-    def hour(self, col: str) -> pl.Expr:
-        """Local clock hour (0-23) of ``col`` (exact for rows in [earliest, now])."""
-        return ((self.wall_us(col) // (3600 * US)) % 24).cast(pl.Int32)
-
     def slot(self, col: str) -> pl.Expr:
         """Local-date slot of timestamp column ``col`` (exact for rows in [earliest, horizon))."""
         wall = self.wall_us(col)
@@ -140,10 +136,6 @@ class Windows:
     def hour_np(self, us: np.ndarray) -> np.ndarray:
         """:meth:`hour` for an array of µs since the epoch."""
         return (self.wall_np(us) // (3600 * US)) % 24
-
-    def covered(self, col: str) -> pl.Expr:
-        """``col`` within [earliest range start, now]."""
-        return pl.col(col).is_between(_lit(self.first_start), _lit(self.now), closed="both")
 
 
 def make_windows(cfg: Config, now: datetime) -> Windows:
@@ -180,41 +172,3 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
         offset0_us=off0,
         offset_steps=tuple(steps),
     )
-
-
-def iso_dates(w: Windows) -> list[str]:
-    return [d.isoformat() for d in w.dates]
-
-
-# Range predicates over a frame carrying a "slot" column (rows already within [earliest, now]).
-def r_today(w: Windows) -> pl.Expr:
-    return pl.col("slot") == w.today_slot
-
-
-def r_yesterday(w: Windows) -> pl.Expr:
-    return pl.col("slot") == w.today_slot - 1
-
-
-def r_month(w: Windows) -> pl.Expr:
-    return pl.col("slot") >= w.month_slot
-
-
-def r_window(w: Windows) -> pl.Expr:
-    return pl.col("slot") >= w.window_slot
-
-
-def r_yesterday_same_time(w: Windows, col: str) -> pl.Expr:
-    return (pl.col("slot") == w.today_slot - 1) & (pl.col(col) < _lit(w.yesterday_same_time))
-
-
-RANGES = {"today": r_today, "yesterday": r_yesterday, "month_to_date": r_month, "window": r_window}
-
-
-def event_query(lf: pl.LazyFrame, w: Windows, ts: str, cols: list[str | pl.Expr]) -> pl.LazyFrame:
-    """Rows of ``lf`` whose ``ts`` lies in [earliest, now], with their ``slot``."""
-    return lf.filter(w.covered(ts)).select(*cols, w.slot(ts).alias("slot"))
-
-
-def events(lf: pl.LazyFrame, w: Windows, ts: str, cols: list[str | pl.Expr]) -> pl.DataFrame:
-    """:func:`event_query`, collected."""
-    return event_query(lf, w, ts, cols).collect()
