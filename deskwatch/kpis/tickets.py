@@ -36,7 +36,7 @@ def escalated_expr(cfg: Config) -> pl.Expr:
     by_prio = pl.col("priority").cast(pl.String).is_in(prios).fill_null(False)
     if not tags:
         return by_prio
-    by_tag = pl.col("tags").list.eval(pl.element().is_in(tags)).list.any().fill_null(False)
+    by_tag = pl.any_horizontal(pl.col("tags").list.contains(t) for t in tags).fill_null(False)
     return by_prio | by_tag
 
 
