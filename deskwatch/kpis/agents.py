@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
-
 from deskwatch.kpis.parts import Parts
 
 COLUMNS = (
@@ -23,28 +21,19 @@ COLUMNS = (
 )
 
 
-def agent_list(users: pl.DataFrame) -> pl.LazyFrame:
-    """Users with role agent or admin: agent_id, name."""
-    return (
-        users.lazy()
-        .filter(pl.col("role").is_in(["agent", "admin"]))
-        .select(pl.col("id").alias("agent_id"), "name")
-    )
-
-
 def _ratio(num: Any, den: Any) -> float | None:
     return None if not den else num / den
 
 
-def agent_kpis(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
+def agent_kpis(p: Parts) -> list[dict[str, Any]]:
     """One row per agent (KPIS.md ``agents``), most solved first."""
     w = p.w
     window = w.window_slot
     solved = p.table("solves").by("assignee_id", ("n", "one_touch", "res_sum", "res_n"), window)
     rated = p.table("csat").by("assignee_id", ("n", "good", "bad"), window)
     calls = p.table("accepted").by("agent_id", ("n", "talk_time_sum", "talk_time_n"), window)
-    rows = []
-    for agent_id, name in agent_list(users).collect().iter_rows():
+    rows: list[dict[str, Any]] = []
+    for agent_id, name in p.people.roster:
         n, one_touch, res_sum, res_n = solved.get(agent_id, (0, 0, 0.0, 0))
         _, good, bad = rated.get(agent_id, (0, 0, 0))
         n_calls, talk_sum, talk_n = calls.get(agent_id, (0, 0.0, 0))

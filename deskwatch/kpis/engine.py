@@ -36,7 +36,7 @@ from deskwatch.kpis.agg import (
     values_query,
 )
 from deskwatch.kpis.ops import OpsFigures, ops_from_parts
-from deskwatch.kpis.parts import Parts
+from deskwatch.kpis.parts import Parts, People
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
 from deskwatch.kpis.windows import Windows, _lit, local_midnight, make_windows, micros
 from deskwatch.store.cache import Change, Frames
@@ -303,7 +303,7 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
     st.latest = max(st.latest, _latest(stream, fresh_new))
 
 
-def _parts(state: _State, frames: Frames, w: Windows) -> Parts:
+def _parts(state: _State, frames: Frames, w: Windows, people: People) -> Parts:
     """The aggregates at ``w.now``: what events after ``now`` gave (normally none) taken back."""
     sums: dict[str, Cube] = {}
     totals: dict[str, dict[str, float]] = {}
@@ -346,6 +346,7 @@ def _parts(state: _State, frames: Frames, w: Windows) -> Parts:
         fresh={s: st.fresh for s, st in state.streams.items()},
         fresh_slot=state.fresh_slot,
         fresh_start=state.fresh_start,
+        people=people,
     )
 
 
@@ -361,6 +362,7 @@ class KpiEngine:
         self.cfg = cfg
         self._frames = Frames.empty()
         self._state: _State | None = None
+        self._people: tuple[pl.DataFrame | None, People] = (None, People([], {}))
         #: how many times the aggregates were rebuilt from the frames (for tests and bench)
         self.rebuilds = 0
 
@@ -388,7 +390,9 @@ class KpiEngine:
         if self._state is None or self._state.day != w.now_local.date():
             self._state = _build(self._frames, self.cfg, w)
             self.rebuilds += 1
-        p = _parts(self._state, self._frames, w)
+        if self._people[0] is not self._frames.users:
+            self._people = (self._frames.users, People.of(self._frames.users))
+        p = _parts(self._state, self._frames, w, self._people[1])
         return self._snapshot(p), ops_from_parts(p, self._frames, self.cfg)
 
     def _snapshot(self, p: Parts) -> KpiSnapshot:
@@ -405,6 +409,6 @@ class KpiEngine:
             },
             tickets=tickets.ticket_kpis(p),
             csat=csat.csat_kpis(p),
-            agents=agent_kpis(p, frames.users),
-            talk=talk.talk_kpis(p, frames.queue, frames.users) if cfg.talk.enabled else None,
+            agents=agent_kpis(p),
+            talk=talk.talk_kpis(p, frames.queue) if cfg.talk.enabled else None,
         )

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 from deskwatch.kpis.agg import Bucket, Cube
 from deskwatch.kpis.stats import EMPTY, quantile, sorted_stats
@@ -57,6 +58,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class People:
+    """Who is who, read once per users listing: the agents (and admins) and every name."""
+
+    roster: list[tuple[int, str | None]]
+    names: dict[int, str | None]
+
+    @classmethod
+    def of(cls, users: pl.DataFrame) -> People:
+        agents = users.filter(pl.col("role").is_in(["agent", "admin"]))
+        ids, names = agents.get_column("id").to_list(), agents.get_column("name").to_list()
+        everyone = users.get_column("id").to_list(), users.get_column("name").to_list()
+        return cls(list(zip(ids, names, strict=True)), dict(zip(*everyone, strict=True)))
+
+
+@dataclass(frozen=True)
 class Parts:
     w: Windows
     #: Sums spec name -> table over all covered slots (``slot``, keys, sums)
@@ -72,6 +88,7 @@ class Parts:
     #: the first slot of the fresh rows and its local midnight (UTC)
     fresh_slot: int
     fresh_start: datetime
+    people: People
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> Table:

@@ -33,14 +33,19 @@ TOP_LEVEL_KEYS = (
 def freeze(value: Any) -> Any:
     """Deep-freeze JSON-shaped data: dict -> read-only mapping, list -> tuple."""
     kind = type(value)
-    if kind is float:
-        return value if math.isfinite(value) else None
     if kind in _SCALARS:
         return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if kind is dict or isinstance(value, Mapping):
-        return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
+        return MappingProxyType(
+            {
+                k if type(k) is str else str(k): v if type(v) in _SCALARS else freeze(v)
+                for k, v in value.items()
+            }
+        )
     if kind is list or kind is tuple or isinstance(value, list | tuple):
-        return tuple([freeze(v) for v in value])
+        return tuple([v if type(v) in _SCALARS else freeze(v) for v in value])
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

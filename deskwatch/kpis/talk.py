@@ -89,19 +89,17 @@ def _efficiency(calls: Table, legs: Table, slots: slice, inbound: list[Any]) -> 
     return out
 
 
-def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
+def _top_agents(p: Parts) -> list[dict[str, Any]]:
     totals = p.table("accepted").by(
         "agent_id", ("n", "talk_time_sum", "talk_time_n"), p.w.window_slot
     )
     busy = [(a, t) for a, t in totals.items() if a is not None and a != 0 and t[0] > 0]
     # most calls accepted, then most talk time, then agent id
     top = sorted(busy, key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[:8]
-    ids = [agent_id for agent_id, _ in top]
-    known = dict(users.filter(pl.col("id").is_in(ids)).select("id", "name").iter_rows())
     return [
         {
             "agent_id": agent_id,
-            "name": known.get(agent_id),
+            "name": p.people.names.get(agent_id),
             "calls_accepted": int(n),
             "talk_time_seconds_total": float(talk_sum),
             "talk_time_seconds_mean": _mean(talk_sum, talk_n),
@@ -110,7 +108,7 @@ def _top_agents(p: Parts, users: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, Any]:
+def talk_kpis(p: Parts, queue: pl.DataFrame) -> dict[str, Any]:
     w = p.w
     calls, legs = p.table("calls"), p.table("legs")
     today, days = slice(w.today_slot, w.today_slot + 1), slice(w.window_slot, None)
@@ -145,6 +143,6 @@ def talk_kpis(p: Parts, queue: pl.DataFrame, users: pl.DataFrame) -> dict[str, A
             "today": _efficiency(calls, legs, today, inbound_outcomes),
             "window": _efficiency(calls, legs, days, inbound_outcomes),
         },
-        "top_agents": _top_agents(p, users),
+        "top_agents": _top_agents(p),
         "quality_daily": quality_daily,
     }
