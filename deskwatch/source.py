@@ -8,6 +8,7 @@ event loop stays responsive.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ class LiveSource:
         #: follows the cache by deltas (a new engine when the config changes)
         self._engine = KpiEngine(cfg)
         self._seen: int | None = None  # the cache version the engine has seen
+        self._engine_lock = threading.Lock()
         self.warnings: list[str] = []
         #: the cache version last written to the state dir (None: never)
         self.persisted_version: int | None = None
@@ -104,8 +106,10 @@ class LiveSource:
         return await asyncio.to_thread(self._compute, frames, changes, now)
 
     def _compute(self, frames: Frames, changes: list[Change] | None, now: datetime) -> Any:
-        self._engine.update(frames, changes)
-        return self._engine.compute(now)
+        # one thread at a time: a cancelled await leaves its worker thread running
+        with self._engine_lock:
+            self._engine.update(frames, changes)
+            return self._engine.compute(now)
 
     async def persist(self) -> None:
         version = self.cache.version

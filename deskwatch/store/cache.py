@@ -81,6 +81,9 @@ class Cache:
         self.generation = 0
         self._entries: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()
+        # one persist at a time: a cancelled await does not stop a persist already running in
+        # a worker thread, and two at once would delete each other's files
+        self._persist_lock = threading.Lock()
         self._log: list[Change] = []
         self._log_rows = 0
         self._log_floor = 0  # changes after this version are all in the log
@@ -190,7 +193,8 @@ class Cache:
         """Write changed frames, then the manifest naming them and the cursors (atomic)."""
         from deskwatch.store.persist import persist
 
-        persist(self, Path(state_dir))
+        with self._persist_lock:
+            persist(self, Path(state_dir))
 
     @classmethod
     def load(cls, state_dir: Path) -> Cache:

@@ -148,3 +148,23 @@ def test_persist_in_a_thread_while_ingesting_never_runs_a_cursor_ahead(tmp_path:
     assert seen
     for cursor, rows in seen:
         assert rows >= 10 * int(cursor or 0)  # data for every batch the cursor covers
+
+
+def test_overlapping_persists_leave_a_loadable_cache(tmp_path: Path) -> None:
+    # a cancelled await leaves its persist running in a worker thread while the app's final
+    # persist starts: the two must not delete each other's files
+    import threading
+
+    c = Cache()
+    for round_ in range(6):
+        c.ingest("tickets", [ticket(i, T0, gen=round_ + 1) for i in range(1, 200)])
+        c.ingest("calls", [call(round_ + 1, T0)])
+        threads = [threading.Thread(target=c.persist, args=(tmp_path,)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        warm = Cache.load(tmp_path)
+        assert not warm.warnings
+        assert warm.frames.tickets.height == 199
+        assert warm.frames.calls.height == round_ + 1
