@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from deskwatch.kpis.stats import EMPTY
 from deskwatch.kpis.windows import Windows, _lit
 
-Bucket = tuple[str, int]
-EMPTY = np.empty(0)  # ("d", slot) | ("w", 0) | ("m", 0) | ("a", agent_id)
+Bucket = tuple[str, int]  # ("d", slot) | ("w", 0) | ("m", 0) | ("a", agent_id)
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,8 @@ class _State:
     fresh_start: datetime
     specs: dict[str, list[Spec]]
     streams: dict[str, _Stream]
-    features: dict[str, list[pl.Expr]] = field(default_factory=dict)  # see _features
+    #: per stream, built on its first change: the columns read and the :func:`_features`
+    features: dict[str, tuple[list[str], list[pl.Expr]]] = field(default_factory=dict)
 
 
 def _columns(stream: str, specs: list[Spec]) -> list[str]:
@@ -250,12 +251,12 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
     w = state.w
     st, specs = state.streams[stream], state.specs[stream]
     # eager: on a few thousand rows the lazy optimiser costs more than the work
-    cols = _columns(stream, specs)
+    if stream not in state.features:
+        state.features[stream] = (_columns(stream, specs), _features(stream, specs, state))
+    cols, features = state.features[stream]
     minus = pl.lit(-1, dtype=pl.Int64).alias("sign")
     rows = pl.concat([removed.select(*cols, minus), added.select(*cols, -minus)], how="vertical")
-    if stream not in state.features:
-        state.features[stream] = _features(stream, specs, state)
-    df = rows.select(state.features[stream])
+    df = rows.select(features)
 
     def col(name: str) -> np.ndarray:
         return df.get_column(name).to_numpy()

@@ -75,7 +75,6 @@ class People:
 @dataclass(frozen=True)
 class Parts:
     w: Windows
-    #: Sums spec name -> table over all covered slots (``slot``, keys, sums)
     #: dated Sums spec name -> its sums per slot and key; undated -> its totals
     sums: dict[str, Cube]
     totals: dict[str, dict[str, float]]
@@ -108,10 +107,6 @@ class Parts:
     def median(self, name: str, bucket: Bucket) -> float | None:
         values = self.values[name].get(bucket, EMPTY)
         return quantile(values, 0.5) if values.size else None
-
-    def buckets(self, name: str, kind: str) -> list[int]:
-        """The ids of the non-empty buckets of one kind (e.g. agents with a reply value)."""
-        return sorted(k for kk, k in self.values[name] if kk == kind)
 
     def current(self, name: str) -> dict[str, int]:
         """An undated Sums spec's totals, as ints."""
