@@ -16,7 +16,7 @@ after ``now`` gave (normally none).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -35,8 +35,13 @@ class Sums:
     ts: str | None
     where: pl.Expr
     keys: tuple[str, ...]
-    #: name -> Int64 or Float64 expression (nulls filled); must include "n", the row count
-    sums: dict[str, pl.Expr]
+    #: name -> a boolean expression (summed: the rows where it holds) or a numeric one (nulls
+    #: count 0); the row count ``n`` is always there besides
+    sums: dict[str, pl.Expr] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return ["n", *self.sums]
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,12 @@ def sums_query(
     slotted: bool = False,
 ) -> pl.LazyFrame:
     """``spec`` over ``rows`` (dated rows as :func:`dated` keeps them)."""
-    # the sums' columns first (a literal such as the row count's 1 is per row there)
-    cols = [expr.alias(name) for name, expr in spec.sums.items()]
-    aggs = [pl.col(name).sum() for name in spec.sums]
+    # summed as they are: a boolean sums to a count without an Int64 column per row
+    aggs = [pl.len().alias("n"), *(expr.sum().alias(name) for name, expr in spec.sums.items())]
     lf = rows.filter(spec.where)
     if spec.ts is None:
-        return lf.select(cols).select(aggs)
-    lf = dated(lf, spec.ts, w, until, slotted).select("slot", *spec.keys, *cols)
-    return lf.group_by(["slot", *spec.keys]).agg(aggs)
+        return lf.select(aggs)
+    return dated(lf, spec.ts, w, until, slotted).group_by(["slot", *spec.keys]).agg(aggs)
 
 
 def values_query(
@@ -108,7 +111,7 @@ class Cube:
     """
 
     def __init__(self, spec: Sums, slots: int) -> None:
-        self.names = list(spec.sums)
+        self.names = spec.names
         self.keys = spec.keys
         self.labels: list[list[Any]] = [[] for _ in spec.keys]
         self._index: list[dict[Any, int]] = [{} for _ in spec.keys]
@@ -125,22 +128,28 @@ class Cube:
         """Add (or with ``sign`` -1 take away) the rows of a :func:`sums_query` result."""
         if table.height == 0:
             return
-        self.add_arrays(
-            table.get_column("slot").to_numpy(),
-            [table.get_column(k).to_list() for k in self.keys],
-            np.column_stack([table.get_column(n).to_numpy() for n in self.names]) * sign,
-        )
+        codes = []
+        for axis, key in enumerate(self.keys):
+            labels = table.get_column(key)
+            seen = labels.unique(maintain_order=True)
+            index = self._register(axis, seen.to_list())
+            codes.append(labels.replace_strict(seen, index, return_dtype=pl.Int64).to_numpy())
+        values = np.column_stack([table.get_column(n).to_numpy() for n in self.names])
+        where = (table.get_column("slot").to_numpy(), *codes)
+        np.add.at(self.data, where, values * sign)
 
     def add_arrays(self, slots: np.ndarray, labels: list[list[Any]], values: np.ndarray) -> None:
         """Add ``values`` (rows x sums) at ``slots`` and the key ``labels`` (one list per key)."""
-        where = [slots, *(self._codes(d, x) for d, x in enumerate(labels))]
-        np.add.at(self.data, tuple(where), values)
+        codes = [self._register(axis, x) for axis, x in enumerate(labels)]
+        np.add.at(self.data, (slots, *(np.asarray(c, dtype=np.int64) for c in codes)), values)
 
-    def _codes(self, axis: int, labels: list[Any]) -> np.ndarray:
+    def _register(self, axis: int, labels: list[Any]) -> list[int]:
+        """The index of each of ``labels`` on ``axis``, giving new labels the next ones."""
         index = self._index[axis]
-        for label in set(labels) - index.keys():
-            index[label] = len(self.labels[axis])
-            self.labels[axis].append(label)
+        for label in labels:
+            if label not in index:
+                index[label] = len(self.labels[axis])
+                self.labels[axis].append(label)
         size = len(self.labels[axis])
         if size > self.data.shape[axis + 1]:  # grow the axis (doubling, so rarely)
             pad = [(0, 0)] * self.data.ndim
@@ -149,7 +158,7 @@ class Cube:
                 max(size, 2 * self.data.shape[axis + 1]) - self.data.shape[axis + 1],
             )
             self.data = np.pad(self.data, pad)
-        return np.fromiter((index[x] for x in labels), dtype=np.int64, count=len(labels))
+        return [index[x] for x in labels]
 
 
 # -- sorted value buckets ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ TIMESTAMPS = ("updated_at",)
 
 def rating_specs() -> list[Sums]:
     good, bad = pl.col("score") == "good", pl.col("score") == "bad"
-    sums = {"n": pl.lit(1, dtype=pl.Int64), "good": good.cast(pl.Int64), "bad": bad.cast(pl.Int64)}
+    sums = {"good": good, "bad": bad}
     return [Sums("csat", "updated_at", good | bad, ("assignee_id",), sums)]
 
 

@@ -212,8 +212,8 @@ def _features(stream: str, specs: list[Spec], state: _State) -> list[pl.Expr]:
         n = spec.name
         if isinstance(spec, Sums) and spec.ts is None:
             cols += [
-                pl.when(spec.where).then(e * sign).otherwise(0).alias(f"{n}/{k}")
-                for k, e in spec.sums.items()
+                pl.when(spec.where).then(e).otherwise(0).alias(f"{n}/{k}")
+                for k, e in _signed(spec, sign).items()
             ]
             continue
         stamp = spec.ts
@@ -224,7 +224,7 @@ def _features(stream: str, specs: list[Spec], state: _State) -> list[pl.Expr]:
         )
         cols.append(pl.when(inside).then(w.slot(stamp)).otherwise(-1).alias(f"{n}/slot"))
         if isinstance(spec, Sums):
-            cols += [(e * sign).alias(f"{n}/{k}") for k, e in spec.sums.items()]
+            cols += [e.alias(f"{n}/{k}") for k, e in _signed(spec, sign).items()]
             cols += [pl.col(k).alias(f"{n}/{k}") for k in spec.keys]
         else:
             cols.append(spec.value.cast(pl.Float64).alias(f"{n}/value"))
@@ -233,6 +233,12 @@ def _features(stream: str, specs: list[Spec], state: _State) -> list[pl.Expr]:
     cols += _moments(stream)
     cols.append(_since(stream, state.fresh_start).alias("fresh"))
     return cols
+
+
+def _signed(spec: Sums, sign: pl.Expr) -> dict[str, pl.Expr]:
+    """What one signed row gives each sum of ``spec`` (a true boolean counts 1, null 0)."""
+    given = {k: e.cast(pl.Float64).fill_null(0.0) * sign for k, e in spec.sums.items()}
+    return {"n": sign, **given}
 
 
 def _unchanged(first: np.ndarray, second: np.ndarray, *keys: np.ndarray) -> np.ndarray:
@@ -270,7 +276,7 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
         n = spec.name
         if isinstance(spec, Sums) and spec.ts is None:
             totals = st.totals[n]
-            for k in spec.sums:
+            for k in spec.names:
                 totals[k] += float(df.get_column(f"{n}/{k}").sum())
             continue
         slots = col(f"{n}/slot")
@@ -281,7 +287,7 @@ def _apply(state: _State, stream: str, removed: pl.DataFrame, added: pl.DataFram
                 st.cubes[n].add_arrays(
                     slots[used],
                     [[x for x, keep in zip(xs, used, strict=True) if keep] for xs in labels],
-                    np.column_stack([col(f"{n}/{k}")[used] for k in spec.sums]),
+                    np.column_stack([col(f"{n}/{k}")[used] for k in spec.names]),
                 )
             continue
         vals = col(f"{n}/value")

@@ -18,22 +18,20 @@ ANSWERED_MEANS = {
     "hold_time_seconds_mean": "hold_time",
     "wrap_up_time_seconds_mean": "wrap_up_time",
 }
-ONE = pl.lit(1, dtype=pl.Int64)
 
 
 def _sum_and_n(col: str) -> dict[str, pl.Expr]:
     return {
-        f"{col}_sum": pl.col(col).fill_null(0.0),
-        f"{col}_n": pl.col(col).is_not_null().cast(pl.Int64),
+        f"{col}_sum": pl.col(col),
+        f"{col}_n": pl.col(col).is_not_null(),
     }
 
 
 def call_specs() -> list[Sums]:
     completed = (pl.col("completion_status") == "completed").fill_null(False)
     by_outcome = {
-        "n": ONE,
-        "completed": completed.cast(pl.Int64),
-        "with_issues": (completed & pl.col("has_quality_issue").fill_null(False)).cast(pl.Int64),
+        "completed": completed,
+        "with_issues": completed & pl.col("has_quality_issue").fill_null(False),
         **_sum_and_n("wait_time"),
     }
     for col in ANSWERED_MEANS.values():
@@ -41,15 +39,13 @@ def call_specs() -> list[Sums]:
     answered = pl.col("outcome") == "answered"
     return [
         Sums("calls", "created_at", pl.lit(True), ("outcome",), by_outcome),
-        Sums(
-            "accepted", "created_at", answered, ("agent_id",), {"n": ONE, **_sum_and_n("talk_time")}
-        ),
+        Sums("accepted", "created_at", answered, ("agent_id",), _sum_and_n("talk_time")),
     ]
 
 
 def leg_specs() -> list[Sums]:
     agent = (pl.col("type") == "agent") & (pl.col("talk_time") > 0)
-    return [Sums("legs", "created_at", agent, (), {"n": ONE, **_sum_and_n("talk_time")})]
+    return [Sums("legs", "created_at", agent, (), _sum_and_n("talk_time"))]
 
 
 def _num(value: Any) -> Any:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,11 +53,16 @@ class Frames:
 
     @classmethod
     def empty(cls) -> Frames:
-        return cls(**{s: empty_frame(s) for s in STREAMS})
+        return _empty_frames()  # frames are never mutated: one set serves everyone
 
     def get(self, stream: str) -> pl.DataFrame:
         frame: pl.DataFrame = getattr(self, stream)
         return frame
+
+
+@functools.cache
+def _empty_frames() -> Frames:
+    return Frames(**{s: empty_frame(s) for s in STREAMS})
 
 
 class Cache:
