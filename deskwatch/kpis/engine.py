@@ -68,15 +68,21 @@ def _since(stream: str, instant: datetime) -> pl.Expr:
 
 
 def _moments(stream: str) -> list[pl.Expr]:
-    """What the fresh columns of a row come from: id, alive, and per event timestamp its µs
-    since the epoch (-1 when absent); :func:`_fresh` adds local slots and hours."""
-    cols = [pl.col(KEYS[stream][0]).alias("id"), ALIVE.get(stream, pl.lit(True)).alias("alive")]
+    """What the fresh columns of a row come from: its id and per event timestamp its µs since
+    the epoch (-1 when absent); :func:`_fresh` adds local slots and hours."""
+    cols = [pl.col(KEYS[stream][0]).alias("id")]
     cols += [pl.col(ts).dt.epoch("us").fill_null(-1).alias(f"{ts}_us") for ts in TIMESTAMPS[stream]]
     return cols
 
 
 def _moment_names(stream: str) -> list[str]:
-    return ["id", "alive", *(f"{ts}_us" for ts in TIMESTAMPS[stream])]
+    return ["id", *(f"{ts}_us" for ts in TIMESTAMPS[stream])]
+
+
+def _is_fresh(stream: str, fresh_start: datetime) -> pl.Expr:
+    """Rows kept as fresh: alive, with an event at or after ``fresh_start`` (a deleted
+    ticket gives no figure anything)."""
+    return ALIVE.get(stream, pl.lit(True)) & _since(stream, fresh_start)
 
 
 def _numpy(df: pl.DataFrame) -> dict[str, np.ndarray]:
@@ -92,8 +98,9 @@ def _fresh_arrays(stream: str, cols: dict[str, np.ndarray], w: Windows) -> dict[
     for ts in TIMESTAMPS[stream]:
         us = cols[f"{ts}_us"]
         absent = us < 0
-        cols[f"{ts}_slot"] = np.where(absent, -1, w.slot_np(us))
-        cols[f"{ts}_hour"] = np.where(absent, -1, w.hour_np(us))
+        wall = w.wall_np(us)
+        cols[f"{ts}_slot"] = np.where(absent, -1, w.slot_of_wall(wall))
+        cols[f"{ts}_hour"] = np.where(absent, -1, w.hour_of_wall(wall))
     return cols
 
 
@@ -184,7 +191,7 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
             _query(lf, spec, w) if _undated(spec) else _query(cut, spec, w, slotted=True)
             for spec in stream_spec
         ]
-        queries.append(cut.filter(_since(stream, fresh_start)).select(_moments(stream)))
+        queries.append(cut.filter(_is_fresh(stream, fresh_start)).select(_moments(stream)))
     results = iter(pl.collect_all(queries))
     streams = {}
     for stream, stream_spec in specs.items():
@@ -231,7 +238,7 @@ def _features(stream: str, specs: list[Spec], state: _State) -> list[pl.Expr]:
             if spec.agent is not None:
                 cols.append(pl.col(spec.agent).fill_null(-1).alias(f"{n}/agent"))
     cols += _moments(stream)
-    cols.append(_since(stream, state.fresh_start).alias("fresh"))
+    cols.append(_is_fresh(stream, state.fresh_start).alias("fresh"))
     return cols
 
 

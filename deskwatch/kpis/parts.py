@@ -80,8 +80,8 @@ class Parts:
     totals: dict[str, dict[str, float]]
     #: Values spec name -> its buckets (sorted arrays)
     values: dict[str, dict[Bucket, np.ndarray]]
-    #: stream -> its rows with an event on or after the first fresh date, as numpy columns:
-    #: id, alive, and per event timestamp ``ts``: ``ts_us`` (µs since the epoch, -1 when
+    #: stream -> its live rows with an event on or after the first fresh date, as numpy
+    #: columns: id and per event timestamp ``ts``: ``ts_us`` (µs since the epoch, -1 when
     #: absent), ``ts_slot`` and ``ts_hour`` (local)
     fresh: dict[str, dict[str, np.ndarray]]
     #: the first slot of the fresh rows and its local midnight (UTC)

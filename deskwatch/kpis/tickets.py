@@ -82,14 +82,7 @@ def ticket_specs(cfg: Config, w: Windows) -> list[Sums | Values]:
 def moments(p: Parts) -> dict[str, np.ndarray]:
     """The fresh live tickets' created/solve/backlog-end instants (``ts_us``, µs since the
     epoch, -1 when absent) with their local ``ts_slot`` and ``ts_hour``."""
-
-    def make() -> dict[str, np.ndarray]:
-        fresh = p.fresh["tickets"]
-        alive = fresh["alive"].astype(bool)
-        return {c: v[alive] for c, v in fresh.items()}
-
-    result: dict[str, np.ndarray] = p.memo("moments", make)
-    return result
+    return p.fresh["tickets"]
 
 
 def in_day(p: Parts, ts: str, day: int) -> np.ndarray:

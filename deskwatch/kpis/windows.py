@@ -128,14 +128,14 @@ class Windows:
             wall = wall + np.where(us >= instant, delta, 0)
         return wall
 
-    def slot_np(self, us: np.ndarray) -> np.ndarray:
-        """:meth:`slot` for an array of µs since the epoch."""
+    def slot_of_wall(self, wall: np.ndarray) -> np.ndarray:
+        """Local-date slot of :meth:`wall_np` times."""
         base = int(datetime.combine(self.first_date, time(0), tzinfo=UTC).timestamp()) * US
-        return (self.wall_np(us) - base) // DAY_US
+        return (wall - base) // DAY_US
 
-    def hour_np(self, us: np.ndarray) -> np.ndarray:
-        """:meth:`hour` for an array of µs since the epoch."""
-        return (self.wall_np(us) // (3600 * US)) % 24
+    def hour_of_wall(self, wall: np.ndarray) -> np.ndarray:
+        """Local hour of :meth:`wall_np` times."""
+        return (wall // (3600 * US)) % 24
 
 
 def make_windows(cfg: Config, now: datetime) -> Windows:
