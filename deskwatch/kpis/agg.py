@@ -128,13 +128,11 @@ class Cube:
         """Add (or with ``sign`` -1 take away) the rows of a :func:`sums_query` result."""
         if table.height == 0:
             return
-        codes = []
-        for axis, key in enumerate(self.keys):
-            labels = table.get_column(key)
-            seen = labels.unique(maintain_order=True)
-            index = self._register(axis, seen.to_list())
-            codes.append(labels.replace_strict(seen, index, return_dtype=pl.Int64).to_numpy())
-        values = np.column_stack([table.get_column(n).to_numpy() for n in self.names])
+        codes = [
+            np.array(self._register(axis, table.get_column(key).to_list()), dtype=np.int64)
+            for axis, key in enumerate(self.keys)
+        ]
+        values = table.select(pl.col(self.names).cast(pl.Float64)).to_numpy()
         where = (table.get_column("slot").to_numpy(), *codes)
         np.add.at(self.data, where, values * sign)
 
@@ -146,10 +144,9 @@ class Cube:
     def _register(self, axis: int, labels: list[Any]) -> list[int]:
         """The index of each of ``labels`` on ``axis``, giving new labels the next ones."""
         index = self._index[axis]
-        for label in labels:
-            if label not in index:
-                index[label] = len(self.labels[axis])
-                self.labels[axis].append(label)
+        for label in set(labels).difference(index):
+            index[label] = len(self.labels[axis])
+            self.labels[axis].append(label)
         size = len(self.labels[axis])
         if size > self.data.shape[axis + 1]:  # grow the axis (doubling, so rarely)
             pad = [(0, 0)] * self.data.ndim
