@@ -183,30 +183,42 @@ def _build(frames: Frames, cfg: Config, w: Windows) -> _State:
             strict=True,
         )
     )
-    queries: list[pl.LazyFrame] = []
+    # every query runs in the background at once and results are read in order, so the numpy
+    # work on the first ones (cubes, value buckets) overlaps polars working on the rest
+    jobs: list[tuple[str, Spec | None, pl.LazyFrame]] = []
     for stream, stream_spec in specs.items():
         lf = frames.get(stream).lazy()
         cut = recent[stream].lazy()
-        queries += [
-            _query(lf, spec, w) if _undated(spec) else _query(cut, spec, w, slotted=True)
+        jobs += [
+            (
+                stream,
+                spec,
+                _query(lf, spec, w) if _undated(spec) else _query(cut, spec, w, slotted=True),
+            )
             for spec in stream_spec
         ]
-        queries.append(cut.filter(_is_fresh(stream, fresh_start)).select(_moments(stream)))
-    results = iter(pl.collect_all(queries))
-    streams = {}
-    for stream, stream_spec in specs.items():
-        cubes, totals, values = {}, {}, {}
-        for spec in stream_spec:
-            df = next(results)
-            if isinstance(spec, Values):
-                values[spec.name] = bucket_values(df, w)
-            elif _undated(spec):
-                totals[spec.name] = {k: float(v or 0) for k, v in df.row(0, named=True).items()}
-            else:
-                cubes[spec.name] = cube = Cube(spec, w.today_slot + 1)
-                cube.add(df)
-        fresh = _fresh(stream, next(results), w)
-        streams[stream] = _Stream(cubes, totals, values, fresh, _latest(stream, fresh))
+        jobs.append(
+            (stream, None, cut.filter(_is_fresh(stream, fresh_start)).select(_moments(stream)))
+        )
+    running = [(stream, spec, query.collect(background=True)) for stream, spec, query in jobs]
+    cubes: dict[str, dict[str, Cube]] = {s: {} for s in specs}
+    totals: dict[str, dict[str, dict[str, float]]] = {s: {} for s in specs}
+    values: dict[str, dict[str, dict[Bucket, np.ndarray]]] = {s: {} for s in specs}
+    fresh: dict[str, dict[str, np.ndarray]] = {}
+    for stream, spec, handle in running:
+        df = handle.fetch_blocking()
+        if spec is None:
+            fresh[stream] = _fresh(stream, df, w)
+        elif isinstance(spec, Values):
+            values[stream][spec.name] = bucket_values(df, w)
+        elif _undated(spec):
+            totals[stream][spec.name] = {k: float(v or 0) for k, v in df.row(0, named=True).items()}
+        else:
+            cubes[stream][spec.name] = cube = Cube(spec, w.today_slot + 1)
+            cube.add(df)
+    streams = {
+        s: _Stream(cubes[s], totals[s], values[s], fresh[s], _latest(s, fresh[s])) for s in specs
+    }
     return _State(w.now_local.date(), w, fresh_slot, fresh_start, specs, streams)
 
 
