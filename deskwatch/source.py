@@ -99,7 +99,7 @@ class LiveSource:
         # taken together on the loop (where ingest runs): an immutable bundle and the changes
         # that lead to it from what the engine saw last
         frames = self.cache.frames
-        seen, changes = self.cache.changes_since(self._seen)
+        seen, changes = self.cache.changes_since(self._seen, forget=True)
         if self._engine.cfg is not self.cfg:
             self._engine, changes = KpiEngine(self.cfg), None
         self._seen = seen

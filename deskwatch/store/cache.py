@@ -160,16 +160,24 @@ class Cache:
             self._log_rows -= _rows(dropped.removed) + _rows(dropped.added)
             self._log_floor = dropped.version
 
-    def changes_since(self, version: int | None) -> tuple[int, list[Change] | None]:
+    def changes_since(
+        self, version: int | None, *, forget: bool = False
+    ) -> tuple[int, list[Change] | None]:
         """``(current version, the changes after version)``; None when they are not all known.
 
         Lets a consumer (the KPI engine) follow the data by deltas instead of re-reading every
-        frame; None (never seen, or fallen behind the bounded log) means: start over.
+        frame; None (never seen, or fallen behind the bounded log) means: start over. With
+        ``forget`` the log lets go of everything up to now (for the one consumer that follows
+        it: the rows it holds are not kept alive once handed over).
         """
         with self._lock:
             if version is None or version < self._log_floor:
-                return self.version, None
-            return self.version, [c for c in self._log if c.version > version]
+                changes = None
+            else:
+                changes = [c for c in self._log if c.version > version]
+            if forget:
+                self._log, self._log_rows, self._log_floor = [], 0, self.version
+            return self.version, changes
 
     @property
     def frames(self) -> Frames:

@@ -192,6 +192,21 @@ def test_change_log_forgets_beyond_its_bound(monkeypatch: pytest.MonkeyPatch) ->
     assert c.changes_since(v2)[1] is not None
 
 
+def test_the_consumer_that_follows_the_log_lets_it_forget() -> None:
+    c = Cache()
+    c.ingest("tickets", [ticket(1, NOW)])
+    v1, changes = c.changes_since(None, forget=True)
+    assert changes is None  # never seen: start over
+    c.ingest("tickets", [ticket(1, NOW, gen=2, status="solved"), ticket(2, NOW)])
+    v2, changes = c.changes_since(v1, forget=True)
+    assert changes is not None and [x.added.height for x in changes if x.added is not None] == [2]
+    assert c.changes_since(v2) == (v2, [])
+    assert c.changes_since(v1)[1] is None  # handed over and forgotten
+    c.ingest("tickets", [ticket(3, NOW)])
+    v3, changes = c.changes_since(v2, forget=True)
+    assert changes is not None and len(changes) == 1 and v3 > v2
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     start=st.lists(st.integers(0, 20), max_size=30),
