@@ -135,6 +135,8 @@ class OperationsScreen(DashboardScreen):
         &.-wall.-tiny #ops-tiles { grid-size: 2; }
         &.-wall KpiTile .tile--value { display: none; }
         &.-wall KpiTile .tile--digits { display: block; }
+        &.-wall KpiTile.-overflow .tile--value { display: block; }
+        &.-wall KpiTile.-overflow .tile--digits { display: none; }
         &.-wall DurationPanel .panel--table { display: none; }
         &.-wall DurationPanel .panel--digits { display: block; }
         &.-wall DurationPanel .panel--caption { display: block; }

@@ -1,14 +1,18 @@
 """KpiTile: one number with its label, its change vs yesterday and a stale badge. Passive.
 
 The tile shows the value twice, as text and as big ``Digits``; CSS decides which one is
-visible (a screen in wall mode shows the digits). Good/bad colouring comes from CSS classes
+visible (a screen in wall mode shows the digits). When the digits are wider than the tile
+(e.g. 1,234,567 in a third of 80 columns) the tile gets the ``-overflow`` class, and wall mode
+shows the text instead of cutting the number off. Good/bad colouring comes from CSS classes
 ``-good``/``-bad`` on the value and the change, so themes decide the colours; under
 ``NO_COLOR`` the arrow and a bold change still carry the meaning.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
+from textual.renderables.digits import Digits as DigitGlyphs
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
@@ -56,6 +60,7 @@ class KpiTile(Widget):
         self.up_is_good = up_is_good
         self.border_title = label
         self._state: tuple[object, ...] | None = None
+        self._digits = "—"
 
     def compose(self) -> ComposeResult:
         yield Static("—", classes="tile--value", markup=False)
@@ -91,13 +96,23 @@ class KpiTile(Widget):
         value_widget = self.query_one(".tile--value", Static)
         value_widget.update(value)
         _set_verdict(value_widget, value_verdict)
-        self.query_one(".tile--digits", Digits).update(digits if digits is not None else value)
+        self._digits = digits if digits is not None else value
+        self.query_one(".tile--digits", Digits).update(self._digits)
+        self._fit()
         delta_widget = self.query_one(".tile--delta", Static)
         change = " ".join(part for part in (delta.text, versus) if part)
         delta_widget.update(change or " ")
         _set_verdict(delta_widget, delta.verdict(self.up_is_good))
         self.set_class(stale, "-stale")
         self.border_subtitle = "STALE" if stale else ""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Flag digits wider than the tile's content (wall mode then shows the text)."""
+        width = self.content_size.width
+        self.set_class(0 < width < DigitGlyphs.get_width(self._digits), "-overflow")
 
 
 def _set_verdict(widget: Widget, verdict: Verdict) -> None:

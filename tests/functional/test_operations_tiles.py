@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -171,6 +172,27 @@ async def test_no_color_uses_monochrome_plots(monkeypatch: pytest.MonkeyPatch) -
         await pilot.pause()
         assert app.no_color
         assert {c.theme for c in app.screen.query(TrendChart)} == {"clear"}
+
+
+async def test_wall_mode_shows_a_number_too_wide_for_big_digits_as_text() -> None:
+    # 1,234,567 in big digits takes 23 cells; a third of 72 columns leaves 20
+    data = make_data()
+    tickets = data.snapshot.to_dict()["tickets"]
+    solved = {**tickets["solved"], "today": 1_234_567}
+    app = OpsApp(replace(data, snapshot=make_snapshot(solved=solved)), wall=True)
+    async with app.run_test(size=(72, 40)) as pilot:
+        await pilot.pause()
+        tile = _tile(app, "solved")
+        assert tile.has_class("-overflow")
+        assert tile.query_one(".tile--value").display
+        assert not tile.query_one(".tile--digits").display
+        assert tile.value_text == "1,234,567"
+        created = _tile(app, "created")  # 128 fits: still big digits
+        assert not created.has_class("-overflow") and created.query_one(".tile--digits").display
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert not tile.has_class("-overflow")  # wide enough again
+        assert tile.query_one(".tile--digits").display
 
 
 async def test_wall_mode_shows_big_digits() -> None:
