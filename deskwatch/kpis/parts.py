@@ -7,8 +7,8 @@ go through the same figure code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -88,17 +88,10 @@ class Parts:
     fresh_slot: int
     fresh_start: datetime
     people: People
-    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> Table:
         """A dated Sums spec's sums."""
         return Table(self.sums[name])
-
-    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
-        """``make()``, computed once per Parts (i.e. once per compute)."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
 
     def stats(self, name: str, bucket: Bucket) -> dict[str, Any]:
         """STATS of one bucket of a Values spec."""

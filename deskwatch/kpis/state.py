@@ -181,7 +181,7 @@ def build(frames: Frames, cfg: Config, w: Windows) -> State:
         jobs.append(
             (stream, None, cut.filter(is_fresh(stream, fresh_start)).select(moments(stream)))
         )
-    running = [(stream, spec, query.collect(background=True)) for stream, spec, query in jobs]
+    running = [(stream, spec, job.collect(background=True)) for stream, spec, job in jobs]
     cubes: dict[str, dict[str, Cube]] = {s: {} for s in specs}
     totals: dict[str, dict[str, dict[str, float]]] = {s: {} for s in specs}
     values: dict[str, dict[str, dict[Bucket, np.ndarray]]] = {s: {} for s in specs}
