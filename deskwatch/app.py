@@ -1,7 +1,7 @@
 """The Textual app: modes (one per dashboard), bindings, status bar, wall mode, the poller.
 
-Thin on purpose: data comes from :class:`deskwatch.poller.Poller` (pure asyncio, run in a worker
-with ``exit_on_error=False``) as ``DataUpdated``/``StatusUpdated`` messages whose
+Thin on purpose: data comes from :class:`deskwatch.live.poller.Poller` (pure asyncio, run in a
+worker with ``exit_on_error=False``) as ``DataUpdated``/``StatusUpdated`` messages whose
 ``can_replace`` collapses a burst into the newest; screens are passive and get
 :meth:`DashboardScreen.show`.
 """
@@ -31,9 +31,9 @@ from deskwatch.bindings import (
     check_theme,
 )
 from deskwatch.config import Config
-from deskwatch.dashboard import DashboardData
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.poller import Poller, PollStatus, Source
 from deskwatch.palette import DeskwatchCommands
-from deskwatch.poller import Poller, PollStatus, Source
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.screens.help import HelpScreen
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
@@ -69,7 +69,7 @@ class StatusUpdated(Message):
 
 
 class DeskwatchApp(App[None]):
-    """deskwatch. ``source`` is the poller's data source (``deskwatch.source.LiveSource``)."""
+    """deskwatch. ``source`` is the poller's data source (``deskwatch.live.source.LiveSource``)."""
 
     CSS_PATH = "deskwatch.tcss"
     TITLE = "deskwatch"

@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Any, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from deskwatch.pollstate import INTERVAL_STEPS
-
-if TYPE_CHECKING:
-    from deskwatch.app import DeskwatchApp
+from deskwatch.config import Config
+from deskwatch.live.pollstate import INTERVAL_STEPS
 
 WINDOW_CHOICES = (7, 14, 30, 60, 90, 180, 365)
+
+
+class PaletteHost(Protocol):
+    """What the palette needs from the app (``deskwatch.app.DeskwatchApp``)."""
+
+    cfg: Config
+    poller: Any
+    wall: bool
+
+    @property
+    def available_themes(self) -> Iterable[str]: ...
+
+    def dashboard_titles(self) -> Iterable[tuple[str, str]]: ...
+
+    def go_to(self, mode: str) -> object: ...
+
+    def action_refresh(self) -> object: ...
+
+    def action_pause(self) -> object: ...
+
+    def action_wall(self) -> object: ...
+
+    def set_poll_interval(self, seconds: float) -> object: ...
+
+    def set_window_days(self, days: int) -> object: ...
+
+    def set_theme(self, name: str) -> object: ...
 
 
 class DeskwatchCommands(Provider):
     """Go to a dashboard, refresh, pause, poll interval, wall mode, KPI window, theme."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = cast("DeskwatchApp", self.app)
+        app = cast(PaletteHost, self.app)
         cmds: list[tuple[str, Callable[[], object], str]] = []
         for mode, title in app.dashboard_titles():
             cmds.append(

@@ -25,9 +25,9 @@ import tomllib
 from typing import Any
 
 from deskwatch.config import build_config
+from deskwatch.stream_registry import STREAMS
 from deskwatch.zendesk import ZendeskClient
 
-STREAMS = ("tickets", "users", "groups", "ratings", "calls", "legs", "queue", "agents_activity")
 PAGE_SIZE = {  # the most each endpoint returns per page
     "tickets": 1000,
     "users": 100,  # the role-filtered users list (agents and admins only)

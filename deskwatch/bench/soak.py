@@ -28,9 +28,9 @@ from typing import Any
 
 from deskwatch.bench.soak_probe import CountingTransport, Probe, growth_mb_per_hour, rss_mb
 from deskwatch.config import build_config
-from deskwatch.dashboard import DashboardData
-from deskwatch.poller import Poller
-from deskwatch.source import LiveSource
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.poller import Poller
+from deskwatch.live.source import LiveSource
 from deskwatch.store import STREAMS, Cache
 from deskwatch.zendesk import ZendeskClient
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from deskwatch.source import LiveSource
+from deskwatch.live.source import LiveSource
 from deskwatch.zendesk.http import LIMITS
 
 

@@ -22,8 +22,8 @@ from deskwatch.config import Config, ConfigError, load_config
 from deskwatch.errors import DeskwatchError
 from deskwatch.kpis import KpiSnapshot, compute_snapshot
 from deskwatch.kpis.flatten import daily_table, flatten
+from deskwatch.live.sync import sync_all
 from deskwatch.store import Cache
-from deskwatch.sync import sync_all
 
 FORMATS = ("json", "csv", "parquet")
 

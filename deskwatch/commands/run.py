@@ -40,7 +40,7 @@ def run_app(cfg: Config, *, wall: bool = False, client: Any = None) -> int:
     """Run the app on ``cfg`` until the user quits. Config problems raise before the screen
     is taken over, so they print as one line."""
     from deskwatch.app import DeskwatchApp
-    from deskwatch.source import LiveSource
+    from deskwatch.live.source import LiveSource
 
     source = LiveSource(cfg, cfg.state.dir, client=client)
     app = DeskwatchApp(cfg, source, wall=wall)

@@ -1,4 +1,5 @@
-"""``compute_snapshot``: the KPIS.md snapshot from scratch (what ``deskwatch export`` uses)."""
+"""From scratch: ``compute_snapshot`` (the KPIS.md snapshot ``deskwatch export`` writes) and
+``ops_figures`` (the operations figures), both the engine built afresh from the frames."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from deskwatch.config import Config
 from deskwatch.kpis.engine import KpiEngine
+from deskwatch.kpis.ops import OpsFigures
 from deskwatch.kpis.snapshot import KpiSnapshot
 from deskwatch.store import Frames
 
@@ -22,3 +24,10 @@ def compute_snapshot(frames: Frames, cfg: Config, now: datetime) -> KpiSnapshot:
     engine = KpiEngine(cfg)
     engine.update(frames, None)
     return engine.compute(now)[0]
+
+
+def ops_figures(frames: Frames, cfg: Config, now: datetime) -> OpsFigures:
+    """The operations figures at ``now``, from scratch."""
+    engine = KpiEngine(cfg)
+    engine.update(frames, None)
+    return engine.compute(now)[1]

@@ -1,7 +1,8 @@
 """Operations-screen figures that are not part of the export contract.
 
-``ops_figures(frames, cfg, now) -> OpsFigures`` gives what "change vs yesterday at the same
-time" and the hourly charts need:
+``ops_from_parts(parts, frames, cfg) -> OpsFigures`` (from scratch:
+``deskwatch.kpis.compute.ops_figures``) gives what "change vs yesterday at the same time" and
+the hourly charts need:
 
 - ``backlog_now`` / ``backlog_24h_ago``: unsolved by the backlog rule of KPIS.md
   (created before t and not a solved ticket with solve time before t) at ``now`` and at
@@ -83,12 +84,3 @@ def ops_from_parts(p: Parts, frames: Frames, cfg: Config) -> OpsFigures:
         solved_per_hour_yesterday=_hourly(p, "solve_time", today - 1),
         utilization_today=utilization(frames.agents_activity) if cfg.talk.enabled else None,
     )
-
-
-def ops_figures(frames: Frames, cfg: Config, now: datetime) -> OpsFigures:
-    """The operations figures at ``now``, from scratch."""
-    from deskwatch.kpis.engine import KpiEngine
-
-    engine = KpiEngine(cfg)
-    engine.update(frames, None)
-    return engine.compute(now)[1]

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from deskwatch.dashboard import DashboardData
+from deskwatch.live.dashboard import DashboardData
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
 

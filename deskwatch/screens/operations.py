@@ -15,8 +15,8 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 
-from deskwatch.dashboard import DashboardData
 from deskwatch.format import delta, fmt_count, fmt_ratio
+from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.hourly_bars import HourlyBars

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from deskwatch.store import persist as disk
 from deskwatch.store.schema import KEYS, STREAMS, build_frame, empty_frame
 from deskwatch.store.upsert import newest, upsert_delta
 
@@ -204,34 +205,41 @@ class Cache:
 
     # -- persistence -----------------------------------------------------------------------
     def persist(self, state_dir: Path) -> None:
-        """Write changed frames, then the manifest naming them and the cursors (atomic)."""
-        from deskwatch.store.persist import persist
+        """Write changed frames, then the manifest naming them and the cursors (atomic).
 
+        Frames, cursors and the dirty set are taken together under the lock (frames are
+        replaced, never mutated, so references suffice); a failed write marks them dirty again.
+        """
         with self._persist_lock:
-            persist(self, Path(state_dir))
+            with self._lock:
+                dirty, self._dirty = self._dirty, set()
+                frames, cursors = dict(self._frames), dict(self._cursors)
+            try:
+                entries, generation = disk.persist(
+                    Path(state_dir), frames, cursors, dirty, self._entries, self.generation
+                )
+            except BaseException:
+                with self._lock:
+                    self._dirty.update(dirty)
+                raise
+            self._entries, self.generation = entries, generation
 
     @classmethod
     def load(cls, state_dir: Path) -> Cache:
-        """Warm start from ``state_dir``; a missing dir gives an empty cache."""
-        from deskwatch.store.persist import load
+        """Warm start from ``state_dir``; a missing dir gives an empty cache.
 
-        return load(cls(), Path(state_dir))
-
-    # internal hooks for persist.py
-    def _snapshot(self) -> tuple[dict[str, pl.DataFrame], dict[str, str | None], set[str]]:
-        """Frames, cursors and the dirty set, taken atomically (the dirty set is reset)."""
-        with self._lock:
-            dirty, self._dirty = self._dirty, set()
-            return dict(self._frames), dict(self._cursors), dirty
-
-    def _take_dirty(self) -> set[str]:
-        with self._lock:
-            dirty, self._dirty = self._dirty, set()
-            return dirty
-
-    def _mark_dirty(self, streams: Iterable[str]) -> None:
-        with self._lock:
-            self._dirty.update(streams)
+        A stream whose file was missing or damaged starts empty with no cursor (re-synced from
+        scratch) and is written at the next persist.
+        """
+        cache = cls()
+        loaded = disk.load(Path(state_dir))
+        cache.warnings.extend(loaded.warnings)
+        for stream, frame in loaded.frames.items():
+            cache.replace_frame(stream, frame)
+            cache.set_cursor(stream, loaded.cursors.get(stream))
+        cache._dirty = {s for s in STREAMS if s not in loaded.entries}
+        cache._entries, cache.generation = loaded.entries, loaded.generation
+        return cache
 
 
 def _rows(frame: pl.DataFrame | None) -> int:

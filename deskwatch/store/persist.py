@@ -1,4 +1,7 @@
-"""Crash-safe persistence of a :class:`Cache` in the state dir.
+"""Crash-safe persistence of the cache's frames and cursors in the state dir.
+
+Plain values in and out: :class:`deskwatch.store.cache.Cache` decides what to write and what a
+warm start restores; this module only knows the files.
 
 Layout: ``<stream>.g<generation>.parquet`` per stream plus ``manifest.json`` naming the file,
 row count, size and CRC-32 of every stream and its cursor. Order of a persist: write each
@@ -18,20 +21,32 @@ import contextlib
 import json
 import os
 import zlib
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from deskwatch.store.schema import STREAMS, schema_of
 from deskwatch.store.upsert import compact
 
-if TYPE_CHECKING:
-    from deskwatch.store.cache import Cache
-
 MANIFEST = "manifest.json"
 FORMAT = 1
+
+#: per stream: the manifest entry of its file (file, rows, bytes, crc32)
+Entries = dict[str, dict[str, Any]]
+
+
+@dataclass
+class Loaded:
+    """What a warm start read: verified frames, their cursors and manifest entries, warnings."""
+
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    cursors: dict[str, str | None] = field(default_factory=dict)
+    entries: Entries = field(default_factory=dict)
+    generation: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def _crc32(path: Path) -> int:
@@ -64,44 +79,46 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
-def persist(cache: Cache, state_dir: Path) -> None:
-    # A consistent view first (frames are replaced, never mutated, so references suffice).
-    frames, cursors, dirty = cache._snapshot()
-    try:
-        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        generation = max(cache.generation, _disk_generation(state_dir)) + 1
-        entries = dict(cache._entries)
-        for stream in STREAMS:
-            if stream not in dirty and stream in entries:
-                continue
-            name = f"{stream}.g{generation}.parquet"
-            path = state_dir / name
-            frame = frames[stream]
-            _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
-            entries[stream] = {
-                "file": name,
-                "rows": frame.height,
-                "bytes": path.stat().st_size,
-                "crc32": _crc32(path),
-            }
-        _fsync_dir(state_dir)
-        manifest = {
-            "format": FORMAT,
-            "generation": generation,
-            "written_at": datetime.now(UTC).isoformat(),
-            "streams": {
-                s: {**entries[s], "cursor": cursors.get(s)} for s in STREAMS if s in entries
-            },
+def persist(
+    state_dir: Path,
+    frames: dict[str, pl.DataFrame],
+    cursors: dict[str, str | None],
+    dirty: set[str],
+    entries: Entries,
+    generation: int,
+) -> tuple[Entries, int]:
+    """Write the ``dirty`` frames (and any without an entry), then the manifest.
+
+    ``entries``/``generation``: what the last persist or load left. Returns the new ones.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    generation = max(generation, _disk_generation(state_dir)) + 1
+    entries = dict(entries)
+    for stream in STREAMS:
+        if stream not in dirty and stream in entries:
+            continue
+        name = f"{stream}.g{generation}.parquet"
+        path = state_dir / name
+        frame = frames[stream]
+        _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
+        entries[stream] = {
+            "file": name,
+            "rows": frame.height,
+            "bytes": path.stat().st_size,
+            "crc32": _crc32(path),
         }
-        text = json.dumps(manifest, indent=1)
-        _atomic_write(state_dir / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        _fsync_dir(state_dir)
-    except BaseException:
-        cache._mark_dirty(dirty)
-        raise
-    cache._entries = {s: entries[s] for s in entries}
-    cache.generation = generation
+    _fsync_dir(state_dir)
+    manifest = {
+        "format": FORMAT,
+        "generation": generation,
+        "written_at": datetime.now(UTC).isoformat(),
+        "streams": {s: {**entries[s], "cursor": cursors.get(s)} for s in STREAMS if s in entries},
+    }
+    text = json.dumps(manifest, indent=1)
+    _atomic_write(state_dir / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    _fsync_dir(state_dir)
     _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
+    return entries, generation
 
 
 def _disk_generation(state_dir: Path) -> int:
@@ -148,10 +165,11 @@ def _read_stream(state_dir: Path, stream: str, entry: dict[str, Any]) -> pl.Data
     return frame
 
 
-def load(cache: Cache, state_dir: Path) -> Cache:
+def load(state_dir: Path) -> Loaded:
+    loaded = Loaded()
     manifest_path = state_dir / MANIFEST
     if not manifest_path.exists():
-        return cache
+        return loaded
     try:
         manifest = json.loads(manifest_path.read_text("utf-8"))
         if manifest.get("format") != FORMAT or not isinstance(manifest.get("streams"), dict):
@@ -159,12 +177,12 @@ def load(cache: Cache, state_dir: Path) -> Cache:
         generation = int(manifest["generation"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         moved = _move_aside(manifest_path)
-        cache.warnings.append(
+        loaded.warnings.append(
             f"cache manifest {manifest_path} was unreadable ({type(exc).__name__}); moved aside "
             f"to {moved.name}; every stream will be re-synced from scratch"
         )
-        return cache
-    entries: dict[str, dict[str, Any]] = {}
+        return loaded
+    entries: Entries = {}
     for stream, entry in manifest["streams"].items():
         if stream not in STREAMS or not isinstance(entry, dict):
             continue
@@ -175,17 +193,15 @@ def load(cache: Cache, state_dir: Path) -> Cache:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             path = state_dir / name
             where = f"; moved aside to {_move_aside(path).name}" if path.is_file() else ""
-            cache.warnings.append(
+            loaded.warnings.append(
                 f"cache file {name} is damaged ({reason}){where}; "
                 f"{stream} will be re-synced from scratch"
             )
             continue
-        cache.replace_frame(stream, compact(frame))
+        loaded.frames[stream] = compact(frame)
         cursor = entry.get("cursor")
-        cache.set_cursor(stream, cursor if isinstance(cursor, str) else None)
+        loaded.cursors[stream] = cursor if isinstance(cursor, str) else None
         entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}
-    cache._take_dirty()
-    cache._mark_dirty(s for s in STREAMS if s not in entries)
-    cache._entries = entries
-    cache.generation = generation
-    return cache
+    loaded.entries = entries
+    loaded.generation = generation
+    return loaded

@@ -13,6 +13,8 @@ from typing import Any
 
 import polars as pl
 
+from deskwatch.stream_registry import STREAMS
+
 UTC_TS = pl.Datetime("us", "UTC")
 STATUS = pl.Enum(["new", "open", "pending", "hold", "solved", "closed", "deleted"])
 TICKET_TYPE = pl.Enum(["question", "incident", "problem", "task"])
@@ -176,8 +178,7 @@ SPECS: dict[str, Spec] = {
     "queue": QUEUE_SPEC,
     "agents_activity": ACTIVITY_SPEC,
 }
-STREAMS: tuple[str, ...] = tuple(SPECS)
-TALK_STREAMS = frozenset({"calls", "legs", "queue", "agents_activity"})
+assert tuple(SPECS) == STREAMS, "a schema per registered stream, in registry order"
 # Streams keyed by id whose newest version wins; the version key columns, oldest first.
 KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tickets": ("id", ("updated_at", "generated_timestamp")),

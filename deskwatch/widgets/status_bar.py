@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from deskwatch.pollstate import PollStatus
+from deskwatch.live.pollstate import PollStatus
 
 RETRY_STATES = {"retrying", "rate_limited"}
 COMPACT_BELOW = 110  # terminal columns under which the status line uses short words

@@ -12,6 +12,7 @@
 - ``check``: the ``deskwatch check`` checklist.
 """
 
+from deskwatch.stream_registry import STREAMS
 from deskwatch.zendesk.client import ZendeskClient
 from deskwatch.zendesk.errors import (
     AuthError,
@@ -23,7 +24,7 @@ from deskwatch.zendesk.errors import (
     UnavailableError,
     ZendeskError,
 )
-from deskwatch.zendesk.model import STREAMS, Batch, ClientStatus, SyncProgress
+from deskwatch.zendesk.model import Batch, ClientStatus, SyncProgress
 
 __all__ = [
     "STREAMS",

@@ -21,10 +21,11 @@ from types import TracebackType
 import httpx
 
 from deskwatch.config import Config
+from deskwatch.stream_registry import STREAMS, TALK_STREAMS
 from deskwatch.zendesk.auth import Auth
 from deskwatch.zendesk.governor import INCREMENTAL_LIMIT, Governor
 from deskwatch.zendesk.http import MAX_ATTEMPTS, Http, Reply, make_http_client
-from deskwatch.zendesk.model import STREAMS, TALK_STREAMS, Batch, ClientStatus
+from deskwatch.zendesk.model import Batch, ClientStatus
 from deskwatch.zendesk.streams import PAGERS
 
 DEFAULT_PAGE_SIZE = 1000  # the incremental exports' maximum per_page

@@ -6,11 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-STREAMS = ("tickets", "users", "groups", "ratings", "calls", "legs", "queue", "agents_activity")
-TALK_STREAMS = frozenset({"calls", "legs", "queue", "agents_activity"})
-# re-read whole at each poll; their cursor is always None
-SNAPSHOT_STREAMS = frozenset({"users", "groups", "queue", "agents_activity"})
-
 
 @dataclass(frozen=True)
 class SyncProgress:

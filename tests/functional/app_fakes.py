@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from deskwatch.app import DeskwatchApp
 from deskwatch.config import Config, build_config
-from deskwatch.dashboard import DashboardData
+from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.base import DashboardScreen
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)

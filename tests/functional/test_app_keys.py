@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from app_fakes import FakeSource, config, make_app
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Header
 
@@ -12,6 +11,7 @@ from deskwatch.bindings import BINDING_IDS
 from deskwatch.config import ConfigError
 from deskwatch.screens.help import HelpScreen
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
+from tests.functional.app_fakes import FakeSource, config, make_app
 
 SIZE = (100, 30)
 

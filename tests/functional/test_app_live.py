@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from deskwatch.app import DeskwatchApp
 from deskwatch.config import build_config
+from deskwatch.live.source import LiveSource
 from deskwatch.screens.operations import OperationsScreen
-from deskwatch.sim import start_simulator
-from deskwatch.source import LiveSource
 from deskwatch.widgets.status_bar import StatusBar
 from deskwatch.zendesk import ZendeskClient
 
-
-@pytest.fixture
-def sim() -> Iterator[Any]:
-    handle = start_simulator(
-        seed=11, speed=0, history_days=35, tickets=1500, calls=300, incremental_limit=1000
-    )
-    yield handle
-    handle.stop()
+SIM = dict(seed=11, speed=0, history_days=35, tickets=1500, calls=300, incremental_limit=1000)
+SIM_PER_TEST = True  # tests change its faults or clock
 
 
 def make(sim: Any, state_dir: Path) -> tuple[DeskwatchApp, LiveSource]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app_fakes import FakeSource, Status, make_app
-
 from deskwatch.zendesk.errors import UnavailableError
+from tests.functional.app_fakes import FakeSource, Status, make_app
 
 
 def test_paused_banner_and_status_bar_80x24(snap_compare: Any) -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from app_fakes import (
+from deskwatch.app import DataUpdated
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.widgets.status_bar import StatusBar
+from deskwatch.zendesk.errors import AuthError, UnavailableError
+from tests.functional.app_fakes import (
     NOW,
     AgentsPlaceholder,
     FakeSource,
@@ -14,12 +18,7 @@ from app_fakes import (
     Status,
     make_app,
 )
-from app_fakes import config as make_config
-
-from deskwatch.app import DataUpdated
-from deskwatch.dashboard import DashboardData
-from deskwatch.widgets.status_bar import StatusBar
-from deskwatch.zendesk.errors import AuthError, UnavailableError
+from tests.functional.app_fakes import config as make_config
 
 SIZE = (120, 30)  # wide enough for the long status line
 

@@ -5,21 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from deskwatch.sim import SimHandle
 
-from deskwatch.sim import SimHandle, start_simulator
-
-
-@pytest.fixture
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(tickets=200, calls=20, speed=0)
-    try:
-        yield handle
-    finally:
-        handle.stop()
+SIM = dict(tickets=200, calls=20, speed=0)
+SIM_PER_TEST = True  # tests change its faults or clock
 
 
 def run_check(config_text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import random
 import tomllib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from deskwatch.config import Config, build_config
-from deskwatch.sim import SimHandle, start_simulator
+from deskwatch.sim import SimHandle
 from deskwatch.zendesk import (
     AuthError,
     BadRequestError,
@@ -49,15 +48,8 @@ class SimTime:
         self.sim.advance_clock(seconds)
 
 
-@pytest.fixture
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(
-        tickets=TICKETS, calls=CALLS, speed=0, incremental_limit=100_000, token_ttl=1800
-    )
-    try:
-        yield handle
-    finally:
-        handle.stop()
+SIM = dict(tickets=TICKETS, calls=CALLS, speed=0, incremental_limit=100_000, token_ttl=1800)
+SIM_PER_TEST = True  # tests change its faults or clock
 
 
 def config(sim: SimHandle, method: str = "oauth", **sections: Any) -> Config:

@@ -10,14 +10,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-
-from deskwatch.sim import start_simulator
 
 NUM = (int, float)
 STATS = {"count", "mean", "median", "p90"}
@@ -45,25 +42,21 @@ AGENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[Any]:
-    handle = start_simulator(
-        seed=11,
-        speed=0,
-        history_days=40,
-        tickets=600,
-        calls=200,
-        agents=8,
-        incremental_limit=1000,
-        live=False,
-    )
-    yield handle
-    handle.stop()
+SIM = dict(
+    seed=11,
+    speed=0,
+    history_days=40,
+    tickets=600,
+    calls=200,
+    agents=8,
+    incremental_limit=1000,
+    live=False,
+)
 
 
-@pytest.fixture(scope="module")
-def config(sim: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cfg") / "deskwatch.toml"
+@pytest.fixture
+def config(sim: Any, tmp_path: Path) -> Path:
+    path = tmp_path / "deskwatch.toml"
     path.write_text(sim.config_toml() + '\n[account]\ntimezone = "Europe/Berlin"\n')
     path.chmod(0o600)
     return path

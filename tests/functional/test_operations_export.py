@@ -13,18 +13,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from snapshot_apps.ops_app import OpsApp
 
 from deskwatch.commands.export import render
 from deskwatch.config import build_config
-from deskwatch.dashboard import DashboardData
-from deskwatch.kpis import compute_snapshot
-from deskwatch.kpis.ops import ops_figures
+from deskwatch.kpis import compute_snapshot, ops_figures
+from deskwatch.live.dashboard import DashboardData
 from deskwatch.sim import records
 from deskwatch.sim.account import generate_account
 from deskwatch.store import Cache
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.kpi_tile import KpiTile
+from tests.functional.snapshot_apps.ops_app import OpsApp
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from snapshot_apps.ops_app import OpsApp
+
+from tests.functional.snapshot_apps.ops_app import OpsApp
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -29,7 +30,7 @@ def test_operations_ansi_dark_theme(snap_compare: Any) -> None:
 
 def test_operations_stale_and_empty(snap_compare: Any) -> None:
     """A stale tickets stream badges every tile; no ops figures means no arrows, no crash."""
-    from snapshot_apps.ops_fixture import make_data
+    from tests.functional.snapshot_apps.ops_fixture import make_data
 
     app = OpsApp(make_data(stale=frozenset({"tickets"}), ops=None))
     assert snap_compare(app, terminal_size=(120, 40))

@@ -6,15 +6,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from snapshot_apps.ops_app import OpsApp
-from snapshot_apps.ops_fixture import make_data, make_snapshot
 
-from deskwatch.dashboard import DashboardData
+from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.operations import OperationsScreen, hours_so_far
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.hourly_bars import HourlyBars
 from deskwatch.widgets.kpi_tile import KpiTile
 from deskwatch.widgets.trend_chart import TrendChart
+from tests.functional.snapshot_apps.ops_app import OpsApp
+from tests.functional.snapshot_apps.ops_fixture import make_data, make_snapshot
 
 #: tile id -> where the export JSON (snapshot.to_dict()) holds its number
 EXPORT_PATHS = {

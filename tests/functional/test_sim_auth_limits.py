@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from deskwatch.sim import SimHandle, start_simulator
 
@@ -13,14 +10,10 @@ ME = "/api/v2/users/me.json"
 EXPORT = "/api/v2/incremental/tickets/cursor.json"
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(
-        seed=8, history_days=5, tickets=300, calls=100, live=False, token="fixed-token",
-        token_ttl=120, account_limit=100_000, incremental_limit=100_000,
-    )  # fmt: skip
-    yield handle
-    handle.stop()
+SIM = dict(
+    seed=8, history_days=5, tickets=300, calls=100, live=False, token="fixed-token",
+    token_ttl=120, account_limit=100_000, incremental_limit=100_000,
+)  # fmt: skip
 
 
 def bearer(token: str) -> dict[str, str]:

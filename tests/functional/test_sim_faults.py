@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from deskwatch.sim import SimHandle, start_simulator
+from deskwatch.sim import SimHandle
 from deskwatch.sim.faults import Faults, profile
 
 GROUPS = "/api/v2/groups"
 
 
-@pytest.fixture()
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(seed=2, history_days=3, tickets=200, calls=50, live=False)
-    yield handle
-    handle.stop()
+SIM = dict(seed=2, history_days=3, tickets=200, calls=50, live=False)
+SIM_PER_TEST = True  # tests change its faults or clock
 
 
 def get(sim: SimHandle, path: str = GROUPS, timeout: float = 5.0) -> httpx.Response:

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import numpy as np
-import pytest
 
-from deskwatch.sim import SimHandle, start_simulator
+from deskwatch.sim import SimHandle
 from deskwatch.sim.table import NULL
 from deskwatch.sim.vocab import CLOSED, DELETED, SOLVED
 
 VOICE = "/api/v2/channels/voice/stats"
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(
-        seed=9, history_days=20, tickets=6000, calls=2000, live=False, speed=60,
-        incremental_limit=100_000,
-    )  # fmt: skip
-    yield handle
-    handle.stop()
+SIM = dict(
+    seed=9, history_days=20, tickets=6000, calls=2000, live=False, speed=60,
+    incremental_limit=100_000,
+)  # fmt: skip
 
 
 def test_clock_brings_tickets_calls_and_ratings(sim: SimHandle) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -14,14 +13,10 @@ VOICE = "/api/v2/channels/voice/stats"
 N_TICKETS = 1500
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(
-        seed=4, history_days=12, tickets=N_TICKETS, calls=700, live=False,
-        incremental_limit=100_000, account_limit=100_000,
-    )  # fmt: skip
-    yield handle
-    handle.stop()
+SIM = dict(
+    seed=4, history_days=12, tickets=N_TICKETS, calls=700, live=False,
+    incremental_limit=100_000, account_limit=100_000,
+)  # fmt: skip
 
 
 def walk_tickets(client: httpx.Client, **first: Any) -> tuple[list[dict[str, Any]], str, int]:

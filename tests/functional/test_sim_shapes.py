@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from deskwatch.sim import SimHandle, start_simulator
+from deskwatch.sim import SimHandle
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures-external"
 VOICE = "/api/v2/channels/voice/stats"
@@ -52,13 +51,9 @@ def assert_same_shape(
         assert seen <= {kind(value)}, f"{key!r}: real {kind(value)}, ours {seen}"
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(
-        seed=21, history_days=15, tickets=3000, calls=1500, live=False, incremental_limit=1000
-    )
-    yield handle
-    handle.stop()
+SIM = dict(
+    seed=21, history_days=15, tickets=3000, calls=1500, live=False, incremental_limit=1000
+)  # fmt: skip
 
 
 def get(sim: SimHandle, path: str, **params: Any) -> dict[str, Any]:

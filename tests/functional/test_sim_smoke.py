@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
-from deskwatch.sim import SimHandle, start_simulator
+from deskwatch.sim import SimHandle
 
 ROUTES = {
     "/api/v2/incremental/tickets/cursor.json?start_time=0&include=metric_sets": "tickets",
@@ -23,11 +21,7 @@ ROUTES = {
 }
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(seed=3, history_days=10, tickets=800, calls=300, live=False)
-    yield handle
-    handle.stop()
+SIM = dict(seed=3, history_days=10, tickets=800, calls=300, live=False)
 
 
 @pytest.mark.parametrize("path", sorted(ROUTES))

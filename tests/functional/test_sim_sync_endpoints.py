@@ -3,7 +3,6 @@ Talk export pages (so "fewer than a page" means caught up), separate export rate
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -15,14 +14,10 @@ VOICE = "/api/v2/channels/voice/stats"
 AGENTS = 40  # start_simulator's default
 
 
-@pytest.fixture(scope="module")
-def sim() -> Iterator[SimHandle]:
-    handle = start_simulator(
-        seed=5, history_days=10, tickets=300, calls=700, live=False,
-        incremental_limit=100_000, account_limit=100_000,
-    )  # fmt: skip
-    yield handle
-    handle.stop()
+SIM = dict(
+    seed=5, history_days=10, tickets=300, calls=700, live=False,
+    incremental_limit=100_000, account_limit=100_000,
+)  # fmt: skip
 
 
 def test_users_list_by_role_pages_on_has_more(client: httpx.Client) -> None:

@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kpi_records import call, cfg, leg, rating, ticket, user
 
 from deskwatch.kpis import KpiEngine, compute_snapshot, ops_figures
 from deskwatch.kpis.agg import update_buckets
 from deskwatch.store import Cache
 from deskwatch.store import cache as cache_module
+from tests.unit.kpi_records import call, cfg, leg, rating, ticket, user
 
 NOW = datetime(2026, 3, 29, 11, 0, tzinfo=UTC)  # DST day in Europe/Berlin
 CFG = cfg(account={"timezone": "Europe/Berlin"}, kpis={"window_days": 7})

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kpi_records import cfg, ticket
-
 from deskwatch.kpis import ops_figures
 from deskwatch.store import Cache
+from tests.unit.kpi_records import cfg, ticket
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 CFG = cfg(account={"timezone": "Europe/Berlin"})

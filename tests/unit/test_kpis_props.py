@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kpi_records import call, cfg, rating, ticket
 
 from deskwatch.kpis import compute_snapshot
 from deskwatch.store import Cache
+from tests.unit.kpi_records import call, cfg, rating, ticket
 
 NOW = datetime(2026, 3, 29, 12, 0, tzinfo=UTC)  # DST day in Europe/Berlin
 CFG = cfg(account={"timezone": "Europe/Berlin"}, kpis={"window_days": 7})

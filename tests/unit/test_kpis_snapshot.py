@@ -6,11 +6,11 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from kpi_records import cfg
 
 from deskwatch.kpis import KpiSnapshot, compute_snapshot
 from deskwatch.kpis.flatten import daily_table, flatten
 from deskwatch.store import Cache
+from tests.unit.kpi_records import cfg
 
 KEYS = ["schema", "now", "timezone", "time_basis", "window", "tickets", "csat", "agents", "talk"]
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from kpi_records import call, cfg, leg, user
 
 from deskwatch.kpis import compute_snapshot
 from deskwatch.store import Cache
 from deskwatch.store.schema import build_frame
+from tests.unit.kpi_records import call, cfg, leg, user
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 CFG = cfg(kpis={"window_days": 7})

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from kpi_records import cfg, rating, ticket, user
 
 from deskwatch.kpis import compute_snapshot
 from deskwatch.store import Cache
+from tests.unit.kpi_records import cfg, rating, ticket, user
 
 
 def U(text: str) -> datetime:

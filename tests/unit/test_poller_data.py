@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from poller_fakes import FakeSource, config, settle
-from test_poller_schedule import start
-
 from deskwatch.zendesk.errors import AuthError, UnavailableError
+from tests.unit.poller_fakes import FakeSource, config, settle
+from tests.unit.test_poller_schedule import start
 
 
 async def test_a_burst_of_finished_polls_leads_to_one_extra_computation() -> None:

@@ -7,11 +7,10 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from poller_fakes import FakeClock, FakeSource, config, settle
-
 from deskwatch.config import Config
-from deskwatch.dashboard import DashboardData
-from deskwatch.poller import Poller, PollStatus, step_interval
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.poller import Poller, PollStatus, step_interval
+from tests.unit.poller_fakes import FakeClock, FakeSource, config, settle
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from deskwatch.pollstate import PollStatus, StreamState
+from deskwatch.live.pollstate import PollStatus, StreamState
 from deskwatch.widgets.status_bar import describe, fmt_span
 
 NOW = datetime(2026, 11, 23, 14, 5, 30, tzinfo=UTC)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from kpi_records import ticket
 
 from deskwatch.store import Cache
 from deskwatch.store.schema import STATUS, schema_of
+from tests.unit.kpi_records import ticket
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures-external"
 

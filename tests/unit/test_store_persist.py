@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from kpi_records import call, ticket
 
 from deskwatch.store import Cache
 from deskwatch.store.persist import MANIFEST
+from tests.unit.kpi_records import call, ticket
 
 T0 = datetime(2026, 5, 1, 8, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from kpi_records import ticket
 
 from deskwatch.store import Cache
+from tests.unit.kpi_records import ticket
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "deleted"]

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from kpi_records import cfg, ticket
 
+from deskwatch.live.sync import sync_all, sync_stream
 from deskwatch.store import Cache
-from deskwatch.sync import sync_all, sync_stream
 from deskwatch.zendesk import Batch
+from tests.unit.kpi_records import cfg, ticket
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 

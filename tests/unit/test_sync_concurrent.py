@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from kpi_records import call, cfg, ticket, user
 
+from deskwatch.live.sync import sync_all, sync_stream
 from deskwatch.store import Cache
-from deskwatch.sync import sync_all, sync_stream
 from deskwatch.zendesk import AuthError, Batch
+from tests.unit.kpi_records import call, cfg, ticket, user
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 TALK_OFF = {"talk": {"enabled": False}}

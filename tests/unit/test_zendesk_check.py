@@ -6,9 +6,9 @@ import re
 from email.utils import formatdate
 
 import httpx
-from test_zendesk_fake import EPOCH, FakeClock, FakeZendesk, make_client, make_config
 
 from deskwatch.zendesk.check import run_checks
+from tests.unit.test_zendesk_fake import EPOCH, FakeClock, FakeZendesk, make_client, make_config
 
 ME = "/users/me.json"
 

@@ -7,11 +7,18 @@ from typing import Any
 
 import httpx
 import pytest
-from test_zendesk_fake import EPOCH, FIXTURES, FakeClock, FakeZendesk, collect, make_client
 
 from deskwatch.zendesk import NotFoundError
 from deskwatch.zendesk.governor import Governor
 from deskwatch.zendesk.parse import METRIC_SET, conforms, split_valid
+from tests.unit.test_zendesk_fake import (
+    EPOCH,
+    FIXTURES,
+    FakeClock,
+    FakeZendesk,
+    collect,
+    make_client,
+)
 
 pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared fixtures not present")
 

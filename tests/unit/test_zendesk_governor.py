@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
-from test_zendesk_fake import FakeClock
-
 from deskwatch.zendesk.governor import Governor
+from tests.unit.test_zendesk_fake import FakeClock
 
 
 def max_in_window(times: list[float], window: float = 60.0) -> int:

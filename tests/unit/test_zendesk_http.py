@@ -6,7 +6,6 @@ import base64
 
 import httpx
 import pytest
-from test_zendesk_fake import BASE, FakeClock, FakeZendesk, collect, make_client, make_config
 
 from deskwatch.zendesk import (
     AuthError,
@@ -18,6 +17,14 @@ from deskwatch.zendesk import (
     ZendeskClient,
 )
 from deskwatch.zendesk.http import BACKOFF_CAP, MAX_ATTEMPTS
+from tests.unit.test_zendesk_fake import (
+    BASE,
+    FakeClock,
+    FakeZendesk,
+    collect,
+    make_client,
+    make_config,
+)
 
 GROUPS = "/groups.json"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from test_zendesk_fake import (
+from tests.unit.test_zendesk_fake import (
     BASE,
     EPOCH,
     FakeClock,
@@ -14,7 +14,7 @@ from test_zendesk_fake import (
     make_client,
     make_config,
 )
-from test_zendesk_fake import ticket as make_ticket
+from tests.unit.test_zendesk_fake import ticket as make_ticket
 
 DAY = 86400
 HISTORY_START = int(EPOCH) - 90 * DAY  # default sync.history_days = 90

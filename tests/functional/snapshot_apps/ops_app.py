@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App
 
-from deskwatch.dashboard import DashboardData
+from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.operations import OperationsScreen
 
 from .ops_fixture import make_data

@@ -11,9 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskwatch.config import build_config
-from deskwatch.dashboard import DashboardData
 from deskwatch.kpis.ops import OpsFigures
 from deskwatch.kpis.snapshot import KpiSnapshot
+from deskwatch.live.dashboard import DashboardData
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))
 WINDOW_START = date(2026, 10, 25)

@@ -17,13 +17,14 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.kpis import KpiEngine
+from deskwatch.live.sync import streams_for, sync_stream
 from deskwatch.store import Cache, Change, Frames
-from deskwatch.sync import SNAPSHOT_STREAMS, streams_for, sync_stream
+from deskwatch.stream_registry import SNAPSHOT_STREAMS
 from deskwatch.zendesk import ZendeskClient
 
 
 class LiveSource:
-    """Client + cache + KPI code behind the :class:`deskwatch.poller.Source` protocol."""
+    """Client + cache + KPI code behind the :class:`deskwatch.live.poller.Source` protocol."""
 
     def __init__(self, cfg: Config, state_dir: Path, *, client: ZendeskClient | None = None):
         self.cfg = cfg

@@ -18,21 +18,8 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Protocol
 
 from deskwatch.config import Config
-from deskwatch.store import STREAMS, TALK_STREAMS, Cache
-
-SNAPSHOT_STREAMS = frozenset({"users", "groups", "queue", "agents_activity"})
-# The order streams are started in (they then run concurrently): the big exports first.
-SYNC_ORDER: tuple[str, ...] = (
-    "tickets",
-    "users",
-    "groups",
-    "ratings",
-    "calls",
-    "legs",
-    "queue",
-    "agents_activity",
-)
-assert set(SYNC_ORDER) == set(STREAMS)
+from deskwatch.store import Cache
+from deskwatch.stream_registry import SNAPSHOT_STREAMS, STREAMS, TALK_STREAMS
 
 
 class BatchLike(Protocol):
@@ -91,7 +78,7 @@ async def sync_stream(
 
 def streams_for(cfg: Config) -> tuple[str, ...]:
     """Streams to sync under ``cfg``: Talk streams only when Talk is enabled."""
-    return tuple(s for s in SYNC_ORDER if cfg.talk.enabled or s not in TALK_STREAMS)
+    return tuple(s for s in STREAMS if cfg.talk.enabled or s not in TALK_STREAMS)
 
 
 async def sync_all(
@@ -122,7 +109,7 @@ async def sync_all(
             finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
             failed = [t for t in finished if not t.cancelled() and t.exception() is not None]
             if failed:
-                # the earliest stream in SYNC_ORDER among those that failed together
+                # the earliest stream in registry order among those that failed together
                 first = next(t for t in tasks.values() if t in failed)
                 error = first.exception()
                 assert error is not None

@@ -11,10 +11,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from deskwatch.config import Config
+from deskwatch.stream_registry import BY_NAME
 
-LIVE_STREAMS = frozenset({"queue", "agents_activity"})
-REFERENCE_STREAMS = frozenset({"users", "groups"})
-# everything else (tickets, ratings, calls, legs) polls at the incremental cadence
 INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 MAX_BACKOFF = 300.0
 STALE_FACTOR = 3
@@ -22,7 +20,7 @@ PERSIST_GAP = 30.0  # seconds between cache writes while data keeps changing
 
 
 class Source(Protocol):
-    """What the poller needs from the data layer (the real one is ``deskwatch.source``)."""
+    """What the poller needs from the data layer (the real one is ``deskwatch.live.source``)."""
 
     def streams(self) -> Sequence[str]: ...
 
@@ -94,9 +92,10 @@ class PollStatus:
 
 
 def base_cadence(cfg: Config, stream: str) -> float:
-    if stream in LIVE_STREAMS:
+    cadence = BY_NAME[stream].cadence
+    if cadence == "live":
         return float(cfg.poll.live)
-    if stream in REFERENCE_STREAMS:
+    if cadence == "reference":
         return float(cfg.poll.reference)
     return float(cfg.poll.incremental)
 

@@ -18,13 +18,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deskwatch.config import Config
-from deskwatch.dashboard import DashboardData
-from deskwatch.pollstate import (
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.pollstate import (
     INTERVAL_STEPS,
-    LIVE_STREAMS,
     MAX_BACKOFF,
     PERSIST_GAP,
-    REFERENCE_STREAMS,
     STALE_FACTOR,
     PollStatus,
     Source,
@@ -35,8 +33,6 @@ from deskwatch.pollstate import (
 
 __all__ = [
     "INTERVAL_STEPS",
-    "LIVE_STREAMS",
-    "REFERENCE_STREAMS",
     "PollStatus",
     "Poller",
     "Source",
