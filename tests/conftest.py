@@ -1,10 +1,10 @@
 """Fixtures every test gets: a clean, pinned environment, and the one shared simulator fixture.
 
 Autouse: a developer's own ``ZENDESK_*``/``DESKWATCH_*`` account settings and ``NO_COLOR``,
-``FORCE_COLOR`` and ``TEXTUAL`` (devtools/debug switches) never reach a test (a test that wants one sets it
-with ``monkeypatch``); the process runs in UTC; platformdirs' config and state dirs point into
-the test's temporary directory, so no test reads the developer's config file or writes to their
-state dir. Subprocesses started by a test inherit all of this.
+``FORCE_COLOR`` and ``TEXTUAL`` (devtools/debug switches) never reach a test (a test that
+wants one sets it with ``monkeypatch``); the process runs in UTC; platformdirs' config and
+state dirs point into the test's temporary directory, so no test reads the developer's config
+file or writes to their state dir. Subprocesses started by a test inherit all of this.
 
 ``sim``: a module sets ``SIM = {...}`` (``start_simulator``'s options) and gets one simulator
 for the whole module, or one per test with ``SIM_PER_TEST = True`` (for tests that change its
