@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from deskwatch.stamps import to_micros
 from deskwatch.stream_registry import STREAMS
 
 UTC_TS = pl.Datetime("us", "UTC")
@@ -194,10 +195,8 @@ KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def _column(records: Sequence[Record], getter: Getter, dtype: Any) -> pl.Series:
     values = [getter(r) for r in records]
-    if dtype == _TS:
-        return pl.Series(values, dtype=pl.String, strict=False).str.to_datetime(
-            time_unit="us", time_zone="UTC", strict=False
-        )
+    if dtype == _TS:  # parsed one by one: polars infers one format per column and nulls the rest
+        return pl.Series([to_micros(v) for v in values], dtype=pl.Int64).cast(UTC_TS)
     if isinstance(dtype, pl.Enum):
         return pl.Series(values, dtype=pl.String, strict=False).cast(dtype, strict=False)
     if isinstance(dtype, pl.List):

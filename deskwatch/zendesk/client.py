@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -21,11 +22,13 @@ from types import TracebackType
 import httpx
 
 from deskwatch.config import Config
+from deskwatch.rejects import Rejects
 from deskwatch.stream_registry import STREAMS, TALK_STREAMS
 from deskwatch.zendesk.auth import Auth
 from deskwatch.zendesk.governor import INCREMENTAL_LIMIT, Governor
 from deskwatch.zendesk.http import MAX_ATTEMPTS, Http, Reply, make_http_client
 from deskwatch.zendesk.model import Batch, ClientStatus
+from deskwatch.zendesk.parse import Screened
 from deskwatch.zendesk.streams import PAGERS
 
 DEFAULT_PAGE_SIZE = 1000  # the incremental exports' maximum per_page
@@ -65,6 +68,8 @@ class ZendeskClient:
             verify=verify_tls,
             timeout=httpx.Timeout(read_timeout, connect=min(10.0, read_timeout)),
         )
+        self.rejects = Rejects()
+        self._pending = Rejects()
         self.http = Http(
             self._client,
             self._auth,
@@ -100,10 +105,22 @@ class ZendeskClient:
     def clock(self) -> float:
         return self._clock()
 
-    def count_skipped(self, stream: str, n: int) -> None:
+    def count_skipped(self, stream: str, screened: Screened) -> None:
         track = self.http.track
+        n = screened.skipped.total()
         track.skipped += n
         track.skipped_by_stream[stream] = track.skipped_by_stream.get(stream, 0) + n
+        page = Rejects(
+            Counter({(stream, r): k for r, k in screened.skipped.items()}),
+            Counter({(stream, r): k for r, k in screened.nulled.items()}),
+        )
+        self.rejects.add(page)  # this session's, for the status bar and export's summary
+        self._pending.add(page)
+
+    def take_rejects(self) -> Rejects:
+        """What the edge checks turned away since the last call (for the cache's tally)."""
+        taken, self._pending = self._pending, Rejects()
+        return taken
 
     # --- public ---------------------------------------------------------------------------
 
@@ -125,6 +142,8 @@ class ZendeskClient:
             errors=t.errors,
             last_error=t.last_error,
             skipped=t.skipped,
+            nulled=self.rejects.nulled.total(),
+            rejects=self.rejects.summary(),
             requests=t.requests,
             warnings=tuple(self._auth.warnings),
         )

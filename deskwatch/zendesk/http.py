@@ -7,6 +7,7 @@ import ipaddress
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,9 @@ class Tracker:
     retries: int = 0
     rate_limited: int = 0
     skipped_by_stream: dict[str, int] = field(default_factory=dict)
+    #: (stream, reason) -> records skipped / fields nulled by the edge checks this session
+    skipped_reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
+    nulled_reasons: Counter[tuple[str, str]] = field(default_factory=Counter)
     served_by_stream: dict[str, int] = field(default_factory=dict)  # records received, raw
 
 
@@ -372,7 +376,7 @@ _BAD = object()
 def _json(data: bytes) -> Any:
     try:
         return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting too deep counts as broken
         return _BAD
 
 

@@ -46,3 +46,5 @@ class ClientStatus:
     skipped: int
     requests: int
     warnings: tuple[str, ...] = ()
+    nulled: int = 0  # bad values nulled (their records kept)
+    rejects: str | None = None  # one line: what was skipped or nulled, by stream and reason

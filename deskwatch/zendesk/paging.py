@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from deskwatch.zendesk.http import Http
 from deskwatch.zendesk.model import SyncProgress
-from deskwatch.zendesk.parse import is_int, parse_timestamp, split_valid
+from deskwatch.zendesk.parse import Screened, is_int, parse_timestamp, screen
 
 
 class Context(Protocol):
@@ -17,7 +17,7 @@ class Context(Protocol):
 
     def wall(self) -> float: ...
     def clock(self) -> float: ...
-    def count_skipped(self, stream: str, n: int) -> None: ...
+    def count_skipped(self, stream: str, screened: Screened) -> None: ...
 
 
 def int_or(value: Any, default: int) -> int:
@@ -80,12 +80,14 @@ def newest_time(records: list[dict[str, Any]]) -> float | None:
 
 
 def good_records(ctx: Context, stream: str, raw: list[Any]) -> list[dict[str, Any]]:
-    good, skipped = split_valid(stream, raw)
+    """The page's records that pass the edge checks (bad ones skipped and counted by reason;
+    the page's cursor still moves past them, so a bad record never blocks its stream)."""
+    screened = screen(stream, raw, ctx.wall())
     served = ctx.http.track.served_by_stream
     served[stream] = served.get(stream, 0) + len(raw)
-    if skipped:
-        ctx.count_skipped(stream, skipped)
-    return good
+    if screened.skipped or screened.nulled:
+        ctx.count_skipped(stream, screened)
+    return screened.good
 
 
 def meta_envelope(body: dict[str, Any]) -> bool:

@@ -60,4 +60,5 @@ def test_absent_optional_fields_and_nulls_are_fine() -> None:
     assert valid_record("tickets", GOOD["tickets"])  # no metric_set at all
     assert not valid_record("tickets", {**GOOD["tickets"], "assignee_id": "12"})
     assert not valid_record("tickets", {**GOOD["tickets"], "id": True})  # bool is not an id
-    assert not valid_record("calls", {**GOOD["calls"], "duration": "30"})  # never coerced
+    call = {**GOOD["calls"], "duration": "30"}
+    assert valid_record("calls", call) and call["duration"] is None  # nulled, never coerced

@@ -292,5 +292,8 @@ async def test_records_with_wrong_types_are_skipped_and_counted() -> None:
     async with make_client(fake, clock) as client:
         batches = await collect(client, "tickets")
         status = client.status
-    assert [r["id"] for b in batches for r in b.records] == [1, 3]
-    assert status.skipped == 3
+    # a bad count is nulled (KPIS.md leaves a null out of its figure); bad keys skip the record
+    assert [r["id"] for b in batches for r in b.records] == [1, 3, 10]
+    assert batches[-1].records[-1]["metric_set"]["replies"] is None
+    assert (status.skipped, status.nulled) == (2, 1)
+    assert status.rejects is not None and "tickets id: not an integer id ×1" in status.rejects
