@@ -26,6 +26,18 @@ class Rejects:
         self.skipped.update(other.skipped)
         self.nulled.update(other.nulled)
 
+    def pop(self, stream: str) -> Rejects:
+        """Take out (and return) the counts of ``stream``."""
+        out = Rejects(_of(self.skipped, stream), _of(self.nulled, stream))
+        for key in out.skipped:
+            del self.skipped[key]
+        for key in out.nulled:
+            del self.nulled[key]
+        return out
+
+    def drop(self, stream: str) -> None:
+        self.pop(stream)
+
     def summary(self) -> str | None:
         """One line, e.g. ``skipped 2 bad records (tickets: 2 assignee_id: id out of range)``."""
         parts = []
@@ -44,9 +56,15 @@ class Rejects:
     @classmethod
     def from_json(cls, data: Any) -> Rejects:
         """Raises ValueError when ``data`` is not what :meth:`to_json` writes."""
+        if data is None:  # written before the tally existed
+            return cls()
         if not isinstance(data, dict):
             raise ValueError("rejects is not an object")
         return cls(_load(data.get("skipped")), _load(data.get("nulled")))
+
+
+def _of(counts: Counter[Key], stream: str) -> Counter[Key]:
+    return Counter({k: n for k, n in counts.items() if k[0] == stream})
 
 
 def _line(verb: str, counts: Counter[Key], noun: str) -> str:

@@ -110,12 +110,16 @@ class Progress:
 async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) -> None:
     from deskwatch.zendesk import ZendeskClient
 
+    client = ZendeskClient(cfg)
     try:
-        async with ZendeskClient(cfg) as client:
+        async with client:
             await sync_all(client, cache, cfg, on_progress=progress)
     finally:
         progress.done()
         cache.persist(state_dir)
+        summary = client.rejects.summary()
+        if summary:  # one line: bad records never stop an export, but never go unsaid
+            print(f"deskwatch: warning: {summary}; left out of the figures", file=sys.stderr)
 
 
 def render(snap: KpiSnapshot, fmt: str) -> bytes:

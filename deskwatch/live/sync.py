@@ -51,6 +51,7 @@ async def sync_stream(
     cursor of the last fully ingested batch.
     """
     total = 0
+    take_rejects = getattr(client, "take_rejects", None)
     if stream in SNAPSHOT_STREAMS:
         pending: list[dict[str, Any]] = []
         async for batch in client.fetch(stream, None):
@@ -62,11 +63,15 @@ async def sync_stream(
         else:
             return 0  # listing ended without a done batch: keep the previous snapshot
         cache.replace_records(stream, pending)
+        if take_rejects is not None:
+            cache.add_rejects(take_rejects(stream), listing=stream)
         if cache.cursor(stream) is not None:  # e.g. users, once an incremental export
             cache.set_cursor(stream, None)
         return len(pending)
     async for batch in client.fetch(stream, cache.cursor(stream)):
         total += cache.ingest(stream, batch.records)
+        if take_rejects is not None:  # what the edge checks turned away, counted with the data
+            cache.add_rejects(take_rejects(stream))
         if batch.cursor is not None:
             cache.set_cursor(stream, batch.cursor)
         if on_batch is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from deskwatch.rejects import Rejects
 from deskwatch.store import persist as disk
 from deskwatch.store.schema import KEYS, STREAMS, build_frame, empty_frame
 from deskwatch.store.upsert import newest, upsert_delta
@@ -82,6 +83,8 @@ class Cache:
         self._bundle: Frames | None = None
         #: one-line notes about the state dir (e.g. a corrupt file moved aside); for the UI
         self.warnings: list[str] = []
+        #: what the edge checks turned away, over every session of this state dir
+        self.rejects = Rejects()
         #: bumps on every change of data; lets callers skip recomputing an unchanged cache
         self.version = 0
         #: where the cache was last persisted to / loaded from
@@ -203,6 +206,14 @@ class Cache:
     def cursors(self) -> dict[str, str]:
         return {k: v for k, v in self._cursors.items() if v is not None}
 
+    def add_rejects(self, rejects: Rejects, *, listing: str | None = None) -> None:
+        """Count records skipped / values nulled by the edge checks (kept in the manifest).
+        ``listing``: a snapshot stream re-read whole, whose counts replace the last listing's."""
+        with self._lock:
+            if listing is not None:
+                self.rejects.drop(listing)
+            self.rejects.add(rejects)
+
     # -- persistence -----------------------------------------------------------------------
     def persist(self, state_dir: Path) -> None:
         """Write changed frames, then the manifest naming them and the cursors (atomic).
@@ -214,9 +225,16 @@ class Cache:
             with self._lock:
                 dirty, self._dirty = self._dirty, set()
                 frames, cursors = dict(self._frames), dict(self._cursors)
+                rejects = self.rejects.to_json()
             try:
                 entries, generation = disk.persist(
-                    Path(state_dir), frames, cursors, dirty, self._entries, self.generation
+                    Path(state_dir),
+                    frames,
+                    cursors,
+                    dirty,
+                    self._entries,
+                    self.generation,
+                    rejects=rejects,
                 )
             except BaseException:
                 with self._lock:
@@ -234,6 +252,7 @@ class Cache:
         cache = cls()
         loaded = disk.load(Path(state_dir))
         cache.warnings.extend(loaded.warnings)
+        cache.rejects = loaded.rejects
         for stream, frame in loaded.frames.items():
             cache.replace_frame(stream, frame)
             cache.set_cursor(stream, loaded.cursors.get(stream))

@@ -28,6 +28,7 @@ from typing import Any
 
 import polars as pl
 
+from deskwatch.rejects import Rejects
 from deskwatch.store.schema import STREAMS, schema_of
 from deskwatch.store.upsert import compact
 
@@ -47,6 +48,7 @@ class Loaded:
     entries: Entries = field(default_factory=dict)
     generation: int = 0
     warnings: list[str] = field(default_factory=list)
+    rejects: Rejects = field(default_factory=Rejects)
 
 
 def _crc32(path: Path) -> int:
@@ -86,6 +88,8 @@ def persist(
     dirty: set[str],
     entries: Entries,
     generation: int,
+    *,
+    rejects: dict[str, Any] | None = None,
 ) -> tuple[Entries, int]:
     """Write the ``dirty`` frames (and any without an entry), then the manifest.
 
@@ -113,12 +117,21 @@ def persist(
         "generation": generation,
         "written_at": datetime.now(UTC).isoformat(),
         "streams": {s: {**entries[s], "cursor": cursors.get(s)} for s in STREAMS if s in entries},
+        "rejects": rejects or {},
     }
     text = json.dumps(manifest, indent=1)
     _atomic_write(state_dir / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     _fsync_dir(state_dir)
     _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
     return entries, generation
+
+
+def read_rejects(state_dir: Path) -> Rejects:
+    """The edge checks' tally kept in the manifest (empty when there is none or it is bad)."""
+    try:
+        return Rejects.from_json(json.loads((state_dir / MANIFEST).read_text("utf-8"))["rejects"])
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return Rejects()
 
 
 def _disk_generation(state_dir: Path) -> int:
@@ -202,6 +215,10 @@ def load(state_dir: Path) -> Loaded:
         cursor = entry.get("cursor")
         loaded.cursors[stream] = cursor if isinstance(cursor, str) else None
         entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}
+    try:
+        loaded.rejects = Rejects.from_json(manifest.get("rejects"))
+    except ValueError as exc:  # only counts: start them again, say so
+        loaded.warnings.append(f"cache manifest {manifest_path}: bad rejects tally ({exc}); reset")
     loaded.entries = entries
     loaded.generation = generation
     return loaded

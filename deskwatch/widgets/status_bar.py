@@ -97,6 +97,9 @@ def _detail(
         parts.append(f"API {used}" if compact else f"API {used}/min")
     errors = max(status.errors, getattr(client, "errors", 0) or 0)
     parts.append(f"err {errors}" if compact else f"errors {errors}")
+    bad = (getattr(client, "skipped", 0) or 0) + (getattr(client, "nulled", 0) or 0)
+    if bad:  # records the edge checks skipped or repaired this session (details: export, check)
+        parts.append(f"bad {bad}" if compact else f"bad records {bad}")
     parts.append(f"poll {fmt_span(status.interval)}")
     return " · ".join(parts)
 

@@ -117,10 +117,10 @@ class ZendeskClient:
         self.rejects.add(page)  # this session's, for the status bar and export's summary
         self._pending.add(page)
 
-    def take_rejects(self) -> Rejects:
-        """What the edge checks turned away since the last call (for the cache's tally)."""
-        taken, self._pending = self._pending, Rejects()
-        return taken
+    def take_rejects(self, stream: str) -> Rejects:
+        """What the edge checks turned away in ``stream`` since the last call (for the cache's
+        tally, kept across sessions)."""
+        return self._pending.pop(stream)
 
     # --- public ---------------------------------------------------------------------------
 

@@ -254,7 +254,12 @@ AGENT_ACTIVITY: Spec = {
 QUEUE: Spec = {
     **{
         k: _NUM_NULL
-        for k in ("agents_online", "calls_waiting", "callbacks_waiting", "embeddable_callbacks_waiting")
+        for k in (
+            "agents_online",
+            "calls_waiting",
+            "callbacks_waiting",
+            "embeddable_callbacks_waiting",
+        )
     },
     **{k: F(_SECONDS, null_bad=True) for k in ("average_wait_time", "longest_wait_time")},
 }
@@ -271,7 +276,9 @@ SPECS: dict[str, Spec] = {
 }
 
 
-def _check(record: dict[str, Any], spec: Spec, now: float, nulled: list[str], prefix: str) -> Problem:
+def _check(
+    record: dict[str, Any], spec: Spec, now: float, nulled: list[str], prefix: str
+) -> Problem:
     """Check ``record`` in place against ``spec``: the reason to skip it, or None (nulling the
     bad nullable fields and noting them in ``nulled``)."""
     for name, f in spec.items():

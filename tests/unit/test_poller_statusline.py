@@ -78,3 +78,15 @@ def test_spans() -> None:
         "1 h 00",
         "1 h 30",
     ]
+
+
+@dataclass(frozen=True)
+class BadClient(Client):
+    skipped: int = 7
+    nulled: int = 4
+
+
+def test_bad_records_are_counted_on_the_line() -> None:
+    assert "bad records 11" in describe(live(client=BadClient()), NOW).detail
+    assert "bad 11" in describe(live(client=BadClient()), NOW, compact=True).detail
+    assert "bad" not in describe(live(), NOW).detail

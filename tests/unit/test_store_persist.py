@@ -168,3 +168,30 @@ def test_overlapping_persists_leave_a_loadable_cache(tmp_path: Path) -> None:
         assert not warm.warnings
         assert warm.frames.tickets.height == 199
         assert warm.frames.calls.height == round_ + 1
+
+
+def test_the_rejects_tally_survives_a_restart_and_a_bad_one_is_reset(tmp_path: Path) -> None:
+    import json
+    from collections import Counter
+
+    from deskwatch.rejects import Rejects
+    from deskwatch.store.persist import read_rejects
+
+    cache = Cache()
+    cache.add_rejects(Rejects(Counter({("tickets", "id: id out of range"): 2})))
+    cache.add_rejects(Rejects(Counter({("users", "name: invalid text"): 1})), listing="users")
+    cache.add_rejects(Rejects(Counter({("users", "name: invalid text"): 1})), listing="users")
+    cache.persist(tmp_path)
+    again = Cache.load(tmp_path)
+    assert again.rejects.skipped == Counter(
+        {("tickets", "id: id out of range"): 2, ("users", "name: invalid text"): 1}
+    )  # a listing re-read whole counts its bad records once
+    assert read_rejects(tmp_path).summary() == (
+        "skipped 3 bad records (tickets id: id out of range ×2, users name: invalid text ×1)"
+    )
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    manifest["rejects"] = {"skipped": {"tickets": {"x": -1}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    third = Cache.load(tmp_path)
+    assert not third.rejects and third.frames.tickets.height == 0
+    assert len(third.warnings) == 1 and "bad rejects tally" in third.warnings[0]

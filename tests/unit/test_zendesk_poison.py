@@ -59,7 +59,7 @@ SKIP = [
 
 @pytest.mark.parametrize(("path", "value", "reason"), SKIP)
 def test_a_bad_key_time_text_or_id_skips_the_ticket(path: str, value: Any, reason: str) -> None:
-    skip, nulled = check_record("tickets", put(good_ticket(), path, value), NOW)
+    skip, _ = check_record("tickets", put(good_ticket(), path, value), NOW)
     assert skip is not None and reason in skip and path.split(".")[-1] in skip
 
 
@@ -70,7 +70,9 @@ NULL = [float("nan"), float("inf"), float("-inf"), 1e13, -1e9, -0.5, "5", True]
 def test_a_bad_duration_is_nulled_and_the_ticket_kept(value: Any) -> None:
     record = put(good_ticket(), "metric_set.reply_time_in_minutes.calendar", value)
     skip, nulled = check_record("tickets", record, NOW)
-    assert skip is None and nulled == ["metric_set.reply_time_in_minutes: " + nulled[0].split(": ")[1]]
+    assert skip is None and nulled == [
+        "metric_set.reply_time_in_minutes: " + nulled[0].split(": ")[1]
+    ]
     assert record["metric_set"]["reply_time_in_minutes"] == {"calendar": None, "business": 3}
 
 
@@ -130,15 +132,44 @@ async def test_poison_never_blocks_the_stream_nor_the_snapshot() -> None:
     async with make_client(fake, clock, cfg) as client:
         await sync_stream(client, cache, "tickets")
         status = client.status
-        taken = client.take_rejects()
     ids = sorted(cache.frames.tickets["id"].to_list())
     assert ids == [1, 2, 3, 4, 5, 13]  # bad durations nulled, the rest skipped
     assert json.loads(cache.cursor("tickets") or "{}")["after"] == "p2"  # moved past the poison
     assert (status.skipped, status.nulled) == (7, 4)
-    assert taken.skipped[("tickets", "id: id out of range")] == 2
+    assert cache.rejects.skipped[("tickets", "id: id out of range")] == 2  # counted with the data
+    assert cache.rejects.nulled.total() == 4
     assert status.rejects is not None and status.rejects.startswith("skipped 7 bad records (")
     snap = compute_snapshot(cache.frames, cfg, datetime.fromtimestamp(NOW, UTC))
     assert snap.to_json()  # no polars error, no UnicodeEncodeError
     assert cache.frames.tickets.filter(cache.frames.tickets["id"] == 2)[
         "reply_minutes_calendar"
     ].to_list() == [None]
+
+
+async def test_export_reports_bad_records_in_one_line_and_exits_0(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    import deskwatch.zendesk
+    from deskwatch.cli import main
+
+    fake = FakeZendesk(script={"/incremental/tickets/cursor.json": [
+        page([good_ticket(1), *POISON], "p1", True),
+    ]})  # fmt: skip
+    clock = FakeClock()
+    monkeypatch.setattr(
+        deskwatch.zendesk, "ZendeskClient", lambda cfg: make_client(fake, clock, cfg)
+    )
+    config = tmp_path / "deskwatch.toml"
+    config.write_text(
+        '[zendesk]\nurl = "http://127.0.0.1:9"\n[zendesk.auth]\naccess_token = "tok"\n'
+        "[talk]\nenabled = false\n"
+    )
+    args = ["export", "--config", str(config), "--state-dir", str(tmp_path / "state")]
+    code = await asyncio.to_thread(main, args)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    lines = [line for line in err.splitlines() if "bad record" in line]
+    assert len(lines) == 1 and lines[0].startswith("deskwatch: warning: skipped 7 bad records (")
+    assert "nulled 4 bad values" in lines[0]
