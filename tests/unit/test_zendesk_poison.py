@@ -11,13 +11,20 @@ from typing import Any
 
 import httpx
 import pytest
-from test_zendesk_fake import EPOCH, FakeClock, FakeZendesk, iso, make_client, make_config
-from test_zendesk_fake import ticket as make_ticket
 
 from deskwatch.kpis import compute_snapshot
+from deskwatch.live.sync import sync_stream
 from deskwatch.store import Cache
-from deskwatch.sync import sync_stream
 from deskwatch.zendesk.parse import check_record
+from tests.unit.test_zendesk_fake import (
+    EPOCH,
+    FakeClock,
+    FakeZendesk,
+    iso,
+    make_client,
+    make_config,
+)
+from tests.unit.test_zendesk_fake import ticket as make_ticket
 
 NOW = EPOCH
 T0 = int(EPOCH) - 86400
