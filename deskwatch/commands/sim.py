@@ -53,6 +53,15 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--tickets", help="tickets in the history (default 400 per day)")
     parser.add_argument("--calls", help="Talk calls in the history (default tickets / 3)")
     parser.add_argument("--timezone", default="UTC", help="account time zone (default UTC)")
+    parser.add_argument(
+        "--page-size",
+        action="append",
+        default=[],
+        metavar="STREAM=N",
+        help="the most records a page holds, repeatable: calls=100, legs=7; streams: "
+        "tickets, users, groups, ratings, calls, legs, agents_activity (default: the "
+        "endpoint's maximum, 1000 for exports, 100 for lists)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -99,7 +108,25 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
         opts["tickets"] = _number(args.tickets, "--tickets", low=0, high=20_000_000, integer=True)
     if args.calls is not None:
         opts["calls"] = _number(args.calls, "--calls", low=0, high=20_000_000, integer=True)
+    if args.page_size:
+        opts["page_sizes"] = page_sizes(args.page_size)
     return opts
+
+
+def page_sizes(items: list[str]) -> dict[str, int]:
+    """``--page-size STREAM=N`` items as ``{stream: N}`` (one-line SimUsageError if bad)."""
+    from deskwatch.sim.state import PAGED_STREAMS
+
+    sizes: dict[str, int] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or name not in PAGED_STREAMS:
+            raise SimUsageError(
+                f"--page-size expects STREAM=N with STREAM one of {', '.join(PAGED_STREAMS)}, "
+                f"got {item!r}"
+            )
+        sizes[name] = _number(value, f"--page-size {name}", low=1, high=100_000, integer=True)
+    return sizes
 
 
 def fault_settings(items: list[str], profile_name: str) -> Any:
@@ -138,7 +165,8 @@ def banner(handle: Any, opts: dict[str, Any]) -> str:
         [
             f"deskwatch sim: seed {opts['seed']}, {opts['history_days']} days, "
             f"{acc.n_tickets} tickets, {len(acc.calls)} calls, plan {opts['plan']}, "
-            f"faults {faults_name}, speed {opts['speed']:g}x",
+            f"faults {faults_name}, speed {opts['speed']:g}x"
+            + "".join(f", {k} pages of {v}" for k, v in opts.get("page_sizes", {}).items()),
             f"Base URL:      {handle.url}",
             f"OAuth token:   {handle.access_token}",
             f"OAuth client:  client_id={handle.client_id} client_secret={handle.client_secret}"

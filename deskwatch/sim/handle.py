@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from deskwatch.sim.live import LiveState, catch_up, init_live, run_live
 from deskwatch.sim.records import user as render_user
 from deskwatch.sim.routes import me_row
 from deskwatch.sim.server import build_app
-from deskwatch.sim.state import SimState
+from deskwatch.sim.state import SimState, check_page_sizes
 
 HOST = "127.0.0.1"
 T = TypeVar("T")
@@ -216,8 +216,15 @@ def start_simulator(
     ratings_time_field: str = "updated",
     live: bool = True,
     account: Account | None = None,
+    page_sizes: Mapping[str, int] | None = None,
 ) -> SimHandle:
-    """Generate a seeded account (or serve ``account``); returns once the port is bound."""
+    """Generate a seeded account (or serve ``account``); returns once the port is bound.
+
+    ``page_sizes``: the most records one page holds, per stream (tickets, users, groups,
+    ratings, calls, legs, agents_activity), e.g. ``{"calls": 100}``; a client asking for less
+    gets less. Absent streams page at the endpoint's maximum (1000 exports, 100 lists).
+    """
+    sizes = check_page_sizes(dict(page_sizes or {}))
     if plan not in PLANS:
         raise ValueError(f"unknown plan {plan!r}; choose one of {', '.join(PLANS)}")
     fault_config = profile(faults) if isinstance(faults, str) else faults
@@ -246,6 +253,7 @@ def start_simulator(
         speed=speed,
         export_lag=export_lag,
         ratings_time_field=ratings_time_field,
+        page_sizes=sizes,
     )
     sim.set_faults(fault_config)
     auth.email = render_user(account, "", me_row(sim))["email"]

@@ -53,15 +53,20 @@ def _now(sim: SimState) -> int:
     return int(sim.clock.now())
 
 
-def _per_page(request: web.Request, default: int = MAX_PER_PAGE) -> int:
-    return max(1, min(int_param(request.query, "per_page", default), MAX_PER_PAGE))
+def _page_size(
+    request: web.Request, stream: str, param: str = "per_page", most: int = MAX_PER_PAGE
+) -> int:
+    """The page size asked for (default and cap: ``most``), capped by the sim's own page size."""
+    sim = request.app[SIM_KEY]
+    asked = max(1, min(int_param(request.query, param, most), most))
+    return min(asked, sim.page_sizes.get(stream, most))
 
 
 def _cursor_export(
     request: web.Request, sim: SimState, *, key: str, ts_col: np.ndarray, valid: Any
 ) -> dict[str, Any]:
     q = request.query
-    per_page = _per_page(request)
+    per_page = _page_size(request, key)
     n = len(ts_col)
     if sim.export_lag:
         n = int(np.searchsorted(ts_col, _now(sim) - sim.export_lag, side="right"))
@@ -111,11 +116,16 @@ def users_export(request: web.Request, sim: SimState) -> dict[str, Any]:
 
 
 def _cursor_list(
-    request: web.Request, path: str, key: str, ids: np.ndarray, render: Callable[[int], Any]
+    request: web.Request,
+    path: str,
+    key: str,
+    ids: np.ndarray,
+    render: Callable[[int], Any],
+    stream: str,
 ) -> dict[str, Any]:
     """``ids`` ascending; page[size] ≤ 100, page[after]; links.next is set even on the last page."""
     q = request.query
-    size = max(1, min(int_param(q, "page[size]", 100), 100))
+    size = _page_size(request, stream, "page[size]", 100)
     start = 0
     if "page[after]" in q:
         try:
@@ -148,7 +158,7 @@ def groups(request: web.Request, sim: SimState) -> dict[str, Any]:
     index = {gid: i for i, gid in enumerate(acc.people.group_ids)}
     base = _base(request)
     return _cursor_list(
-        request, "groups", "groups", ids, lambda gid: records.group(acc, base, index[gid])
+        request, "groups", "groups", ids, lambda gid: records.group(acc, base, index[gid]), "groups"
     )
 
 
@@ -166,7 +176,7 @@ def users_list(request: web.Request, sim: SimState) -> dict[str, Any]:
     def render(uid: int) -> dict[str, Any]:
         return records.user(acc, base, int(rows[np.searchsorted(ids, uid)]))
 
-    return _cursor_list(request, "users", "users", ids, render)
+    return _cursor_list(request, "users", "users", ids, render, "users")
 
 
 def ratings(request: web.Request, sim: SimState) -> dict[str, Any]:
@@ -196,7 +206,7 @@ def ratings(request: web.Request, sim: SimState) -> dict[str, Any]:
     base = _base(request)
     return _cursor_list(
         request, "satisfaction_ratings", "satisfaction_ratings", ids,
-        lambda rid: records.rating(acc, base, rid - first),
+        lambda rid: records.rating(acc, base, rid - first), "ratings",
     )  # fmt: skip
 
 
@@ -209,7 +219,7 @@ def _time_export(
         raise ApiError(422, TOO_RECENT)
     # like Zendesk, leave out the last minute: the next start_time is then always accepted
     visible = int(np.searchsorted(updated, now - TIME_EXPORT_LAG, side="right"))
-    a, b, end_time = time_page(updated[:visible], start_time, _per_page(request))
+    a, b, end_time = time_page(updated[:visible], start_time, _page_size(request, key))
     items = [render(i) for i in range(a, b)]
     path = f"{_base(request)}/api/v2/channels/voice/stats/incremental/{key}.json"
     return {key: items, "next_page": f"{path}?start_time={end_time}", "count": len(items),
@@ -233,7 +243,7 @@ def queue(request: web.Request, sim: SimState) -> dict[str, Any]:
 def agents_activity(request: web.Request, sim: SimState) -> dict[str, Any]:
     everyone = talkstats.agents_activity(sim.account, _now(sim))
     page = max(1, int_param(request.query, "page", 1))
-    per_page = max(1, min(int_param(request.query, "per_page", 100), 100))
+    per_page = _page_size(request, "agents_activity", most=100)
     chunk = everyone[(page - 1) * per_page : page * per_page]
     path = f"{_base(request)}/api/v2/channels/voice/stats/agents_activity.json"
     more = page * per_page < len(everyone)

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import struct
 from collections.abc import Awaitable, Callable
+from email.utils import formatdate
 
 from aiohttp import web
 
@@ -87,6 +88,7 @@ async def zendesk_gate(request: web.Request, handler: Handler) -> web.StreamResp
             return json_response(verdict.body, 429, headers)
     response = await handler(request)
     response.headers.update(headers)
+    response.headers["Date"] = formatdate(sim.clock.now(), usegmt=True)  # the sim's own clock
     if action in ("malformed", "truncated") and isinstance(response, web.Response):
         body = response.body if isinstance(response.body, bytes) else b"{}"
         cut = body[: max(1, len(body) // 2)] if action == "truncated" else MALFORMED_BODY

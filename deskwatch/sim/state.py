@@ -25,12 +25,29 @@ class SimState:
     export_lag: int = 0  # seconds of newest changes the exports leave out (Zendesk: ~60)
     # what start_time/end_time filter on ratings: "updated" (default) or "created"
     ratings_time_field: str = "updated"
+    # the most records one page holds, per stream (see PAGED_STREAMS); absent: the endpoint's max
+    page_sizes: dict[str, int] = field(default_factory=dict)
     fault_rng: random.Random = field(default_factory=lambda: random.Random(0))
     requests: int = 0
 
     def set_faults(self, faults: Faults) -> None:
         self.faults = faults
         self.auth.revoke_at = faults.revoke_at
+
+
+PAGED_STREAMS = ("tickets", "users", "groups", "ratings", "calls", "legs", "agents_activity")
+
+
+def check_page_sizes(sizes: dict[str, int]) -> dict[str, int]:
+    """``sizes`` validated (stream names from PAGED_STREAMS, whole numbers >= 1)."""
+    for stream, size in sizes.items():
+        if stream not in PAGED_STREAMS:
+            raise ValueError(
+                f"page size for unknown stream {stream!r}; choose from {', '.join(PAGED_STREAMS)}"
+            )
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"page size of {stream} must be a whole number >= 1, got {size!r}")
+    return dict(sizes)
 
 
 SIM_KEY: web.AppKey[SimState] = web.AppKey("sim", SimState)

@@ -11,6 +11,9 @@ the customer answers, often days later; so:
   week earlier are caught even when the server filters on ``created_at``. The look-back start is
   derived from the data's own timestamps, never from the local clock.
 
+Stop rule: ``meta.has_more`` false (documented cursor paging; no page size is assumed, the
+``page[size]`` asked is only a request).
+
 Cursor: ``{"start": <regular start_time>, "swept": <wall time of the last sweep>}``. While the
 pages of one poll are read, the cursor keeps the poll's own start (a resumed poll re-reads).
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from deskwatch.zendesk.errors import UnavailableError
 from deskwatch.zendesk.model import Batch
 from deskwatch.zendesk.paging import (
     Context,
@@ -52,6 +56,7 @@ async def ratings(ctx: Context, cursor: str | None) -> AsyncIterator[Batch]:
     params: dict[str, Any] = {"start_time": query_start, "page[size]": PAGE}
     newest: float | None = None
     progress = Progress(ctx, None)
+    cursors: set[str] = set()
     while True:
         reply = await ctx.http.get(
             PATH, params, list_key="satisfaction_ratings", envelope=meta_envelope
@@ -71,6 +76,12 @@ async def ratings(ctx: Context, cursor: str | None) -> AsyncIterator[Batch]:
         yield Batch("ratings", records, encode(next_state), done, progress.step(len(records), None))
         if done:
             return
+        if meta["after_cursor"] in cursors:  # a loop: an error, never a silent cut
+            raise UnavailableError(
+                f"Zendesk's paging of {PATH} did not advance (after_cursor "
+                f"{meta['after_cursor']!r} came back): deskwatch retries at the next poll"
+            )
+        cursors.add(meta["after_cursor"])
         params = {
             "start_time": query_start,
             "page[size]": PAGE,

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import AsyncIterator, Callable
+from email.utils import parsedate_to_datetime
 from typing import Any
 
+from deskwatch.zendesk.errors import UnavailableError
 from deskwatch.zendesk.model import Batch, SyncProgress
 from deskwatch.zendesk.paging import (
     Context,
@@ -27,8 +29,9 @@ from deskwatch.zendesk.paging import (
 from deskwatch.zendesk.parse import is_int, parse_timestamp
 from deskwatch.zendesk.ratings import ratings
 
-LIST_PAGE = 100  # page[size] maximum of cursor-paginated lists
-MAX_SNAPSHOT_PAGES = 1000
+LIST_PAGE = 100  # page[size] asked of cursor-paginated lists (their documented maximum)
+MAX_SNAPSHOT_PAGES = 10_000  # a listing longer than this is an error, never a silent cut
+EXPORT_LAG = 60  # s: Zendesk's exports leave out the last minute before each request
 AGENT_ROLES = ("agent", "admin")
 
 
@@ -74,21 +77,45 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
         yield Batch(stream, records, encode(state), bool(eos), step)
         if eos:
             return
+        if not records and new_after == params.get("cursor"):
+            raise _stuck(path, "the same after_cursor with no records and no end_of_stream")
         params = {**base, "cursor": after}
 
 
-async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
-    """Talk calls / legs: time-based incremental export.
+def _stuck(path: str, what: str) -> UnavailableError:
+    return UnavailableError(
+        f"Zendesk's paging of {path} did not advance ({what}): stopped rather than lose or "
+        "repeat records; deskwatch retries at the next poll, report it if it persists"
+    )
 
-    ``next_page`` is never null. As Zendesk's Talk docs say, ``count`` tells whether more is
-    available now: a page holding fewer records than a full page (``ctx.page_size``, 1000 by
-    default: the Talk exports' page) means caught up, so the fetch ends there (``done=True``,
-    cursor kept). On a live account new calls keep arriving, so waiting for ``count <= 1`` would
-    chase the present one small page every 6 s. It also ends when ``end_time`` does not advance.
-    start_time is inclusive: records are de-duplicated by id keeping the newest ``updated_at``;
-    the next start_time always comes from the response's ``end_time``, never from the local
-    clock (except the very first one, ``sync.history_days`` ago). A 422 "Too recent start_time"
-    means no new data: the fetch ends with ``done=True`` and the cursor unchanged.
+
+def _time_envelope(key: str) -> Callable[[dict[str, Any]], bool]:
+    def check(body: dict[str, Any]) -> bool:  # end_time may only be missing on an empty page
+        return is_int(body.get("end_time")) or (body.get("end_time") is None and not body[key])
+
+    return check
+
+
+async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
+    """Talk calls / legs: time-based incremental export. No page size is assumed.
+
+    Zendesk documents: ``start_time`` is inclusive, a page's ``end_time`` is the next
+    ``start_time``, ``next_page`` is never null, records sharing a timestamp are never split
+    across pages, and the export leaves out the last minute. So, with ``start`` the cursor:
+
+    - a page whose ``end_time`` is past ``start`` moved forward: continue from ``end_time``,
+      unless ``end_time`` has reached the edge of what the export could show when this fetch
+      began (the server's ``Date`` of its first answer, or the local clock without one, minus
+      :data:`EXPORT_LAG`): then everything the export could show then is here, and records
+      newer than that wait for the next poll (so a poll on a live account always ends).
+    - a page that did not move (only the records at ``start`` came back: the inclusive
+      ``start_time``) may have been cut by the server's page size: ask once from ``start + 1``
+      (every record at ``start`` is already here, timestamps are never split). If that brings
+      nothing, or Zendesk says "Too recent start_time", the export is caught up.
+    - an empty page at ``start``: caught up.
+
+    Stopping never drops data: the cursor only ever moves to an ``end_time`` whose records have
+    all been handed out. Records are de-duplicated by id keeping the newest ``updated_at``.
     """
     key = stream
     path = f"/api/v2/channels/voice/stats/incremental/{stream}.json"
@@ -96,18 +123,24 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
     start = int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
     progress = Progress(ctx, float(start))
     seen: dict[int, float] = {}
+    edge: float | None = None
+    ask = start
     while True:
+        asked_at = ctx.wall()
         reply = await ctx.http.get(
             path,
-            {"start_time": start},
+            {"start_time": ask},
             list_key=key,
+            envelope=_time_envelope(key),
             incremental=True,
             talk=True,
             too_recent_ok=True,
         )
-        if reply is None:
+        if reply is None:  # "Too recent start_time": nothing newer can be asked for yet
             yield Batch(stream, [], encode({"start": start}), True, progress.final(0))
             return
+        if edge is None:
+            edge = _server_time(reply.headers.get("date"), asked_at) - EXPORT_LAG
         body = reply.body
         fresh: dict[int, dict[str, Any]] = {}
         for record in good_records(ctx, stream, body[key]):
@@ -116,12 +149,15 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
                 continue  # the inclusive start_time handed back one we already have
             seen[record["id"]] = stamp
             fresh[record["id"]] = record
-        count = body.get("count")
-        count = count if is_int(count) else len(body[key])
         end_time = body.get("end_time")
-        advanced = is_int(end_time) and end_time > start
-        done = count < ctx.page_size or not advanced
-        start = max(start, int_or(end_time, start))
+        if body[key] and is_int(end_time) and end_time > start and end_time >= ask:
+            start = ask = end_time
+            done = end_time >= edge
+        elif body[key] and ask == start:  # only the records at start: maybe cut, look past them
+            ask = start + 1
+            done = False
+        else:  # an empty page, or the look past start brought nothing: caught up
+            done = True
         # only records at or after the next (inclusive) start_time can come back: forget the rest
         seen = {k: v for k, v in seen.items() if v >= start}
         step = progress.final(len(fresh)) if done else progress.step(len(fresh), float(start))
@@ -130,13 +166,26 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
             return
 
 
+def _server_time(date: str | None, default: float) -> float:
+    """The server's clock from an HTTP ``Date`` header (``default`` when absent or unreadable)."""
+    if not date:
+        return default
+    try:
+        return parsedate_to_datetime(date).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return default
+
+
 async def cursor_list(
     ctx: Context, stream: str, path: str, key: str, params: dict[str, Any]
 ) -> AsyncIterator[Batch]:
-    """A cursor-paginated list (pages of 100), looping on ``meta.has_more``, **not** on
-    ``links.next`` (Zendesk sets ``links.next`` on the last page too)."""
+    """A cursor-paginated list (asks pages of 100, takes what comes), looping on
+    ``meta.has_more``, **not** on ``links.next`` (Zendesk sets ``links.next`` on the last page
+    too). An ``after_cursor`` seen before, or more than MAX_SNAPSHOT_PAGES pages, is an error:
+    the stream's previous snapshot stays, never a silently cut list."""
     query: dict[str, Any] = {**params, "page[size]": LIST_PAGE}
     progress = Progress(ctx, None)
+    cursors: set[str] = set()
     for _ in range(MAX_SNAPSHOT_PAGES):
         reply = await ctx.http.get(path, query, list_key=key, envelope=meta_envelope)
         assert reply is not None
@@ -149,7 +198,18 @@ async def cursor_list(
         yield Batch(stream, records, None, done, step)
         if done:
             return
+        if meta["after_cursor"] in cursors:
+            raise _stuck(path, f"after_cursor {meta['after_cursor']!r} came back")
+        cursors.add(meta["after_cursor"])
         query = {**params, "page[size]": LIST_PAGE, "page[after]": meta["after_cursor"]}
+    raise _too_long(path)
+
+
+def _too_long(path: str) -> UnavailableError:
+    return UnavailableError(
+        f"{path} had more than {MAX_SNAPSHOT_PAGES} pages: stopped rather than show a cut "
+        "list; report it"
+    )
 
 
 def groups(ctx: Context) -> AsyncIterator[Batch]:
@@ -183,7 +243,9 @@ def _queue_envelope(body: dict[str, Any]) -> bool:
 
 
 async def agents_activity(ctx: Context) -> AsyncIterator[Batch]:
-    """agents_activity: today's per-agent Talk stats, following ``next_page``."""
+    """agents_activity: today's per-agent Talk stats, following ``next_page`` until it is null
+    or a page is empty (offset paging: nothing follows an empty page). A ``next_page`` seen
+    before, or more than MAX_SNAPSHOT_PAGES pages, is an error (the previous snapshot stays)."""
     url = "/api/v2/channels/voice/stats/agents_activity.json"
     visited: set[str] = set()
     progress = Progress(ctx, None)
@@ -193,11 +255,14 @@ async def agents_activity(ctx: Context) -> AsyncIterator[Batch]:
         assert reply is not None
         records = good_records(ctx, "agents_activity", reply.body["agents_activity"])
         nxt = reply.body.get("next_page")
-        done = not (isinstance(nxt, str) and nxt and nxt not in visited and records)
+        done = not (isinstance(nxt, str) and nxt and reply.body["agents_activity"])
         yield Batch("agents_activity", records, None, done, progress.step(len(records), None))
         if done:
             return
+        if nxt in visited:
+            raise _stuck(url, f"next_page {nxt} came back")
         url = nxt
+    raise _too_long(url)
 
 
 PAGERS: dict[str, Callable[[Context, str | None], AsyncIterator[Batch]]] = {

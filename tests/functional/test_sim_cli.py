@@ -52,6 +52,10 @@ def test_prints_config_serves_and_stops_on_ctrl_c() -> None:
         (["--faults", "some"], "--faults must be one of"),
         (["--port", "70000"], "--port must be between"),
         (["--history-days", "0"], "--history-days must be between"),
+        (["--page-size", "calls"], "--page-size expects STREAM=N"),
+        (["--page-size", "queue=5"], "--page-size expects STREAM=N with STREAM one of"),
+        (["--page-size", "calls=0"], "--page-size calls must be between 1"),
+        (["--page-size", "legs=many"], "--page-size legs must be a whole number"),
     ],
 )
 def test_bad_flags_one_line_exit_2(flags: list[str], needle: str) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from email.utils import formatdate
+
+import pytest
 
 from tests.unit.test_zendesk_fake import (
     BASE,
@@ -188,29 +191,54 @@ def call(i: int, updated: int) -> dict:
     return {"id": i, "created_at": iso(updated - 60), "updated_at": iso(updated), "duration": 30}
 
 
-async def test_calls_time_export_dedupes_and_pages_while_pages_are_full() -> None:
+async def test_calls_time_export_follows_end_time_and_looks_past_the_last_timestamp() -> None:
     t0 = HISTORY_START + 10
     rows = [call(1, t0), call(2, t0 + 5), call(3, t0 + 9)]
     fake, clock = FakeZendesk(calls=rows, page=2), FakeClock()
     async with make_client(fake, clock, page_size=2) as client:
         batches = await collect(client, "calls")
-    # pages of 2 (full: go on): [1,2] end 5 -> [2,3] end 9 (2 repeats: dropped) -> [3]: one
-    # record, fewer than a page: caught up
-    assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3], []]
-    assert [b.done for b in batches] == [False, False, True]
+    # [1,2] end t0+5 -> [2,3] end t0+9 (2 repeats: dropped) -> [3] end t0+9: did not move, so
+    # maybe cut by the page size: look from t0+10 -> nothing: caught up, cursor at t0+9
+    assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3], [], []]
+    assert [b.done for b in batches] == [False, False, False, True]
     starts = [int(r.url.params["start_time"]) for r in fake.requests]
-    assert starts == [HISTORY_START, t0 + 5, t0 + 9]
+    assert starts == [HISTORY_START, t0 + 5, t0 + 9, t0 + 10]
     assert json.loads(batches[-1].cursor) == {"start": t0 + 9}
 
 
+@pytest.mark.parametrize("page", [1, 2, 3, 7, 1000])
+async def test_no_call_is_lost_whatever_the_page_size(page: int) -> None:
+    # distinct timestamps, some a second apart: a short page never means "caught up"
+    stamps = [HISTORY_START + 10 + s for s in (0, 1, 2, 50, 51, 400, 401, 402, 9000, 9001)]
+    fake = FakeZendesk(calls=[call(i, t) for i, t in enumerate(stamps, 1)], page=page)
+    clock = FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "calls")
+    ids = [r["id"] for b in batches for r in b.records]
+    assert sorted(ids) == list(range(1, 11))  # every call, each once
+    assert len(fake.requests) <= 2 * -(-len(stamps) // page) + 3  # the stated bound
+    assert json.loads(batches[-1].cursor) == {"start": stamps[-1]}
+
+
 class LiveCalls(FakeZendesk):
-    """A live account: three new calls (each a second newer) arrive before every request."""
+    """A live account: 6 s pass before each request (the Talk export limit) and three new
+    calls arrive just before the minute the export leaves out; Date is the server's clock."""
+
+    clock: FakeClock | None = None
 
     def route(self, request):  # type: ignore[no-untyped-def]
+        assert self.clock is not None
         if request.url.path.endswith("/incremental/calls.json"):
-            last = _epoch_of(self.calls[-1]) if self.calls else HISTORY_START
-            for k in range(1, 4):
-                self.calls.append(call(len(self.calls) + 1, last + k))
+            self.clock.now += 6
+            now = int(self.clock.wall())
+            for k in (62, 61, 60):
+                self.calls.append(call(len(self.calls) + 1, now - k))
+            self.headers = {"Date": formatdate(now, usegmt=True)}
+            start = int(request.url.params["start_time"])
+            visible = [c for c in self.calls if _epoch_of(c) <= now - 60]
+            page = sorted((c for c in visible if _epoch_of(c) >= start), key=_epoch_of)[: self.page]
+            end = _epoch_of(page[-1]) if page else start
+            return {"calls": page, "count": len(page), "end_time": end, "next_page": "x"}
         return super().route(request)
 
 
@@ -220,22 +248,36 @@ def _epoch_of(row: dict) -> int:
     return int(datetime.fromisoformat(row["updated_at"]).timestamp())
 
 
-async def test_a_live_talk_export_ends_after_one_short_page() -> None:
+async def test_a_live_talk_export_ends_at_the_edge_it_could_see_when_it_began() -> None:
     fake, clock = LiveCalls(page=1000), FakeClock()
+    fake.clock = clock
     async with make_client(fake, clock) as client:
         first = await collect(client, "calls")
         again = await collect(client, "calls", first[-1].cursor)
-    # each fetch: one request of 3 (or 4, the inclusive start) records < 1000 = caught up,
-    # although next_page is set and more calls have arrived since
+    # each fetch: one page reaching the edge (the first answer's Date minus the minute the
+    # export leaves out): done, although next_page is set and more calls keep coming
     assert len(fake.requests) == 2
     assert [len(b) for b in (first, again)] == [1, 1] and first[0].done and again[0].done
     assert [r["id"] for r in first[0].records] == [1, 2, 3]
-    assert json.loads(first[0].cursor) == {"start": HISTORY_START + 3}
     # start_time is inclusive: call 3 comes back (the cache's upsert keeps one copy)
     assert [r["id"] for r in again[0].records] == [3, 4, 5, 6]
-    assert json.loads(again[0].cursor) == {"start": HISTORY_START + 6}
-    assert int(fake.requests[1].url.params["start_time"]) == HISTORY_START + 3
-    assert len(fake.calls) == 6  # more calls keep coming; the fetch did not chase them
+    assert int(fake.requests[1].url.params["start_time"]) == _epoch_of(fake.calls[2])
+    assert json.loads(again[0].cursor) == {"start": _epoch_of(fake.calls[5])}
+
+
+async def test_a_busy_live_talk_export_with_small_pages_still_ends() -> None:
+    # pages of 2 while 3 calls arrive per request: the fetch cannot catch up with the present,
+    # it ends once it has passed the edge of its first request and keeps the rest for later
+    fake, clock = LiveCalls(page=2), FakeClock()
+    fake.clock = clock
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "calls")
+        first_requests = len(fake.requests)
+        rest = await collect(client, "calls", batches[-1].cursor)
+    assert batches[-1].done and first_requests <= 5
+    got = {r["id"] for b in batches + rest for r in b.records}
+    assert got >= {1, 2, 3, 4, 5, 6}  # what existed meanwhile, nothing skipped
+    assert sorted(got) == list(range(1, max(got) + 1))
 
 
 async def test_calls_keep_the_newest_version_of_a_duplicate_in_one_page() -> None:
@@ -297,3 +339,44 @@ async def test_records_with_wrong_types_are_skipped_and_counted() -> None:
     assert batches[-1].records[-1]["metric_set"]["replies"] is None
     assert (status.skipped, status.nulled) == (2, 1)
     assert status.rejects is not None and "tickets id: not an integer id ×1" in status.rejects
+
+
+async def test_a_list_whose_cursor_comes_back_is_an_error_not_a_cut_list() -> None:
+    import httpx
+
+    from deskwatch.zendesk.errors import UnavailableError
+
+    page = {
+        "groups": [{"id": 1, "name": "G1"}],
+        "meta": {"has_more": True, "after_cursor": "same", "before_cursor": None},
+    }
+    fake = FakeZendesk(script={"/groups.json": [httpx.Response(200, json=page)] * 3})
+    async with make_client(fake, FakeClock()) as client:
+        with pytest.raises(UnavailableError, match="did not advance"):
+            await collect(client, "groups")
+    assert len(fake.requests) == 2
+
+
+async def test_agents_activity_next_page_loop_is_an_error() -> None:
+    import httpx
+
+    from deskwatch.zendesk.errors import UnavailableError
+
+    loop = f"{BASE}/api/v2/channels/voice/stats/agents_activity.json"
+    page = {"agents_activity": [{"agent_id": 1, "name": "A"}], "next_page": loop}
+    fake = FakeZendesk(script={"/agents_activity.json": [httpx.Response(200, json=page)] * 3})
+    async with make_client(fake, FakeClock()) as client:
+        with pytest.raises(UnavailableError, match="did not advance"):
+            await collect(client, "agents_activity")
+
+
+async def test_a_ticket_export_that_does_not_advance_is_an_error() -> None:
+    import httpx
+
+    from deskwatch.zendesk.errors import UnavailableError
+
+    page = {"tickets": [], "after_cursor": "c1", "end_of_stream": False}
+    fake = FakeZendesk(script={"/tickets/cursor.json": [httpx.Response(200, json=page)] * 3})
+    async with make_client(fake, FakeClock()) as client:
+        with pytest.raises(UnavailableError, match="did not advance"):
+            await collect(client, "tickets", json.dumps({"after": "c1", "start": 0, "t": 0}))
