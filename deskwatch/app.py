@@ -27,8 +27,6 @@ from deskwatch.bindings import (
     HELP_TEXT,
     MODE_NAMES,
     MODE_ORDER,
-    check_keymap,
-    check_theme,
 )
 from deskwatch.config import Config
 from deskwatch.live.dashboard import DashboardData
@@ -87,8 +85,7 @@ class DeskwatchApp(App[None]):
         monotonic: Callable[[], float] = time.monotonic,
         poller: Poller | None = None,
     ) -> None:
-        keymap = check_keymap(cfg.keys)
-        check_theme(cfg.display.theme)
+        keymap = dict(cfg.keys)  # checked by the config layer
         super().__init__()
         self.cfg = cfg
         self.source = source

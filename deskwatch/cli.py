@@ -14,9 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
 from deskwatch import __version__
 from deskwatch.config import ConfigError
+from deskwatch.config.text import clean
 from deskwatch.errors import DeskwatchError
 
 # Subcommand modules (deskwatch/commands/<name>.py), in the order --help lists them.
@@ -29,13 +31,26 @@ def _commands() -> list[ModuleType]:
     return [importlib.import_module(f"deskwatch.commands.{name}") for name in COMMAND_MODULES]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line (exit 2) instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        say(f"{self.prog}: {message} (see: {self.prog} --help)")
+        raise SystemExit(2)
+
+
+def say(message: str) -> None:
+    """One line on stderr, whatever ``message`` holds (line breaks, undecodable bytes)."""
+    print(clean(message), file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="deskwatch",
         description="A live terminal dashboard for helpdesk supervisors on a Zendesk account.",
     )
     parser.add_argument("--version", action="version", version=f"deskwatch {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--config",
         type=Path,
@@ -72,19 +87,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ConfigError as exc:
-        print(f"deskwatch: config error: {exc}", file=sys.stderr)
+        say(f"deskwatch: config error: {exc}")
         return 2
     except DeskwatchError as exc:
-        print(f"deskwatch: {exc}", file=sys.stderr)
+        say(f"deskwatch: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: one line, the traceback only on request
         if os.environ.get("DESKWATCH_DEBUG"):
             raise
-        print(
+        say(
             f"deskwatch: unexpected error: {type(exc).__name__}: {exc} "
-            "(set DESKWATCH_DEBUG=1 for the traceback)",
-            file=sys.stderr,
+            "(set DESKWATCH_DEBUG=1 for the traceback)"
         )
         return 1

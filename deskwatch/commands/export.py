@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from deskwatch.config import Config, ConfigError, load_config
+from deskwatch.config.text import clean, quote
 from deskwatch.errors import DeskwatchError
 from deskwatch.kpis import KpiSnapshot, compute_snapshot
 from deskwatch.kpis.flatten import daily_table, flatten
@@ -58,17 +59,30 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
+NOW_RANGE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
 def parse_now(text: str | None, cfg: Config) -> datetime:
     if text is None:
         return datetime.now(UTC)
+    shown = quote(text)
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(
-            f"--now {text!r} is not an ISO 8601 time; use e.g. 2026-11-23T14:05:00+01:00"
+            f"--now {shown} is not an ISO 8601 time; use e.g. 2026-11-23T14:05:00+01:00"
         ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=cfg.account.tz)
+    low, high = NOW_RANGE
+    try:
+        inside = low <= value.astimezone(UTC) < high
+    except (OverflowError, ValueError):  # e.g. 9999-12-31T23:59:59-01:00 has no UTC time
+        inside = False
+    if not inside:
+        raise UsageError(
+            f"--now {shown} is out of range; use a time from {low.year} to {high.year - 1}"
+        )
     return value
 
 
@@ -113,6 +127,8 @@ async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) 
     client = ZendeskClient(cfg)
     try:
         async with client:
+            for warning in client.warnings:  # e.g. API tokens retiring on 2027-04-30
+                print(f"deskwatch: warning: {warning}", file=sys.stderr)
             await sync_all(client, cache, cfg, on_progress=progress)
     finally:
         progress.done()
@@ -137,6 +153,21 @@ def render(snap: KpiSnapshot, fmt: str) -> bytes:
     return out.getvalue()
 
 
+def check_output(output: Path | None) -> None:
+    """Refuse an --output that cannot be written before minutes of syncing, not after."""
+    if output is None:
+        return
+    shown = clean(str(output))
+    if not output.name or output.is_dir():
+        raise UsageError(
+            f"--output {shown} is a directory; pass a file name, e.g. {shown}/kpis.json"
+        )
+    if not output.parent.is_dir():
+        raise UsageError(
+            f"--output {shown}: the directory {clean(str(output.parent))} does not exist"
+        )
+
+
 def write_output(data: bytes, output: Path | None, fmt: str) -> None:
     if output is None:
         if fmt == "parquet" and sys.stdout.isatty():
@@ -149,7 +180,7 @@ def write_output(data: bytes, output: Path | None, fmt: str) -> None:
         tmp.write_bytes(data)
         tmp.replace(output)
     except OSError as exc:
-        raise ExportError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise ExportError(f"cannot write {clean(str(output))}: {exc.strerror or exc}") from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -157,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in cfg_warnings(cfg):
         print(f"deskwatch: warning: {warning}", file=sys.stderr)
     now = parse_now(args.now, cfg)
+    check_output(args.output)
     state_dir = Path(cfg.state.dir)
     try:
         cache = Cache.load(state_dir)

@@ -72,6 +72,7 @@ def _atomic_write(path: Path, write: Any) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
+        os.chmod(tmp, 0o600)  # the cache is the account's data: never group/world-readable
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -44,7 +44,6 @@ class ZendeskClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
-        verify_tls: bool = True,
         incremental_per_minute: float = INCREMENTAL_LIMIT,
         page_size: int = DEFAULT_PAGE_SIZE,
         max_attempts: int = MAX_ATTEMPTS,
@@ -65,7 +64,6 @@ class ZendeskClient:
         self._client = make_http_client(
             cfg.zendesk.base_url,
             transport,
-            verify=verify_tls,
             timeout=httpx.Timeout(read_timeout, connect=min(10.0, read_timeout)),
         )
         self.rejects = Rejects()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import random
 import time
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 
 from deskwatch import __version__
+from deskwatch.config.checks import is_loopback_host
 from deskwatch.zendesk.auth import Auth
 from deskwatch.zendesk.errors import (
     AuthError,
@@ -64,33 +64,25 @@ class Reply:
     headers: Mapping[str, str]
 
 
-def is_loopback(url: str) -> bool:
-    host = httpx.URL(url).host
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def make_http_client(
     base_url: str,
     transport: httpx.AsyncBaseTransport | None,
     *,
-    verify: bool = True,
     timeout: httpx.Timeout = TIMEOUT,
 ) -> httpx.AsyncClient:
-    if not verify and not is_loopback(base_url):
+    """The one HTTP client: TLS certificates always verified (httpx's default, never turned
+    off), no redirects followed, plain http only to loopback (the config refuses it too)."""
+    url = httpx.URL(base_url)
+    if url.scheme != "https" and not is_loopback_host(url.host):
         raise ZendeskError(
-            f"TLS verification can only be turned off for loopback URLs, not {base_url}"
+            f"refusing to send credentials to {url.scheme}://{url.host} without TLS: "
+            "use an https:// zendesk.url"
         )
     return httpx.AsyncClient(
         base_url=base_url,
         transport=transport,
         timeout=timeout,
         limits=LIMITS,
-        verify=verify,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         follow_redirects=False,
     )
@@ -302,8 +294,7 @@ class Http:
                 raise self._fail(
                     UnavailableError(
                         f"Zendesk did not answer {path} properly after {attempt} attempts "
-                        f"(last: {last}): check the network and status.zendesk.com; "
-                        "deskwatch retries at the next poll"
+                        f"(last: {last}): check the network and status.zendesk.com"
                     )
                 )
             delay = self.backoff(attempt)

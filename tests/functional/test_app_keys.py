@@ -6,7 +6,6 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Header
 
-from deskwatch.app import DeskwatchApp
 from deskwatch.bindings import BINDING_IDS
 from deskwatch.config import ConfigError
 from deskwatch.screens.help import HelpScreen
@@ -215,17 +214,18 @@ async def test_keys_remapped_from_the_config() -> None:
 
 def test_unknown_binding_id_in_keys_is_one_config_error_line() -> None:
     with pytest.raises(ConfigError) as err:
-        DeskwatchApp(config(keys={"refesh": "f5"}), FakeSource())
+        config(keys={"refesh": "f5"})  # the config layer refuses it: every command, not only run
     message = str(err.value)
     assert "\n" not in message
-    assert message.startswith('keys.refesh: unknown binding id; did you mean "refresh"?')
+    assert message.startswith('config: keys.refesh: unknown binding id; did you mean "refresh"?')
 
 
 def test_unknown_theme_is_one_config_error_line_with_a_suggestion() -> None:
     with pytest.raises(ConfigError) as err:
-        DeskwatchApp(config(theme="nrod"), FakeSource())
+        config(theme="nrod")
     assert str(err.value).startswith(
-        'display.theme: found "nrod", unknown theme; did you mean "nord"?'
+        'config: display.theme: found "nrod", expected a built-in Textual theme; '
+        'did you mean "nord"?'
     )
 
 

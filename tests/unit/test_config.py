@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import platformdirs
@@ -14,7 +15,9 @@ from deskwatch.config import (
     ConfigError,
     Secret,
     build_config,
+    declared_keys,
     default_config_path,
+    env_overrides,
     load_config,
 )
 
@@ -68,18 +71,53 @@ def test_url_wins_over_subdomain(tmp_path: Path) -> None:
     assert cfg.zendesk.base_url == "http://127.0.0.1:8765"
 
 
-def test_example_config_is_valid_and_documents_every_key() -> None:
+def _example_keys(table: dict[str, object], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for name, value in table.items():
+        if isinstance(value, dict) and name != "keys":
+            keys |= _example_keys(value, f"{prefix}{name}.")
+        elif name != "keys":
+            keys.add(f"{prefix}{name}")
+    return keys
+
+
+def test_example_config_is_valid_and_documents_every_declared_key_and_no_other() -> None:
     example = ROOT / "config.example.toml"
     text = example.read_text()
     cfg = load_config(example, {"ZENDESK_OAUTH_TOKEN": "x"})
     assert cfg.zendesk.subdomain == "acme"
-    from deskwatch.config import SCHEMA
+    declared = {key for key, _ in declared_keys()}
+    assert _example_keys(tomllib.loads(text)) == declared
+    for key in declared:
+        name = key.rsplit(".", 1)[1]
+        line = next((ln for ln in text.splitlines() if ln.strip().startswith(f"{name} ")), None)
+        assert line is not None and "#" in line, f"{key} has no comment in config.example.toml"
+    assert "[keys]" in text
 
-    for section, keys in SCHEMA.items():
-        for key in keys:
-            line = next((ln for ln in text.splitlines() if ln.strip().startswith(f"{key} ")), None)
-            assert line is not None, f"{section}.{key} missing from config.example.toml"
-            assert "#" in line, f"{section}.{key} has no comment in config.example.toml"
+
+def test_each_key_is_declared_once_with_its_check_and_environment_variable() -> None:
+    declared = dict(declared_keys())
+    assert len(declared) == 27
+    assert env_overrides() == {
+        "ZENDESK_SUBDOMAIN": "zendesk.subdomain",
+        "ZENDESK_URL": "zendesk.url",
+        "ZENDESK_OAUTH_TOKEN": "zendesk.auth.access_token",
+        "ZENDESK_REFRESH_TOKEN": "zendesk.auth.refresh_token",
+        "ZENDESK_CLIENT_ID": "zendesk.auth.client_id",
+        "ZENDESK_CLIENT_SECRET": "zendesk.auth.client_secret",
+        "ZENDESK_EMAIL": "zendesk.auth.email",
+        "ZENDESK_API_TOKEN": "zendesk.auth.api_token",
+    }
+    # the declared default of every key passes its own check
+    cfg = build_config({}, {}, require_account=False)
+    for key, f in declared.items():
+        value = cfg
+        for part in key.split("."):
+            value = getattr(value, part)
+        raw = value.reveal() if isinstance(value, Secret) else value
+        raw = list(raw) if isinstance(raw, tuple) else raw
+        raw = "" if key == "state.dir" else raw
+        assert f.metadata["check"](raw) is None, key
 
 
 @pytest.mark.parametrize(
@@ -87,15 +125,15 @@ def test_example_config_is_valid_and_documents_every_key() -> None:
     [
         ("[poll]\nlvie = 5", "poll.lvie: unknown key; did you mean poll.live?"),
         ("[pol]\nlive = 5", "[pol]: unknown section; did you mean poll?"),
-        ('[poll]\nlive = "fast"', 'poll.live: found "fast", expected a number > 0'),
-        ("[poll]\nlive = -5", "poll.live: found -5, expected a number > 0"),
-        ("[poll]\nlive = true", "poll.live: found true, expected a number > 0"),
+        ('[poll]\nlive = "fast"', 'poll.live: found "fast", expected a number from 1 to 86400'),
+        ("[poll]\nlive = -5", "poll.live: found -5, expected a number from 1 to 86400 (seconds)"),
+        ("[poll]\nlive = true", "poll.live: found true, expected a number from 1 to 86400"),
         ("[sync]\nhistory_days = 9.5", "sync.history_days: found 9.5, expected a whole number"),
         (
             '[kpis]\ntime_basis = "biz"',
             'kpis.time_basis: found "biz", expected one of "calendar", "business"',
         ),
-        ("[budget]\nshare = 2", "budget.share: found 2, expected a number from 0 to 1"),
+        ("[budget]\nshare = 2", "budget.share: found 2, expected a number from 0.01 to 1"),
         (
             '[escalation]\ntags = "escalated"',
             'escalation.tags: found "escalated", expected a list of strings',
@@ -179,7 +217,7 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 
 def test_environment_alone_is_enough(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "deskwatch.config.default_config_path", lambda env=None: tmp_path / "none.toml"
+        "deskwatch.config.load.default_config_path", lambda env=None: tmp_path / "none.toml"
     )
     cfg = load_config(None, {"ZENDESK_SUBDOMAIN": "envco", "ZENDESK_OAUTH_TOKEN": "t"})
     assert cfg.zendesk.base_url == "https://envco.zendesk.com"
@@ -215,7 +253,8 @@ def test_secrets_never_in_repr_or_errors(tmp_path: Path) -> None:
 def test_world_readable_secret_file_warns(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path, GOOD, mode=0o644), {})
     assert len(cfg.warnings) == 1
-    assert "readable by others" in cfg.warnings[0] and "chmod 600" in cfg.warnings[0]
+    assert "readable by its group and others" in cfg.warnings[0]
+    assert "chmod 600" in cfg.warnings[0]
     assert "tok-SECRET-123" not in cfg.warnings[0]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +15,6 @@ from deskwatch.zendesk import (
     NotFoundError,
     TalkUnavailableError,
     UnavailableError,
-    ZendeskClient,
 )
 from deskwatch.zendesk.http import BACKOFF_CAP, MAX_ATTEMPTS
 from tests.unit.test_zendesk_fake import (
@@ -289,15 +289,31 @@ async def test_requests_carry_user_agent_and_keep_one_connection_pool() -> None:
     assert {r.headers["user-agent"] for r in fake.requests} == {"deskwatch/0.1.0"}
 
 
-def test_tls_verification_can_be_off_only_on_loopback() -> None:
-    from deskwatch.zendesk import ZendeskError
+def test_tls_is_always_verified_and_plain_http_only_reaches_loopback() -> None:
+    import ssl
 
-    remote = make_config()
-    remote = type(remote)(**{**remote.__dict__, "zendesk": type(remote.zendesk)(subdomain="acme")})
-    with pytest.raises(ZendeskError, match="loopback"):
-        ZendeskClient(remote, verify_tls=False)
-    ZendeskClient(make_config(), verify_tls=False)  # 127.0.0.1: allowed
-    assert BASE.startswith("http://127.0.0.1")
+    from deskwatch.zendesk import ZendeskError
+    from deskwatch.zendesk.http import make_http_client
+
+    client = make_http_client("https://acme.zendesk.com", None)
+    pool = client._transport._pool  # type: ignore[attr-defined]
+    assert pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
+    assert pool._ssl_context.check_hostname
+    for url in ("http://acme.zendesk.com", "http://10.0.0.1:8080", "http://127.0.0.1.nip.io"):
+        with pytest.raises(ZendeskError, match="without TLS"):
+            make_http_client(url, None)
+    for url in ("http://127.0.0.1:9", "http://127.8.9.10", "http://[::1]:80", "http://localhost"):
+        make_http_client(url, None)
+
+
+def test_no_code_turns_tls_verification_off() -> None:
+    root = Path(__file__).resolve().parents[2] / "deskwatch"
+    offenders = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "verify=False" in p.read_text().replace(" ", "") or "verify_tls" in p.read_text()
+    ]
+    assert offenders == []
 
 
 async def test_next_page_urls_on_another_host_are_rewritten_to_the_configured_base() -> None:

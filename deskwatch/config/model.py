@@ -1,0 +1,198 @@
+"""The configuration, declared once: each key is a dataclass field whose metadata holds its
+check (type and range), its conversion and its environment variable. The loader, the
+unknown-key suggestions and the environment overrides are all derived from these fields;
+``config.example.toml`` documents each key (a test keeps the two in step)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import platformdirs
+
+from deskwatch.config import checks as c
+from deskwatch.config.keys import THEMES
+
+APP_NAME = "deskwatch"
+AUTH_METHODS = ("oauth", "oauth_client_credentials", "api_token")
+TIME_BASES = ("calendar", "business")
+DAY = 86_400.0
+YEAR_MINUTES = 525_600.0
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded as one line for the user."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A credential. Its value is only reachable through :meth:`reveal`."""
+
+    _value: str = field(default="", repr=False)
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('***')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+def setting(
+    default: Any,
+    check: c.Check,
+    *,
+    env: str | None = None,
+    convert: Callable[[Any], Any] | None = None,
+    secret: bool = False,
+    mask: Callable[[str], str] | None = None,
+    factory: Callable[[], Any] | None = None,
+) -> Any:
+    """Declare one config key: its default, its check, and optionally the environment variable
+    that overrides it, how the TOML value becomes the field's value, whether it is a secret
+    (never shown) and how to hide part of it in a message (``mask``)."""
+    meta = {"check": check, "env": env, "convert": convert, "secret": secret, "mask": mask}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def secret(env: str) -> Any:
+    return setting(Secret(), c.string, env=env, convert=Secret, secret=True)
+
+
+def seconds(default: float, high: float = DAY) -> Any:
+    return setting(default, c.number(1, high, unit="seconds"), convert=float)
+
+
+def section(cls: type) -> Any:
+    """A nested table, e.g. ``[zendesk.auth]`` inside ``[zendesk]``."""
+    return field(default_factory=cls, metadata={"section": cls})
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    method: str = setting("oauth", c.choice(AUTH_METHODS))
+    access_token: Secret = secret("ZENDESK_OAUTH_TOKEN")
+    refresh_token: Secret = secret("ZENDESK_REFRESH_TOKEN")
+    client_id: str = setting("", c.string, env="ZENDESK_CLIENT_ID")
+    client_secret: Secret = secret("ZENDESK_CLIENT_SECRET")
+    email: str = setting("", c.string, env="ZENDESK_EMAIL")
+    api_token: Secret = secret("ZENDESK_API_TOKEN")
+
+
+@dataclass(frozen=True)
+class ZendeskConfig:
+    subdomain: str = setting("", c.subdomain, env="ZENDESK_SUBDOMAIN")
+    url: str = setting("", c.url, env="ZENDESK_URL", mask=c.mask_userinfo)
+    auth: AuthConfig = section(AuthConfig)
+
+    @property
+    def base_url(self) -> str:
+        """The API root without a trailing slash: ``url`` wins over ``subdomain``."""
+        if self.url:
+            return self.url.rstrip("/")
+        return f"https://{self.subdomain}.zendesk.com"
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    timezone: str = setting("UTC", c.timezone)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class SyncConfig:
+    history_days: int = setting(90, c.number(1, 3650, integer=True))
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    live: float = seconds(10)
+    incremental: float = seconds(60)
+    reference: float = seconds(900)
+
+
+@dataclass(frozen=True)
+class KpiConfig:
+    window_days: int = setting(30, c.number(1, 365, integer=True))
+    time_basis: str = setting("calendar", c.choice(TIME_BASES))
+
+
+@dataclass(frozen=True)
+class EscalationConfig:
+    tags: tuple[str, ...] = setting(("escalated",), c.str_list, convert=tuple)
+    priorities: tuple[str, ...] = setting(("urgent",), c.str_list, convert=tuple)
+
+
+@dataclass(frozen=True)
+class TalkConfig:
+    enabled: bool = setting(True, c.boolean)
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    theme: str = setting("textual-dark", c.choice(THEMES, "a built-in Textual theme"))
+    rotate_seconds: float = seconds(30)
+
+
+def _minutes(default: float) -> Any:
+    return setting(default, c.number(1, YEAR_MINUTES, unit="minutes"), convert=float)
+
+
+@dataclass(frozen=True)
+class TargetsConfig:
+    first_reply_minutes: float = _minutes(60)
+    full_resolution_minutes: float = _minutes(1440)
+    csat: float = setting(0.85, c.number(0, 1), convert=float)
+    answer_seconds: float = seconds(30)
+
+
+@dataclass(frozen=True)
+class BudgetConfig:
+    share: float = setting(0.25, c.number(0.01, 1), convert=float)  # 0: no request at all
+
+
+def default_state_dir() -> Path:
+    return platformdirs.user_state_path(APP_NAME)
+
+
+def _state_dir(value: str) -> Path:
+    return Path(value).expanduser() if value else default_state_dir()
+
+
+@dataclass(frozen=True)
+class StateConfig:
+    dir: Path = setting(None, c.string, convert=_state_dir, factory=default_state_dir)
+
+
+def _keymap_field() -> Any:
+    return field(default_factory=dict, metadata={"keymap": True})
+
+
+@dataclass(frozen=True)
+class Config:
+    zendesk: ZendeskConfig = section(ZendeskConfig)
+    account: AccountConfig = section(AccountConfig)
+    sync: SyncConfig = section(SyncConfig)
+    poll: PollConfig = section(PollConfig)
+    kpis: KpiConfig = section(KpiConfig)
+    escalation: EscalationConfig = section(EscalationConfig)
+    talk: TalkConfig = section(TalkConfig)
+    display: DisplayConfig = section(DisplayConfig)
+    targets: TargetsConfig = section(TargetsConfig)
+    budget: BudgetConfig = section(BudgetConfig)
+    state: StateConfig = section(StateConfig)
+    keys: Mapping[str, str] = _keymap_field()  # binding id -> keys; checked by config.keys
+    source: Path | None = None
+    warnings: tuple[str, ...] = ()
