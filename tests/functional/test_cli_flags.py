@@ -16,15 +16,6 @@ from deskwatch.cli import main
 ACCOUNT = '[zendesk]\nurl = "http://127.0.0.1:9"\n[zendesk.auth]\naccess_token = "tok-123456"\n'
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for name in list(os.environ):
-        if name.startswith(("ZENDESK_", "DESKWATCH_")):
-            monkeypatch.delenv(name)
-
-
 def config(tmp_path: Path, extra: str = "") -> Path:
     path = tmp_path / "c.toml"
     path.write_text(ACCOUNT + extra)

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from kpi_records import ticket
 
 from deskwatch.store import Cache
+from tests.unit.kpi_records import ticket
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from deskwatch.zendesk import (
 )
 from deskwatch.zendesk.http import BACKOFF_CAP, MAX_ATTEMPTS
 from tests.unit.test_zendesk_fake import (
-    BASE,
     FakeClock,
     FakeZendesk,
     collect,
