@@ -88,7 +88,7 @@ async def stop_sim(proc: Any) -> None:
 
 def _created_today(data: DashboardData | None) -> Any:
     snap = data.snapshot if data is not None else None
-    return snap.tickets["created"]["today"] if snap is not None else None
+    return snap.tickets.created.today if snap is not None else None
 
 
 async def run_soak(args: argparse.Namespace, state_dir: Path, work: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from deskwatch.kpis import KpiSnapshot
 from deskwatch.live.source import LiveSource
 from deskwatch.zendesk.http import LIMITS
 
@@ -147,7 +148,7 @@ class Probe:
             took = time.monotonic() - start
             self.longest_poll[stream] = max(self.longest_poll.get(stream, 0.0), took)
 
-    async def compute(self, now: datetime) -> tuple[Any, Any]:
+    async def compute(self, now: datetime) -> KpiSnapshot:
         self.compute_overlaps += self.computing > 0
         self.computing += 1
         try:

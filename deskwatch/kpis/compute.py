@@ -1,5 +1,4 @@
-"""From scratch: ``compute_snapshot`` (the KPIS.md snapshot ``deskwatch export`` writes) and
-``ops_figures`` (the operations figures), both the engine built afresh from the frames."""
+"""``compute_snapshot``: the KPIS.md snapshot from scratch (what ``deskwatch export`` writes)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from datetime import datetime
 
 from deskwatch.config import Config
 from deskwatch.kpis.engine import KpiEngine
-from deskwatch.kpis.ops import OpsFigures
 from deskwatch.kpis.snapshot import KpiSnapshot
 from deskwatch.store import Frames
 
@@ -23,11 +21,4 @@ def compute_snapshot(frames: Frames, cfg: Config, now: datetime) -> KpiSnapshot:
     """
     engine = KpiEngine(cfg)
     engine.update(frames, None)
-    return engine.compute(now)[0]
-
-
-def ops_figures(frames: Frames, cfg: Config, now: datetime) -> OpsFigures:
-    """The operations figures at ``now``, from scratch."""
-    engine = KpiEngine(cfg)
-    engine.update(frames, None)
-    return engine.compute(now)[1]
+    return engine.compute(now)

@@ -21,7 +21,7 @@ from deskwatch.kpis import csat, talk, tickets
 from deskwatch.kpis.agents import agent_kpis
 from deskwatch.kpis.agg import Bucket, Cube, Sums, bucket_values, update_buckets
 from deskwatch.kpis.delta import apply_change
-from deskwatch.kpis.ops import OpsFigures, ops_from_parts
+from deskwatch.kpis.ops import ops_from_parts
 from deskwatch.kpis.parts import Parts, People
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
 from deskwatch.kpis.state import TIMESTAMPS, State, build, query, undated
@@ -110,7 +110,7 @@ class KpiEngine:
             self._state = None  # half-applied: start over from the frames next time
             raise
 
-    def compute(self, now: datetime) -> tuple[KpiSnapshot, OpsFigures]:
+    def compute(self, now: datetime) -> KpiSnapshot:
         w = make_windows(self.cfg, now)
         if self._state is None or self._state.day != w.now_local.date():
             self._state = build(self._frames, self.cfg, w)
@@ -118,7 +118,7 @@ class KpiEngine:
         if self._people[0] is not self._frames.users:
             self._people = (self._frames.users, People.of(self._frames.users))
         p = _parts(self._state, self._frames, w, self._people[1])
-        return self._snapshot(p), ops_from_parts(p, self._frames, self.cfg)
+        return self._snapshot(p)
 
     def _snapshot(self, p: Parts) -> KpiSnapshot:
         cfg, frames, w = self.cfg, self._frames, p.w
@@ -136,4 +136,5 @@ class KpiEngine:
             csat=csat.csat_kpis(p),
             agents=agent_kpis(p),
             talk=talk.talk_kpis(p, frames.queue) if cfg.talk.enabled else None,
+            ops=ops_from_parts(p, frames, cfg),
         )

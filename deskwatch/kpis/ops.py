@@ -1,8 +1,7 @@
 """Operations-screen figures that are not part of the export contract.
 
-``ops_from_parts(parts, frames, cfg) -> OpsFigures`` (from scratch:
-``deskwatch.kpis.compute.ops_figures``) gives what "change vs yesterday at the same time" and
-the hourly charts need:
+``ops_from_parts(parts, frames, cfg) -> OpsFigures`` (``KpiSnapshot.ops``) gives what "change vs
+yesterday at the same time" and the hourly charts need:
 
 - ``backlog_now`` / ``backlog_24h_ago``: unsolved by the backlog rule of KPIS.md
   (created before t and not a solved ticket with solve time before t) at ``now`` and at

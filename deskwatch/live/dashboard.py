@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from deskwatch.config import Config
+from deskwatch.kpis import KpiSnapshot
 
 
 @dataclass(frozen=True)
 class DashboardData:
     """The newest KPI snapshot plus what the screens need around it.
 
-    ``snapshot`` is a ``deskwatch.kpis.KpiSnapshot`` (None until the first computation),
-    ``ops`` the operations-screen figures from ``deskwatch.kpis.ops`` that are not part of the
-    export contract (None when unavailable), ``stale`` the names of streams whose data is older
-    than three times their poll interval.
+    ``snapshot`` is None until the first computation; ``stale`` names the streams whose data
+    is older than three times their poll interval (or not synced yet).
     """
 
     cfg: Config
     now: datetime
-    snapshot: Any = None
-    ops: Any = None
+    snapshot: KpiSnapshot | None = None
     stale: frozenset[str] = field(default_factory=frozenset)

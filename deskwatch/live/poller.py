@@ -305,7 +305,7 @@ class Poller:
                 version = self.source.version
                 now = self._now()
                 try:
-                    snapshot, ops = await self.source.compute(now)
+                    snapshot = await self.source.compute(now)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
@@ -315,7 +315,7 @@ class Poller:
                     self._computed_version = version
                     self.computations += 1
                     self._status = replace(self._status, computed_at=now)
-                    data = DashboardData(self.cfg, now, snapshot, ops, self._stale())
+                    data = DashboardData(self.cfg, now, snapshot, self._stale())
                     self._emit(data)
                 if not self._compute_again:
                     break

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from deskwatch.config import Config
+from deskwatch.kpis import KpiSnapshot
 from deskwatch.stream_registry import BY_NAME
 
 INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
@@ -35,7 +36,7 @@ class Source(Protocol):
 
     async def sync(self, stream: str, on_progress: Callable[[Any], None]) -> int: ...
 
-    async def compute(self, now: datetime) -> tuple[Any, Any]: ...
+    async def compute(self, now: datetime) -> KpiSnapshot: ...
 
     async def persist(self) -> None: ...
 

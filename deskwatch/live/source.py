@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from deskwatch.config import Config
-from deskwatch.kpis import KpiEngine
+from deskwatch.kpis import KpiEngine, KpiSnapshot
 from deskwatch.live.sync import streams_for, sync_stream
 from deskwatch.store import Cache, Change, Frames
 from deskwatch.stream_registry import SNAPSHOT_STREAMS
@@ -96,7 +96,7 @@ class LiveSource:
 
         return await sync_stream(self.client, self.cache, stream, on_batch=on_batch)
 
-    async def compute(self, now: datetime) -> tuple[Any, Any]:
+    async def compute(self, now: datetime) -> KpiSnapshot:
         # taken together on the loop (where ingest runs): an immutable bundle and the changes
         # that lead to it from what the engine saw last
         frames = self.cache.frames
@@ -106,7 +106,7 @@ class LiveSource:
         self._seen = seen
         return await asyncio.to_thread(self._compute, frames, changes, now)
 
-    def _compute(self, frames: Frames, changes: list[Change] | None, now: datetime) -> Any:
+    def _compute(self, frames: Frames, changes: list[Change] | None, now: datetime) -> KpiSnapshot:
         # one thread at a time: a cancelled await leaves its worker thread running
         with self._engine_lock:
             self._engine.update(frames, changes)

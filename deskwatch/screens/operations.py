@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 
 from deskwatch.format import delta, fmt_count, fmt_ratio
+from deskwatch.kpis.plain import to_plain
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.widgets.duration_panel import DurationPanel
@@ -176,7 +177,7 @@ class OperationsScreen(DashboardScreen):
         stale = SOURCE_STREAM in data.stale
         for tile_id, _, _, _ in TILES:
             now_value = current_value(tickets, tile_id)
-            before = yesterday_value(tickets, data.ops, tile_id)
+            before = yesterday_value(tickets, dig(snap, "ops"), tile_id)
             self.query_one(f"#tile-{tile_id}", KpiTile).update_tile(
                 fmt_count(now_value),
                 digits="-" if now_value is None else fmt_count(now_value),
@@ -189,11 +190,11 @@ class OperationsScreen(DashboardScreen):
             ("panel-first-reply", "first_reply_minutes", targets.first_reply_minutes),
             ("panel-resolution", "full_resolution_minutes", targets.full_resolution_minutes),
         ):
-            block = dig(tickets, key) or {}
+            block = to_plain(dig(tickets, key)) or {}
             self.query_one(f"#{panel_id}", DurationPanel).update_panel(
                 block, block.get("daily") or (), target, stale=stale
             )
         hours = hours_so_far(data)
-        created = dig(data.ops, "created_per_hour_today") or ()
-        solved = dig(data.ops, "solved_per_hour_today") or ()
+        created = dig(snap, "ops", "created_per_hour_today") or ()
+        solved = dig(snap, "ops", "solved_per_hour_today") or ()
         self.query_one(HourlyBars).set_counts(created[:hours], solved[:hours])

@@ -90,8 +90,8 @@ class FakeSource:
         self.version += 1
         return 1
 
-    async def compute(self, now: datetime) -> tuple[Any, Any]:
-        return {"version": self.version}, None
+    async def compute(self, now: datetime) -> Any:
+        return {"version": self.version}
 
     async def persist(self) -> None:
         self.persists += 1

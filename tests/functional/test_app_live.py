@@ -48,14 +48,14 @@ async def test_first_sync_goes_live_then_auth_failure_mid_run_is_shown_not_fatal
         await wait_for(pilot, lambda: app.data is not None and not app.data.stale)
         assert isinstance(app.screen, OperationsScreen)
         assert app.data is not None and app.data.snapshot is not None
-        unsolved = app.data.snapshot.tickets["unsolved"]
+        unsolved = app.data.snapshot.tickets.unsolved
         assert unsolved > 0
         sim.revoke_tokens()  # the API starts refusing us mid-run
         await pilot.press("r")
         await wait_for(pilot, lambda: view(app).state == "✖ auth failed")
         assert app.is_running
         assert any("access token was rejected" in n.message for n in app._notifications)
-        assert app.data.snapshot.tickets["unsolved"] == unsolved  # last good data stays up
+        assert app.data.snapshot.tickets.unsolved == unsolved  # last good data stays up
         await pilot.press("q")
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["streams"]["tickets"]["rows"] == source.cache.frames.tickets.height
@@ -83,5 +83,5 @@ async def test_warm_start_shows_the_cached_snapshot_before_any_request(
     app, _ = make(sim, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.data is not None, seconds=10)
-        assert app.data.snapshot.tickets["status"] == first.snapshot.tickets["status"]
+        assert app.data.snapshot.tickets.status == first.snapshot.tickets.status
         assert app.is_running

@@ -16,7 +16,7 @@ import pytest
 
 from deskwatch.commands.export import render
 from deskwatch.config import build_config
-from deskwatch.kpis import compute_snapshot, ops_figures
+from deskwatch.kpis import compute_snapshot
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.sim import records
 from deskwatch.sim.account import generate_account
@@ -48,7 +48,7 @@ def real_data() -> tuple[DashboardData, dict[str, Any]]:
     cfg = build_config({"talk": {"enabled": False}}, env={}, require_account=False)
     snapshot = compute_snapshot(cache.frames, cfg, NOW)
     exported = json.loads(render(snapshot, "json"))
-    data = DashboardData(cfg, NOW, snapshot, ops_figures(cache.frames, cfg, NOW))
+    data = DashboardData(cfg, NOW, snapshot)
     return data, exported
 
 

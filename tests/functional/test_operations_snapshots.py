@@ -29,10 +29,10 @@ def test_operations_ansi_dark_theme(snap_compare: Any) -> None:
 
 
 def test_operations_stale_and_empty(snap_compare: Any) -> None:
-    """A stale tickets stream badges every tile; no ops figures means no arrows, no crash."""
+    """A stale tickets stream badges every tile; no snapshot yet means dashes, no crash."""
     from tests.functional.snapshot_apps.ops_fixture import make_data
 
-    app = OpsApp(make_data(stale=frozenset({"tickets"}), ops=None))
+    app = OpsApp(make_data(stale=frozenset({"tickets"}), empty=True))
     assert snap_compare(app, terminal_size=(120, 40))
 
 

@@ -118,12 +118,12 @@ class FakeSource:
         finally:
             self.running[stream] -= 1
 
-    async def compute(self, now: datetime) -> tuple[Any, Any]:
+    async def compute(self, now: datetime) -> Any:
         self.computes += 1
         version = self.version
         if self.compute_gate is not None:
             await self.compute_gate.wait()
-        return {"version": version, "now": now}, None
+        return {"version": version, "now": now}
 
     async def persist(self) -> None:
         self.persists += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from deskwatch.kpis import ops_figures
+from deskwatch.kpis import compute_snapshot
 from deskwatch.store import Cache
 from tests.unit.kpi_records import cfg, ticket
 
@@ -50,7 +50,7 @@ def test_ops_figures() -> None:
             },
         ],
     )
-    ops = ops_figures(c.frames, CFG, NOW)
+    ops = compute_snapshot(c.frames, CFG, NOW).ops
     # at now: 1, 3, 5 unsolved (2 solved 09:05Z, 4 solved yesterday)
     assert ops.backlog_now == 3
     # at 2026-03-09T09:30Z: only 5 existed unsolved (4 created 10:00Z later, 3 and 1 later)
@@ -70,5 +70,5 @@ def test_ops_figures() -> None:
     ys[13] = 1
     assert ops.solved_per_hour_yesterday == tuple(ys)
     assert ops.utilization_today == (1200 + 600 + 900) / (3600 + 1800)
-    off = ops_figures(c.frames, cfg(talk={"enabled": False}), NOW)
+    off = compute_snapshot(c.frames, cfg(talk={"enabled": False}), NOW).ops
     assert off.utilization_today is None

@@ -20,18 +20,29 @@ def test_snapshot_is_deeply_immutable_and_serialises() -> None:
     assert list(snap.to_dict()) == KEYS
     with pytest.raises(AttributeError):
         snap.schema = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        snap.tickets.status.open = 5  # type: ignore[misc]
     with pytest.raises(TypeError):
-        snap.tickets["status"]["open"] = 5  # type: ignore[index]
-    assert isinstance(snap.tickets["backlog_daily"], tuple)
+        snap.tickets.by_channel["email"] = 5  # type: ignore[index]
+    assert isinstance(snap.tickets.backlog_daily, tuple)
     data = snap.to_dict()
     data["tickets"]["status"]["open"] = 99  # a copy: the snapshot is unchanged
-    assert snap.tickets["status"]["open"] == 0
+    assert snap.tickets.status.open == 0
     assert json.loads(snap.to_json()) == snap.to_dict()
 
 
 def test_from_parts_checks_keys() -> None:
+    snap = compute_snapshot(Cache().frames, cfg(), datetime(2026, 3, 1, 12, tzinfo=UTC))
+    parts = snap.to_dict()
+    assert KpiSnapshot.from_parts(ops=snap.ops, **parts) == snap
     with pytest.raises(ValueError, match="missing"):
-        KpiSnapshot.from_parts(schema="x")
+        KpiSnapshot.from_parts(ops=snap.ops, schema="x")
+    del parts["tickets"]["one_touch"]
+    parts["tickets"]["one_tuch"] = {}
+    with pytest.raises(
+        ValueError, match=r"snapshot\.tickets: missing \['one_touch'\], unexpected \['one_tuch'\]"
+    ):
+        KpiSnapshot.from_parts(ops=snap.ops, **parts)
 
 
 def test_naive_now_is_refused() -> None:

@@ -188,8 +188,8 @@ def test_talk_off_and_no_queue() -> None:
     c.ingest("calls", CALLS)
     assert compute_snapshot(c.frames, cfg(talk={"enabled": False}), NOW).talk is None
     on = compute_snapshot(c.frames, CFG, NOW)
-    assert on.talk is not None and on.talk["queue"] is None
-    assert on.talk["efficiency"]["today"]["leg_talk_time_seconds_mean"] is None
+    assert on.talk is not None and on.talk.queue is None
+    assert on.talk.efficiency.today.leg_talk_time_seconds_mean is None
 
 
 def test_agents_calls_accepted() -> None:

@@ -241,7 +241,7 @@ def test_business_basis_uses_business_values() -> None:
         ],
     )
     biz = cfg(account={"timezone": "Europe/Berlin"}, kpis={"time_basis": "business"})
-    fr = compute_snapshot(c.frames, biz, NOW).tickets["first_reply_minutes"]["today"]
+    fr = compute_snapshot(c.frames, biz, NOW).to_dict()["tickets"]["first_reply_minutes"]["today"]
     assert dict(fr) == {"count": 1, "mean": 7, "median": 7, "p90": 7}
 
 

@@ -71,20 +71,6 @@ TICKETS = {
 }
 
 
-def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
-    return KpiSnapshot.from_parts(
-        schema="deskwatch.kpis/1",
-        now=NOW.isoformat(),
-        timezone="Europe/Paris",
-        time_basis="calendar",
-        window={"days": 30, "start": "2026-10-25", "end": "2026-11-23"},
-        tickets={**TICKETS, **ticket_overrides},
-        csat={"good": 0, "bad": 0, "score": None, "today": {}, "daily": []},
-        agents=[],
-        talk=None,
-    )
-
-
 #: created / solved per local hour 00..23; hours after 14 (now is 14:05) are still 0
 CREATED_PER_HOUR = (1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19) + (0,) * 9
 SOLVED_PER_HOUR = (0, 0, 0, 0, 0, 1, 3, 7, 11, 14, 16, 12, 10, 13, 8) + (0,) * 9
@@ -101,6 +87,29 @@ OPS = OpsFigures(
 )
 
 
-def make_data(*, stale: frozenset[str] = frozenset(), ops: Any = OPS) -> DashboardData:
+def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
+    return KpiSnapshot.from_parts(
+        schema="deskwatch.kpis/1",
+        now=NOW.isoformat(),
+        timezone="Europe/Paris",
+        time_basis="calendar",
+        window={"days": 30, "start": "2026-10-25", "end": "2026-11-23"},
+        tickets={**TICKETS, **ticket_overrides},
+        csat={
+            "good": 0,
+            "bad": 0,
+            "score": None,
+            "today": {"good": 0, "bad": 0, "score": None},
+            "daily": [],
+        },
+        agents=[],
+        talk=None,
+        ops=OPS,
+    )
+
+
+def make_data(*, stale: frozenset[str] = frozenset(), empty: bool = False) -> DashboardData:
+    """The fixed data; ``empty``: before the first computation (no snapshot yet)."""
     cfg = build_config({"account": {"timezone": "Europe/Paris"}}, env={}, require_account=False)
-    return DashboardData(cfg=cfg, now=NOW, snapshot=make_snapshot(), ops=ops, stale=stale)
+    snapshot = None if empty else make_snapshot()
+    return DashboardData(cfg=cfg, now=NOW, snapshot=snapshot, stale=stale)
