@@ -196,7 +196,7 @@ class DeskwatchApp(App[None]):
     def _enter(self, screen: Any) -> None:
         """A dashboard became active: wall class, newest data, status."""
         if isinstance(screen, DashboardScreen):
-            screen.set_class(self.wall, DashboardScreen.WALL_CLASS)
+            screen.set_wall(self.wall)
             screen.sub_title = (
                 self.cfg.zendesk.base_url.split("://")[-1]
                 if self.cfg.zendesk.url or self.cfg.zendesk.subdomain
@@ -312,7 +312,7 @@ class DeskwatchApp(App[None]):
         self._last_rotation = self._monotonic()
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                screen.set_class(self.wall, DashboardScreen.WALL_CLASS)
+                screen.set_wall(self.wall)
 
     def _rotation_due(self) -> bool:
         period = float(self.cfg.display.rotate_seconds)

@@ -42,7 +42,7 @@ def agent_kpis(p: Parts) -> list[dict[str, Any]]:
                 "agent_id": agent_id,
                 "name": name,
                 "solved": int(n),
-                "first_reply_minutes_median": p.median("reply", ("a", agent_id)),
+                "first_reply_minutes_median": p.median("first_reply_minutes", ("a", agent_id)),
                 "full_resolution_minutes_mean": _ratio(res_sum, res_n),
                 "csat_good": int(good),
                 "csat_bad": int(bad),

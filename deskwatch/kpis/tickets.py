@@ -22,11 +22,13 @@ TIMESTAMPS = ("created_at", "first_reply_at", "solve_time", "backlog_end")
 ALIVE = pl.col("status") != "deleted"
 
 
-def reply_value(cfg: Config) -> str:
+def first_reply_minutes_column(cfg: Config) -> str:
+    """The store column holding each ticket's first reply time in minutes under the time basis
+    (named after Zendesk's ``metric_set.reply_time_in_minutes``, as stored in the cache)."""
     return f"reply_minutes_{cfg.kpis.time_basis}"
 
 
-def resolution_value(cfg: Config) -> str:
+def full_resolution_minutes_column(cfg: Config) -> str:
     return f"full_resolution_minutes_{cfg.kpis.time_basis}"
 
 
@@ -44,7 +46,8 @@ def escalated_expr(cfg: Config) -> pl.Expr:
 
 def ticket_specs(cfg: Config, w: Windows) -> list[Sums | Values]:
     unsolved = pl.col("status").is_in(list(UNSOLVED))
-    reply, res = pl.col(reply_value(cfg)), pl.col(resolution_value(cfg))
+    reply = pl.col(first_reply_minutes_column(cfg))
+    res = pl.col(full_resolution_minutes_column(cfg))
     current = {s: pl.col("status") == s for s in STATUSES}
     current |= {
         "unassigned": unsolved & pl.col("assignee_id").is_null(),
@@ -74,8 +77,14 @@ def ticket_specs(cfg: Config, w: Windows) -> list[Sums | Values]:
             },
         ),
         Sums("ended", "backlog_end", ALIVE, ()),
-        Values("reply", "first_reply_at", ALIVE & reply.is_not_null(), reply, "assignee_id"),
-        Values("resolution", "solve_time", ALIVE & res.is_not_null(), res),
+        Values(
+            "first_reply_minutes",
+            "first_reply_at",
+            ALIVE & reply.is_not_null(),
+            reply,
+            "assignee_id",
+        ),
+        Values("full_resolution_minutes", "solve_time", ALIVE & res.is_not_null(), res),
     ]
 
 
@@ -149,8 +158,8 @@ def ticket_kpis(p: Parts) -> dict[str, Any]:
         "escalated": current["escalated"],
         "created": created,
         "solved": solved,
-        "first_reply_minutes": _range_stats(p, "reply"),
-        "full_resolution_minutes": _range_stats(p, "resolution"),
+        "first_reply_minutes": _range_stats(p, "first_reply_minutes"),
+        "full_resolution_minutes": _range_stats(p, "full_resolution_minutes"),
         "reopened": {
             "count": reopened,
             "of_created": created["window"],

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.containers import Vertical
@@ -17,14 +18,19 @@ from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 class DashboardScreen(Screen[None]):
     """A dashboard (one app mode). Passive: it renders what :meth:`show` hands it.
 
-    The app calls ``show`` on the active dashboard whenever new data arrives and whenever its
-    mode is (re)entered, so a screen never has to fetch anything itself. In wall mode the app
-    adds the CSS class ``-wall`` to every dashboard screen (see :attr:`WALL_CLASS`); screens
-    style their big-figure layout with ``DashboardScreen.-wall ...`` rules in their CSS.
+    What every dashboard would otherwise repeat lives here:
 
-    The chrome (header, PAUSED banner, status bar, footer) is mounted by this base class when
-    the screen mounts, docked top and bottom: subclasses compose only their body and must not
-    yield a Header/Footer of their own.
+    - **Buffering**: the app calls ``show`` whenever data arrives and whenever the mode is
+      (re)entered, possibly before the screen is mounted; the newest data is kept and rendered
+      once the screen is ready.
+    - **The view**: a subclass implements :meth:`build_view` (usually its ``views`` module's
+      pure ``view(snapshot, cfg, now)``) and :meth:`render_view`, which only updates widgets.
+    - **Staleness**: :meth:`is_stale` says whether any of a figure's source streams (from the
+      KPI catalogue, carried by the view) is stale in the data being rendered.
+    - **Wall mode**: :meth:`set_wall` toggles the ``-wall`` class; widgets style their own wall
+      look with ``.-wall <Widget>`` rules in their DEFAULT_CSS.
+    - **Chrome**: header, PAUSED banner, status bar and footer, docked top and bottom, mounted
+      here; subclasses compose only their body.
     """
 
     #: Mode name used by the app (``ops``, ``kpi``, ``talk``, ``agents``).
@@ -46,6 +52,8 @@ class DashboardScreen(Screen[None]):
     """
 
     _chrome_mounted = False
+    _ready = False
+    _data: DashboardData | None = None
 
     class ChromeReady(Message):
         """Posted (bubbling to the app) once the chrome is mounted, so it can be filled in."""
@@ -59,8 +67,31 @@ class DashboardScreen(Screen[None]):
         """True while the app is in wall mode (big figures, no chrome)."""
         return self.has_class(self.WALL_CLASS)
 
+    def set_wall(self, on: bool) -> None:
+        self.set_class(on, self.WALL_CLASS)
+
+    @property
+    def data(self) -> DashboardData | None:
+        """The data shown (or about to be, before the screen is mounted)."""
+        return self._data
+
     def show(self, data: DashboardData) -> None:
-        """Render ``data``. Override; must not do I/O or compute KPIs. The default does nothing."""
+        """Render ``data`` now, or as soon as the screen is mounted."""
+        self._data = data
+        if self._ready:
+            self.render_view(self.build_view(data))
+
+    def is_stale(self, streams: Iterable[str]) -> bool:
+        """Whether a figure computed from ``streams`` is stale in the data being rendered."""
+        stale = self._data.stale if self._data is not None else frozenset()
+        return any(s in stale for s in streams)
+
+    def build_view(self, data: DashboardData) -> Any:
+        """The screen's view model for ``data`` (pure; no Textual). Override."""
+        return None
+
+    def render_view(self, view: Any) -> None:
+        """Update the mounted widgets from ``view``; no I/O, no KPI code. Override."""
 
     @on(events.Mount)
     async def _mount_chrome(self, event: events.Mount) -> None:
@@ -70,4 +101,7 @@ class DashboardScreen(Screen[None]):
         self._chrome_mounted = True
         await self.mount(Vertical(Header(), PausedBanner(), id="chrome-top"))
         await self.mount(Vertical(StatusBar(), Footer(compact=True), id="chrome-bottom"))
+        self._ready = True
+        if self._data is not None:
+            self.render_view(self.build_view(self._data))
         self.post_message(self.ChromeReady(self))

@@ -3,13 +3,14 @@
 The table has one row per period (today, yesterday, month to date) and the STATS columns of
 KPIS.md (median, mean, p90, count); medians and means are coloured against the target. Below
 it a :class:`TrendChart` of the daily medians with the target line. In wall mode (CSS) the
-table gives way to today's median in big digits. Passive: it is handed KPIS.md STATS mappings.
+table gives way to today's median in big digits (the panel's own ``.-wall DurationPanel`` rules).
+Passive: it is handed the snapshot's STATS values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -26,7 +27,23 @@ _LABEL_WIDTH = 11
 #: Content width the full table needs; narrower panels drop the p90 column.
 FULL_WIDTH = _LABEL_WIDTH + sum(width for _, width in _COLUMNS)
 
-Stats = Mapping[str, Any]
+
+class Stats(Protocol):
+    """KPIS.md STATS (``deskwatch.kpis.snapshot.Stats``)."""
+
+    @property
+    def count(self) -> int: ...
+    @property
+    def mean(self) -> float | None: ...
+    @property
+    def median(self) -> float | None: ...
+    @property
+    def p90(self) -> float | None: ...
+
+
+class DailyStats(Stats, Protocol):
+    @property
+    def date(self) -> str: ...
 
 
 def stats_rows(
@@ -37,10 +54,10 @@ def stats_rows(
     header = " " * _LABEL_WIDTH + "".join(name.rjust(width) for name, width in columns)
     lines = [Content.styled(header, "$text-muted")]
     for label, key in PERIODS:
-        stats = periods.get(key) or {}
+        stats = periods.get(key)
         parts = [Content(label.ljust(_LABEL_WIDTH))]
         for name, width in columns:
-            value = stats.get("count" if name == "n" else name)
+            value = None if stats is None else getattr(stats, "count" if name == "n" else name)
             text = fmt_count(value) if name == "n" else fmt_minutes(value)
             cell = text.rjust(width)
             verdict = "neutral"
@@ -55,6 +72,7 @@ def stats_rows(
 class DurationPanel(Vertical):
     """A bordered panel: title, target, STATS table, big today figure (wall) and trend."""
 
+    SCOPED_CSS = False  # the wall rules below match an ancestor's -wall class
     DEFAULT_CSS = """
     DurationPanel {
         height: auto;
@@ -68,6 +86,10 @@ class DurationPanel(Vertical):
         .panel--caption { color: $text-muted; }
         TrendChart { height: 1fr; min-height: 8; }
         &.-stale { border: round $warning; border-subtitle-color: $warning; }
+    }
+    .-wall DurationPanel {
+        .panel--table { display: none; }
+        .panel--digits, .panel--caption { display: block; }
     }
     """
 
@@ -101,15 +123,16 @@ class DurationPanel(Vertical):
     def update_panel(
         self,
         periods: Mapping[str, Stats | None],
-        daily: Sequence[Stats],
+        daily: Sequence[DailyStats],
         target: float | None,
         *,
         stale: bool = False,
     ) -> None:
         """Show the STATS mappings for ``today``/``yesterday``/``month_to_date`` (missing or
         None shows "—"), the ``daily`` STATS+date list (oldest first) and the target."""
-        today = (periods.get("today") or {}).get("median")
-        state = (tuple(sorted((k, _freeze(v)) for k, v in periods.items())), target, stale)
+        today_stats = periods.get("today")
+        today = None if today_stats is None else today_stats.median
+        state = (tuple(sorted(periods.items())), target, stale)
         if state != self._state:
             self._state = state
             self._periods, self._target = periods, target
@@ -121,7 +144,7 @@ class DurationPanel(Vertical):
             self.border_subtitle = " · ".join(t for t in (target_text, "STALE" * stale) if t)
             self.set_class(stale, "-stale")
         self.query_one(TrendChart).set_series(
-            [str(d.get("date", "")) for d in daily], [d.get("median") for d in daily], target
+            [d.date for d in daily], [d.median for d in daily], target
         )
 
     def _render_table(self) -> None:
@@ -133,9 +156,3 @@ class DurationPanel(Vertical):
         table = self.query_one(".panel--table", Static)
         if self._wide_table != (table.size.width >= FULL_WIDTH) and self._state is not None:
             self._render_table()
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
-    return value

@@ -3,9 +3,10 @@
 The tile shows the value twice, as text and as big ``Digits``; CSS decides which one is
 visible (a screen in wall mode shows the digits). When the digits are wider than the tile
 (e.g. 1,234,567 in a third of 80 columns) the tile gets the ``-overflow`` class, and wall mode
-shows the text instead of cutting the number off. Good/bad colouring comes from CSS classes
-``-good``/``-bad`` on the value and the change, so themes decide the colours; under
-``NO_COLOR`` the arrow and a bold change still carry the meaning.
+shows the text instead of cutting the number off (the tile's own ``.-wall KpiTile`` rules: any
+ancestor with the ``-wall`` class, a dashboard screen in wall mode). Good/bad colouring comes
+from CSS classes ``-good``/``-bad`` on the value and the change, so themes decide the colours;
+under ``NO_COLOR`` the arrow and a bold change still carry the meaning.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class KpiTile(Widget):
     (unassigned), None when neither (the change is shown uncoloured).
     """
 
+    SCOPED_CSS = False  # the wall rules below match an ancestor's -wall class
     DEFAULT_CSS = """
     KpiTile {
         height: auto;
@@ -44,6 +46,12 @@ class KpiTile(Widget):
         .tile--delta.-bad { text-style: bold; }
         &.-stale { border: round $warning; }
         &.-stale .tile--value { color: $text-muted; }
+    }
+    .-wall KpiTile {
+        .tile--value { display: none; }
+        .tile--digits { display: block; }
+        &.-overflow .tile--value { display: block; }
+        &.-overflow .tile--digits { display: none; }
     }
     """
 

@@ -16,25 +16,19 @@ import pytest
 
 from deskwatch.commands.export import render
 from deskwatch.config import build_config
+from deskwatch.kpis import catalogue as k
 from deskwatch.kpis import compute_snapshot
 from deskwatch.live.dashboard import DashboardData
+from deskwatch.screens.operations import tile_dom_id
 from deskwatch.sim import records
 from deskwatch.sim.account import generate_account
 from deskwatch.store import Cache
+from deskwatch.views.operations import TILES
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.kpi_tile import KpiTile
 from tests.functional.snapshot_apps.ops_app import OpsApp
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
-
-TILE_EXPORT_KEYS = {
-    "created": ("created", "today"),
-    "unassigned": ("unassigned",),
-    "unsolved": ("unsolved",),
-    "pending": ("status", "pending"),
-    "solved": ("solved", "today"),
-    "escalated": ("escalated",),
-}
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +58,18 @@ async def test_tiles_equal_the_exported_json(real_data: tuple[DashboardData, dic
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         shown = {
-            tile_id: int(
-                app.screen.query_one(f"#tile-{tile_id}", KpiTile).value_text.replace(",", "")
+            kpi.id: int(
+                app.screen.query_one(f"#{tile_dom_id(kpi.id)}", KpiTile).value_text.replace(",", "")
             )
-            for tile_id in TILE_EXPORT_KEYS
+            for kpi, _ in TILES
         }
-        expected = {k: _dig(exported["tickets"], p) for k, p in TILE_EXPORT_KEYS.items()}
+        expected = {kpi.id: _dig(exported, tuple(kpi.id.split("."))) for kpi, _ in TILES}
         assert shown == expected
         assert sum(expected.values()) > 0  # a real, non-empty account
         # created and solved compare with the export's yesterday_same_time
-        for tile_id in ("created", "solved"):
-            before = exported["tickets"][tile_id]["yesterday_same_time"]
-            delta_text = app.screen.query_one(f"#tile-{tile_id}", KpiTile).delta_text
+        for kpi in (k.CREATED_TODAY, k.SOLVED_TODAY):
+            before = exported["tickets"][kpi.id.split(".")[1]]["yesterday_same_time"]
+            delta_text = app.screen.query_one(f"#{tile_dom_id(kpi.id)}", KpiTile).delta_text
             assert delta_text.endswith(f"vs {before:,}")
 
 

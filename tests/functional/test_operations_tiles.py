@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
+from deskwatch.kpis import catalogue as k
+from deskwatch.kpis.catalogue import Kpi
 from deskwatch.live.dashboard import DashboardData
-from deskwatch.screens.operations import OperationsScreen, hours_so_far
+from deskwatch.screens.operations import OperationsScreen, tile_dom_id
+from deskwatch.views.operations import TILES
 from deskwatch.widgets.duration_panel import DurationPanel
 from deskwatch.widgets.hourly_bars import HourlyBars
 from deskwatch.widgets.kpi_tile import KpiTile
@@ -16,26 +18,17 @@ from deskwatch.widgets.trend_chart import TrendChart
 from tests.functional.snapshot_apps.ops_app import OpsApp
 from tests.functional.snapshot_apps.ops_fixture import TICKETS, make_data, make_snapshot
 
-#: tile id -> where the export JSON (snapshot.to_dict()) holds its number
-EXPORT_PATHS = {
-    "created": ("tickets", "created", "today"),
-    "unassigned": ("tickets", "unassigned"),
-    "unsolved": ("tickets", "unsolved"),
-    "pending": ("tickets", "status", "pending"),
-    "solved": ("tickets", "solved", "today"),
-    "escalated": ("tickets", "escalated"),
-}
 
-
-def _export_value(export: dict, path: tuple[str, ...]) -> int:
-    value = export
-    for key in path:
-        value = value[key]
+def export_value(export: dict, kpi_id: str) -> int:
+    """A figure's number in the export JSON: a catalogue id is its path there."""
+    value: object = export
+    for key in kpi_id.split("."):
+        value = value[key]  # type: ignore[index]
     return value  # type: ignore[return-value]
 
 
-def _tile(app: OpsApp, tile_id: str) -> KpiTile:
-    return app.screen.query_one(f"#tile-{tile_id}", KpiTile)
+def _tile(app: OpsApp, kpi: Kpi[int]) -> KpiTile:
+    return app.screen.query_one(f"#{tile_dom_id(kpi.id)}", KpiTile)
 
 
 async def test_tile_numbers_equal_the_export() -> None:
@@ -43,9 +36,9 @@ async def test_tile_numbers_equal_the_export() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         export = app.data.snapshot.to_dict()
-        for tile_id, path in EXPORT_PATHS.items():
-            shown = _tile(app, tile_id).value_text
-            assert int(shown.replace(",", "")) == _export_value(export, path), tile_id
+        for kpi, _ in TILES:
+            shown = _tile(app, kpi).value_text
+            assert int(shown.replace(",", "")) == export_value(export, kpi.id), kpi.id
 
 
 async def test_changes_vs_yesterday_same_time() -> None:
@@ -54,18 +47,18 @@ async def test_changes_vs_yesterday_same_time() -> None:
         await pilot.pause()
         # fixture: created 128 vs 114 (+12.3 %), solved 1,234 vs 1,301 (-5.1 %),
         # unsolved 148 with the backlog down 162 -> 150 (-12), so vs 160 (-7.5 %);
-        # unassigned/pending/escalated have no history: no arrow, their share of the
-        # 148 unsolved instead (9 -> 6.1 %, 31 -> 20.9 %, 4 -> 2.7 %)
-        assert _tile(app, "created").delta_text == "▲ 12% vs 114"
-        assert _tile(app, "solved").delta_text == "▼ 5% vs 1,301"
-        assert _tile(app, "unsolved").delta_text == "▼ 8% vs 160"
-        assert _tile(app, "unassigned").delta_text == "6% of unsolved"
-        assert _tile(app, "pending").delta_text == "21% of unsolved"
-        assert _tile(app, "escalated").delta_text == "3% of unsolved"
+        # unassigned/open/escalated have no history: no arrow, their share of the
+        # 148 unsolved instead (9 -> 6.1 %, 97 -> 65.5 %, 4 -> 2.7 %)
+        assert _tile(app, k.CREATED_TODAY).delta_text == "▲ 12% vs 114"
+        assert _tile(app, k.SOLVED_TODAY).delta_text == "▼ 5% vs 1,301"
+        assert _tile(app, k.UNSOLVED).delta_text == "▼ 8% vs 160"
+        assert _tile(app, k.UNASSIGNED).delta_text == "6% of unsolved"
+        assert _tile(app, k.OPEN).delta_text == "66% of unsolved"
+        assert _tile(app, k.ESCALATED).delta_text == "3% of unsolved"
         # fewer solved is bad news, a shrinking backlog good news, more created neither
-        assert _tile(app, "solved").query_one(".tile--delta").has_class("-bad")
-        assert _tile(app, "unsolved").query_one(".tile--delta").has_class("-good")
-        assert _tile(app, "created").query_one(".tile--delta").has_class("-neutral")
+        assert _tile(app, k.SOLVED_TODAY).query_one(".tile--delta").has_class("-bad")
+        assert _tile(app, k.UNSOLVED).query_one(".tile--delta").has_class("-good")
+        assert _tile(app, k.CREATED_TODAY).query_one(".tile--delta").has_class("-neutral")
 
 
 async def test_hourly_chart_stops_at_the_current_local_hour() -> None:
@@ -91,9 +84,9 @@ async def test_show_updates_in_place() -> None:
         await pilot.pause()
         after = {w.id: w for w in screen.query(KpiTile)}
         assert all(before[k] is after[k] for k in before)  # same widgets, not remounted
-        assert _tile(app, "unsolved").value_text == "151"
-        assert _tile(app, "created").value_text == "131"
-        assert _tile(app, "created").delta_text == "▲ 15% vs 114"  # 131/114 = +14.9 %
+        assert _tile(app, k.UNSOLVED).value_text == "151"
+        assert _tile(app, k.CREATED_TODAY).value_text == "131"
+        assert _tile(app, k.CREATED_TODAY).delta_text == "▲ 15% vs 114"  # 131/114 = +14.9 %
 
 
 async def test_missing_snapshot_shows_dashes_without_arrows() -> None:
@@ -103,9 +96,9 @@ async def test_missing_snapshot_shows_dashes_without_arrows() -> None:
         empty = DashboardData(app.data.cfg, app.data.now, None)
         app.screen.show(empty)  # type: ignore[attr-defined]
         await pilot.pause()
-        for tile_id in EXPORT_PATHS:
-            assert _tile(app, tile_id).value_text == "—"
-            assert _tile(app, tile_id).delta_text.strip() == ""
+        for kpi, _ in TILES:
+            assert _tile(app, kpi).value_text == "—"
+            assert _tile(app, kpi).delta_text.strip() == ""
         table = app.screen.query_one("#panel-first-reply", DurationPanel).table_text
         assert "Today" in table and "—" in table
 
@@ -114,14 +107,14 @@ async def test_stale_tickets_stream_badges_tiles_and_panels() -> None:
     app = OpsApp(make_data(stale=frozenset({"tickets"})))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for tile_id in EXPORT_PATHS:
-            tile = _tile(app, tile_id)
+        for kpi, _ in TILES:
+            tile = _tile(app, kpi)
             assert tile.has_class("-stale") and str(tile.border_subtitle) == "STALE"
         panel = app.screen.query_one("#panel-resolution", DurationPanel)
         assert "STALE" in str(panel.border_subtitle)
         app.screen.show(make_data())  # type: ignore[attr-defined]
         await pilot.pause()
-        assert not _tile(app, "created").has_class("-stale")
+        assert not _tile(app, k.CREATED_TODAY).has_class("-stale")
 
 
 async def test_panel_table_shows_the_snapshot_stats() -> None:
@@ -136,15 +129,6 @@ async def test_panel_table_shows_the_snapshot_stats() -> None:
         assert "1h 15m" in lines[3]
         chart = app.screen.query_one("#panel-first-reply TrendChart", TrendChart)
         assert chart.has_data()
-
-
-def test_hours_so_far_uses_the_account_clock() -> None:
-    data = make_data()
-    # 13:05 UTC is 14:05 in Paris: hours 0..14 have started
-    utc = DashboardData(data.cfg, datetime(2026, 11, 23, 13, 5, tzinfo=UTC), None, None)
-    assert hours_so_far(utc) == 15
-    late = DashboardData(data.cfg, datetime(2026, 11, 23, 22, 59, tzinfo=UTC), None, None)
-    assert hours_so_far(late) == 24  # 23:59 local
 
 
 async def test_plot_theme_follows_app_theme() -> None:
@@ -178,12 +162,12 @@ async def test_wall_mode_shows_a_number_too_wide_for_big_digits_as_text() -> Non
     app = OpsApp(replace(data, snapshot=make_snapshot(solved=solved)), wall=True)
     async with app.run_test(size=(72, 40)) as pilot:
         await pilot.pause()
-        tile = _tile(app, "solved")
+        tile = _tile(app, k.SOLVED_TODAY)
         assert tile.has_class("-overflow")
         assert tile.query_one(".tile--value").display
         assert not tile.query_one(".tile--digits").display
         assert tile.value_text == "1,234,567"
-        created = _tile(app, "created")  # 128 fits: still big digits
+        created = _tile(app, k.CREATED_TODAY)  # 128 fits: still big digits
         assert not created.has_class("-overflow") and created.query_one(".tile--digits").display
         await pilot.resize_terminal(200, 60)
         await pilot.pause()
@@ -195,7 +179,7 @@ async def test_wall_mode_shows_big_digits() -> None:
     app = OpsApp(wall=True)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()
-        tile = _tile(app, "solved")
+        tile = _tile(app, k.SOLVED_TODAY)
         assert tile.query_one(".tile--digits").display
         assert not tile.query_one(".tile--value").display
         assert str(tile.query_one(".tile--digits").value) == "1,234"  # type: ignore[attr-defined]

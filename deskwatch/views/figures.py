@@ -1,0 +1,122 @@
+"""Building blocks every dashboard's view uses: a tile, a duration panel, the change vs before.
+
+Pure functions over the typed snapshot and the KPI catalogue; no Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from deskwatch.config import Config
+from deskwatch.format import (
+    NO_DELTA,
+    Delta,
+    delta,
+    fmt_count,
+    fmt_minutes,
+    fmt_ratio,
+)
+from deskwatch.kpis.catalogue import Kpi, Unit
+from deskwatch.kpis.snapshot import DailyStats, DurationKpis, KpiSnapshot, Stats
+
+
+@dataclass(frozen=True)
+class TileView:
+    """One number: its value as text (and for big digits), its change and what it is against."""
+
+    id: str
+    label: str
+    value: str
+    digits: str
+    delta: Delta
+    versus: str
+    up_is_good: bool | None
+    streams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DurationView:
+    """A time figure: STATS for today, yesterday and this month, daily medians and the target."""
+
+    id: str
+    label: str
+    today: Stats | None
+    yesterday: Stats | None
+    month_to_date: Stats | None
+    daily: tuple[DailyStats, ...]
+    target: float | None
+    streams: tuple[str, ...]
+
+    @property
+    def periods(self) -> dict[str, Stats | None]:
+        return {
+            "today": self.today,
+            "yesterday": self.yesterday,
+            "month_to_date": self.month_to_date,
+        }
+
+
+def fmt_value(unit: Unit, value: float | None) -> str:
+    """A figure's value in its unit's format ("—" when absent)."""
+    if unit == "minutes":
+        return fmt_minutes(value)
+    if unit == "seconds":
+        return fmt_minutes(None if value is None else value / 60)
+    if unit == "ratio":
+        return fmt_ratio(value)
+    return fmt_count(value)
+
+
+def versus(
+    value: float | None, before: float | None, share_of: tuple[str, float | None] | None
+) -> str:
+    """The text after the change: the figure it is compared with ("vs 114"), else, for a
+    figure with no history, its share of a whole ("6% of unsolved"), else nothing."""
+    if before is not None:
+        return f"vs {fmt_count(before)}"
+    if share_of is not None and value is not None:
+        name, whole = share_of
+        if whole is not None:
+            return f"{fmt_ratio(value / whole) if whole else '0%'} of {name}"
+    return ""
+
+
+def tile(kpi: Kpi[int], snap: KpiSnapshot | None, *, share_of: Kpi[int] | None = None) -> TileView:
+    """A tile for a count figure: the change vs yesterday when the figure has a history, else
+    its share of ``share_of`` (e.g. unassigned as a share of unsolved)."""
+    value = kpi.value(snap)
+    before = kpi.previous(snap)
+    whole = None if share_of is None else (share_of.label.lower(), share_of.value(snap))
+    text = fmt_value(kpi.unit, value)
+    return TileView(
+        id=kpi.id,
+        label=kpi.label,
+        value=text,
+        digits="-" if value is None else text,
+        delta=NO_DELTA if before is None else delta(value, before),
+        versus=versus(value, before, whole),
+        up_is_good=kpi.up_is_good,
+        streams=kpi.streams,
+    )
+
+
+def duration(kpi: Kpi[DurationKpis], snap: KpiSnapshot | None, cfg: Config) -> DurationView:
+    block = kpi.value(snap)
+    return DurationView(
+        id=kpi.id,
+        label=kpi.label,
+        today=None if block is None else block.today,
+        yesterday=None if block is None else block.yesterday,
+        month_to_date=None if block is None else block.month_to_date,
+        daily=() if block is None else block.daily,
+        target=kpi.target_of(cfg),
+        streams=kpi.streams,
+    )
+
+
+def hours_so_far(now: datetime, cfg: Config) -> int:
+    """How many local clock hours of today have started (1 just after midnight, 24 at 23:xx)."""
+    if now.tzinfo is not None:
+        now = now.astimezone(cfg.account.tz)
+    return now.hour + 1

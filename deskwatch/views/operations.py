@@ -1,0 +1,67 @@
+"""The operations dashboard's view: today's ticket counts, reply/resolution times, hourly flow.
+
+The seed's daily-operations board: the top row holds created, unassigned, open, solved and
+escalated tickets; created and solved show the change vs yesterday at the same time (the
+snapshot's ``yesterday_same_time``), the current-state counts (unassigned, open, escalated:
+Zendesk keeps no history of them) their share of the unsolved tickets. Unsolved (the backlog,
+whose change over 24 h the KPI code derives) joins the row where the screen is wide enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from deskwatch.config import Config
+from deskwatch.kpis import catalogue as k
+from deskwatch.kpis.snapshot import KpiSnapshot
+from deskwatch.views.figures import DurationView, TileView, duration, hours_so_far, tile
+
+#: the top row, in order; the second element: the tile only shows where the row is wide
+TILES: tuple[tuple[k.Kpi[int], bool], ...] = (
+    (k.CREATED_TODAY, False),
+    (k.UNASSIGNED, False),
+    (k.OPEN, False),
+    (k.UNSOLVED, True),
+    (k.SOLVED_TODAY, False),
+    (k.ESCALATED, False),
+)
+#: current-state counts without history show their share of this figure
+SHARE_OF = k.UNSOLVED
+
+
+@dataclass(frozen=True)
+class HourlyView:
+    """Created and solved per local clock hour today, up to the hour now."""
+
+    created: tuple[int, ...]
+    solved: tuple[int, ...]
+    streams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OperationsView:
+    tiles: tuple[TileView, ...]
+    first_reply: DurationView
+    full_resolution: DurationView
+    hourly: HourlyView
+
+
+def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> OperationsView:
+    """What the operations screen shows for ``snap`` (None: nothing computed yet) at ``now``."""
+    tiles = tuple(
+        tile(kpi, snap, share_of=None if kpi.before is not None else SHARE_OF) for kpi, _ in TILES
+    )
+    hours = hours_so_far(now, cfg)
+    created = k.CREATED_PER_HOUR.value(snap) or ()
+    solved = k.SOLVED_PER_HOUR.value(snap) or ()
+    return OperationsView(
+        tiles=tiles,
+        first_reply=duration(k.FIRST_REPLY_MINUTES, snap, cfg),
+        full_resolution=duration(k.FULL_RESOLUTION_MINUTES, snap, cfg),
+        hourly=HourlyView(
+            created=tuple(created[:hours]),
+            solved=tuple(solved[:hours]),
+            streams=k.CREATED_PER_HOUR.streams,
+        ),
+    )
