@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from deskwatch.zendesk.http import Http
 from deskwatch.zendesk.model import SyncProgress
-from deskwatch.zendesk.parse import Screened, is_int, parse_timestamp, screen
+from deskwatch.zendesk.parse import Screened, is_int, parse_timestamp, screen, valid_text
 
 
 class Context(Protocol):
@@ -18,6 +18,17 @@ class Context(Protocol):
     def wall(self) -> float: ...
     def clock(self) -> float: ...
     def count_skipped(self, stream: str, screened: Screened) -> None: ...
+
+
+MAX_CURSOR = 4096
+
+
+def cursor_text(value: Any) -> str | None:
+    """``value`` when it can be sent back as a cursor or URL (non-empty printable text that
+    UTF-8 can encode, of bounded length); else None, which the caller treats as absent."""
+    if isinstance(value, str) and 0 < len(value) <= MAX_CURSOR and value.isprintable():
+        return value if valid_text(value) else None
+    return None
 
 
 def int_or(value: Any, default: int) -> int:
@@ -97,5 +108,5 @@ def meta_envelope(body: dict[str, Any]) -> bool:
     if not isinstance(meta, dict):
         return False
     if meta.get("has_more"):
-        return isinstance(meta.get("after_cursor"), str) and bool(meta["after_cursor"])
+        return cursor_text(meta.get("after_cursor")) is not None
     return True

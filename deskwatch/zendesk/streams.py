@@ -19,6 +19,7 @@ from deskwatch.zendesk.model import Batch, SyncProgress
 from deskwatch.zendesk.paging import (
     Context,
     Progress,
+    cursor_text,
     decode,
     encode,
     good_records,
@@ -38,7 +39,7 @@ AGENT_ROLES = ("agent", "admin")
 def _cursor_envelope(body: dict[str, Any]) -> bool:
     eos = body.get("end_of_stream")
     after = body.get("after_cursor")
-    return isinstance(eos, bool) and (eos or (isinstance(after, str) and bool(after)))
+    return isinstance(eos, bool) and (eos or cursor_text(after) is not None)
 
 
 async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
@@ -47,7 +48,7 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
     state = decode(cursor)
     start = int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
     base: dict[str, Any] = {"per_page": ctx.page_size, "include": "metric_sets"}
-    after = state.get("after") if isinstance(state.get("after"), str) else None
+    after = cursor_text(state.get("after"))
     if after:
         params = {**base, "cursor": after}
     else:
@@ -65,8 +66,8 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
         if newest is not None:
             position = max(position, int(newest))
         eos = body["end_of_stream"]
-        new_after = body.get("after_cursor")
-        if isinstance(new_after, str) and new_after:
+        new_after = cursor_text(body.get("after_cursor"))
+        if new_after:
             after = new_after
         state = {"start": start, "t": position}
         if after:
@@ -254,10 +255,10 @@ async def agents_activity(ctx: Context) -> AsyncIterator[Batch]:
         reply = await ctx.http.get(url, list_key="agents_activity", talk=True)
         assert reply is not None
         records = good_records(ctx, "agents_activity", reply.body["agents_activity"])
-        nxt = reply.body.get("next_page")
-        done = not (isinstance(nxt, str) and nxt and reply.body["agents_activity"])
+        nxt = cursor_text(reply.body.get("next_page"))
+        done = not (nxt and reply.body["agents_activity"])
         yield Batch("agents_activity", records, None, done, progress.step(len(records), None))
-        if done:
+        if done or nxt is None:
             return
         if nxt in visited:
             raise _stuck(url, f"next_page {nxt} came back")

@@ -180,3 +180,18 @@ async def test_export_reports_bad_records_in_one_line_and_exits_0(
     lines = [line for line in err.splitlines() if "bad record" in line]
     assert len(lines) == 1 and lines[0].startswith("deskwatch: warning: skipped 7 bad records (")
     assert "nulled 4 bad values" in lines[0]
+
+
+async def test_a_cursor_utf8_cannot_encode_is_a_broken_page_not_a_crash() -> None:
+    # found by the fuzz: after_cursor "\ud800" raised UnicodeEncodeError building the next URL
+    bad = {"tickets": [good_ticket(1)], "after_cursor": "\ud800", "end_of_stream": False}
+    last = {"tickets": [good_ticket(2)], "after_cursor": "\ud800", "end_of_stream": True}
+    fake = FakeZendesk(script={"/incremental/tickets/cursor.json": [
+        httpx.Response(200, content=json.dumps(bad).encode()),
+        httpx.Response(200, content=json.dumps(last).encode()),
+    ]})  # fmt: skip
+    cache = Cache()
+    async with make_client(fake, FakeClock()) as client:
+        await sync_stream(client, cache, "tickets")
+    assert cache.frames.tickets["id"].to_list() == [2]  # the broken page was re-fetched
+    assert "after" not in json.loads(cache.cursor("tickets") or "{}")  # never stored
