@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,8 @@ from deskwatch.store.upsert import compact
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+MAX_GENERATION = 2**53  # a persist a millisecond for 285,000 years; keeps file names short
+MAX_CURSOR = 65_536  # characters; ours are short JSON objects
 
 #: per stream: the manifest entry of its file (file, rows, bytes, crc32)
 Entries = dict[str, dict[str, Any]]
@@ -137,9 +140,17 @@ def read_rejects(state_dir: Path) -> Rejects:
 
 def _disk_generation(state_dir: Path) -> int:
     try:
-        return int(json.loads((state_dir / MANIFEST).read_text("utf-8"))["generation"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return generation_of(json.loads((state_dir / MANIFEST).read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return 0
+
+
+def generation_of(manifest: Any) -> int:
+    """The manifest's generation: an integer 0 .. :data:`MAX_GENERATION`; else ValueError."""
+    value = manifest["generation"]
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_GENERATION:
+        raise ValueError(f"generation {str(value)[:20]} is not a count")
+    return value
 
 
 def _remove_unreferenced(state_dir: Path, keep: set[str]) -> None:
@@ -160,11 +171,25 @@ def _move_aside(path: Path) -> Path:
     return target
 
 
-def _read_stream(state_dir: Path, stream: str, entry: dict[str, Any]) -> pl.DataFrame:
-    """Read and verify one frame file; raise ValueError (one-line reason) when it is bad."""
+def _file_name(stream: str, entry: dict[str, Any]) -> str:
+    """The file ``entry`` names, when it is one of ``stream``'s (``<stream>.g<n>.parquet``)."""
     name = entry.get("file")
-    if not isinstance(name, str) or "/" in name or not name.startswith(f"{stream}."):
-        raise ValueError("manifest entry names no valid file")
+    if not isinstance(name, str) or not re.fullmatch(
+        rf"{re.escape(stream)}\.g\d{{1,16}}\.parquet", name
+    ):
+        raise ValueError(f"the manifest names no file of {stream} ({str(name)[:40]!r})")
+    return name
+
+
+def _cursor(entry: dict[str, Any]) -> str | None:
+    cursor = entry.get("cursor")
+    if cursor is None or (isinstance(cursor, str) and len(cursor) <= MAX_CURSOR):
+        return cursor
+    raise ValueError("its cursor is not text")
+
+
+def _read_stream(state_dir: Path, stream: str, name: str, entry: dict[str, Any]) -> pl.DataFrame:
+    """Read and verify one frame file; raise (with a one-line reason) when it is bad."""
     path = state_dir / name
     if not path.exists():
         raise FileNotFoundError(f"{name} is missing")
@@ -180,41 +205,59 @@ def _read_stream(state_dir: Path, stream: str, entry: dict[str, Any]) -> pl.Data
 
 
 def load(state_dir: Path) -> Loaded:
+    """Read and verify the state dir. Anything off is named in one warning line, moved aside
+    (``*.corrupt-<time>``) and its stream (every stream, for the manifest) re-synced."""
     loaded = Loaded()
     manifest_path = state_dir / MANIFEST
     if not manifest_path.exists():
+        orphans = sorted(p for p in state_dir.glob("*.parquet") if p.name.split(".")[0] in STREAMS)
+        if orphans:  # files without the manifest naming them cannot be trusted: say so
+            for path in orphans:
+                _move_aside(path)
+            loaded.warnings.append(
+                f"cache manifest {manifest_path} is missing ({len(orphans)} cache files found, "
+                "moved aside); every stream will be re-synced from scratch"
+            )
         return loaded
     try:
         manifest = json.loads(manifest_path.read_text("utf-8"))
-        if manifest.get("format") != FORMAT or not isinstance(manifest.get("streams"), dict):
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise ValueError("unknown format")
-        generation = int(manifest["generation"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not isinstance(manifest.get("streams"), dict):
+            raise ValueError("no streams")
+        generation = generation_of(manifest)
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         moved = _move_aside(manifest_path)
+        reason = str(exc).splitlines()[0][:80] if isinstance(exc, ValueError) else ""
         loaded.warnings.append(
-            f"cache manifest {manifest_path} was unreadable ({type(exc).__name__}); moved aside "
-            f"to {moved.name}; every stream will be re-synced from scratch"
+            f"cache manifest {manifest_path} was unreadable ({reason or type(exc).__name__}); "
+            f"moved aside to {moved.name}; every stream will be re-synced from scratch"
         )
         return loaded
     entries: Entries = {}
-    for stream, entry in manifest["streams"].items():
-        if stream not in STREAMS or not isinstance(entry, dict):
-            continue
+    streams = manifest["streams"]
+    for stream in STREAMS:
+        entry = streams.get(stream)
+        name: str | None = None
         try:
-            frame = _read_stream(state_dir, stream, entry)
-        except Exception as exc:  # any unreadable file means: set aside and re-sync
-            name = str(entry.get("file", stream))
+            if not isinstance(entry, dict):
+                raise ValueError(f"the manifest has no entry for {stream}")
+            name = _file_name(stream, entry)
+            cursor = _cursor(entry)
+            frame = _read_stream(state_dir, stream, name, entry)
+        except Exception as exc:  # anything off: set aside what is this stream's, and re-sync
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            path = state_dir / name
-            where = f"; moved aside to {_move_aside(path).name}" if path.is_file() else ""
+            path = state_dir / name if name is not None else None
+            where = ""
+            if path is not None and path.is_file():
+                where = f"; moved aside to {_move_aside(path).name}"
             loaded.warnings.append(
-                f"cache file {name} is damaged ({reason}){where}; "
+                f"cache of {stream} is damaged ({reason}){where}; "
                 f"{stream} will be re-synced from scratch"
             )
             continue
         loaded.frames[stream] = compact(frame)
-        cursor = entry.get("cursor")
-        loaded.cursors[stream] = cursor if isinstance(cursor, str) else None
+        loaded.cursors[stream] = cursor
         entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}
     try:
         loaded.rejects = Rejects.from_json(manifest.get("rejects"))
