@@ -247,10 +247,9 @@ def load(state_dir: Path) -> Loaded:
             frame = _read_stream(state_dir, stream, name, entry)
         except Exception as exc:  # anything off: set aside what is this stream's, and re-sync
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            path = state_dir / name if name is not None else None
             where = ""
-            if path is not None and path.is_file():
-                where = f"; moved aside to {_move_aside(path).name}"
+            if name is not None and (state_dir / name).is_file():
+                where = f"; moved aside to {_move_aside(state_dir / name).name}"
             loaded.warnings.append(
                 f"cache of {stream} is damaged ({reason}){where}; "
                 f"{stream} will be re-synced from scratch"
