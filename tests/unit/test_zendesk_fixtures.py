@@ -120,10 +120,14 @@ async def test_recorded_groups_page_has_more_false_with_links_next_is_one_reques
 async def test_recorded_calls_deduplicate_to_seven() -> None:
     rows = airbyte("talk_incremental_calls.airbyte_records.jsonl")
     body = {"calls": rows, "count": len(rows), "end_time": 1634752238, "next_page": "x"}
-    fake = serve("/incremental/calls.json", body)
+    caught_up = {"calls": [], "count": 0, "end_time": 1634752238, "next_page": "x"}
+    fake = serve("/incremental/calls.json", body, caught_up)
     async with make_client(fake, FakeClock()) as client:
         batches = await collect(client, "calls", json.dumps({"start": 1617284000}))
-    assert len(fake.requests) == 1  # count 8 < a full page of 1000: caught up
+    # a short page proves nothing (no page size is documented): ask again from end_time,
+    # and only the empty answer there says caught up
+    assert len(fake.requests) == 2
+    assert fake.requests[1].url.params["start_time"] == "1634752238"
     ids = [r["id"] for b in batches for r in b.records]
     assert len(ids) == 7 and len(set(ids)) == 7
     assert batches[-1].done and json.loads(batches[-1].cursor) == {"start": 1634752238}
