@@ -107,6 +107,7 @@ def _detail(
 class StatusBar(Horizontal):
     """One line, always visible at the bottom of every dashboard."""
 
+    SCOPED_CSS = False  # the wall rule below matches an ancestor's -wall class
     DEFAULT_CSS = """
     StatusBar {
         height: 1;
@@ -129,6 +130,8 @@ class StatusBar(Horizontal):
         &.-error #status-state { background: $error; color: $background; }
         &.-paused #status-state { background: $warning; color: $background; }
     }
+    /* wall mode keeps the bar (a wall must say when data is stale or paused), plainer */
+    .-wall StatusBar { background: $background; }
     """
 
     KINDS = ("live", "sync", "paused", "warning", "error", "idle")
