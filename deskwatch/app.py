@@ -252,7 +252,9 @@ class DeskwatchApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.help_rows()))
+        figures = getattr(self.screen, "FIGURES", ())
+        rows = [(kpi.label, kpi.help, kpi.id) for kpi in figures]
+        self.push_screen(HelpScreen(self.help_rows(), figures=rows))
 
     def help_rows(self) -> list[tuple[str, str, str]]:
         """(keys as shown, description, id) for every deskwatch binding, keymap applied."""

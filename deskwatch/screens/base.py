@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from deskwatch.kpis.catalogue import Kpi
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
@@ -39,6 +40,8 @@ class DashboardScreen(Screen[None]):
     TITLE: ClassVar[str | None] = None
     #: CSS class the app sets on dashboard screens while wall mode is on.
     WALL_CLASS: ClassVar[str] = "-wall"
+    #: The catalogue figures the screen shows (the help screen lists them).
+    FIGURES: ClassVar[tuple[Kpi[Any], ...]] = ()
 
     DEFAULT_CSS = """
     DashboardScreen {

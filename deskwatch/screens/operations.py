@@ -44,6 +44,7 @@ class OperationsScreen(DashboardScreen):
 
     MODE: ClassVar[str] = "ops"
     TITLE: ClassVar[str | None] = "Operations"
+    FIGURES: ClassVar[tuple[Kpi[Any], ...]] = operations.FIGURES
 
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-tiny"),

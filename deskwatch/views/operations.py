@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.kpis import catalogue as k
@@ -28,6 +29,14 @@ TILES: tuple[tuple[k.Kpi[int], bool], ...] = (
 )
 #: current-state counts without history show their share of this figure
 SHARE_OF = k.UNSOLVED
+#: every figure the dashboard shows
+FIGURES: tuple[k.Kpi[Any], ...] = (
+    *(kpi for kpi, _ in TILES),
+    k.FIRST_REPLY_MINUTES,
+    k.FULL_RESOLUTION_MINUTES,
+    k.CREATED_PER_HOUR,
+    k.SOLVED_PER_HOUR,
+)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Header
@@ -236,3 +238,27 @@ async def test_ansi_theme_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
         await pilot.pause()
         assert app.theme == "ansi-dark"
         assert app.no_color
+
+
+async def test_help_lists_the_dashboards_figures_from_the_catalogue() -> None:
+    from deskwatch.kpis.catalogue import CATALOGUE
+    from deskwatch.screens.operations import OperationsScreen
+
+    class NoKpis(FakeSource):
+        async def compute(self, now: Any) -> Any:
+            return None  # nothing computed yet: the screen shows dashes
+
+    app = make_app(source=NoKpis(), dashboards=(OperationsScreen,))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-figures", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[2] for r in rows] == [kpi.id for kpi in OperationsScreen.FIGURES]
+        opened = next(r for r in rows if r[2] == "tickets.status.open")
+        assert tuple(opened[:2]) == (
+            CATALOGUE["tickets.status.open"].label,
+            CATALOGUE["tickets.status.open"].help,
+        )
