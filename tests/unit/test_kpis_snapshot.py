@@ -60,3 +60,15 @@ def test_flatten_and_daily_table() -> None:
     series = set(table["series"].to_list())
     assert "tickets.backlog_daily" in series and "talk.quality_daily" in series
     assert table.filter(table["series"] == "csat.daily").height == 3 * 3  # good, bad, score
+
+
+def test_plain_values_keep_their_numbers_and_drop_non_finite_ones() -> None:
+    from deskwatch.kpis.plain import from_plain, to_plain
+    from deskwatch.kpis.snapshot import Reopened, Stats
+
+    stats = from_plain(Stats, {"count": 3, "mean": float("nan"), "median": 2, "p90": 2.5})
+    assert stats == Stats(count=3, mean=None, median=2, p90=2.5)
+    assert type(stats.median) is int  # never coerced: the export writes what was computed
+    assert to_plain(stats) == {"count": 3, "mean": None, "median": 2, "p90": 2.5}
+    with pytest.raises(ValueError, match=r"Reopened: expected an object, got list"):
+        from_plain(Reopened, [1, 2, 3])
