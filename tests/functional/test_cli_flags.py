@@ -167,3 +167,39 @@ def test_fuzz_export_flags_exit_0_or_one_line(
         if code != 0:
             assert code == 2, text
             assert text.count("\n") == 1 and text.endswith("\n"), text
+
+
+SIM_FLAGS = ["--port", "--seed", "--speed", "--history-days", "--plan", "--faults", "--fault",
+             "--token", "--tickets", "--calls", "--timezone", "--page-size"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(flags=st.lists(st.tuples(st.sampled_from(SIM_FLAGS), flag_text), max_size=4))
+def test_fuzz_sim_flags_are_options_or_one_usage_line(flags: list[tuple[str, str]]) -> None:
+    """Every ``deskwatch sim`` flag value is checked before the simulator starts."""
+    from deskwatch.cli import build_parser
+    from deskwatch.commands.sim import SimUsageError, options
+
+    argv = ["sim"] + [f"{flag}={value}" for flag, value in flags]
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        assert exc.code == 2
+        return
+    try:
+        options(args)
+    except SimUsageError as exc:
+        assert exc.exit_code == 2 and str(exc)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=flag_text, integer=st.booleans())
+def test_fuzz_demo_numbers(value: str, integer: bool) -> None:
+    from deskwatch.commands.demo import DemoUsageError, _parse
+
+    try:
+        number = _parse(value, "--speed", integer=integer, high=100_000)
+    except DemoUsageError as exc:
+        assert exc.exit_code == 2 and str(exc)
+        return
+    assert 0 <= number <= 100_000
