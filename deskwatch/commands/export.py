@@ -23,6 +23,7 @@ from deskwatch.config.text import clean, quote
 from deskwatch.errors import DeskwatchError
 from deskwatch.kpis import KpiSnapshot, compute_snapshot
 from deskwatch.kpis.flatten import daily_table, flatten
+from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import sync_all
 from deskwatch.store import Cache
 
@@ -125,13 +126,20 @@ async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) 
     from deskwatch.zendesk import ZendeskClient
 
     client = ZendeskClient(cfg)
+    checkpoints = Checkpoints(cache, state_dir)  # a killed first sync resumes, not restarts
+
+    def on_batch(stream: str, batch: Any) -> None:
+        progress(stream, batch)
+        checkpoints()
+
     try:
         async with client:
             for warning in client.warnings:  # e.g. API tokens retiring on 2027-04-30
                 print(f"deskwatch: warning: {warning}", file=sys.stderr)
-            await sync_all(client, cache, cfg, on_progress=progress)
+            await sync_all(client, cache, cfg, on_progress=on_batch)
     finally:
         progress.done()
+        await checkpoints.close()
         cache.persist(state_dir)
         summary = client.rejects.summary()
         if summary:  # one line: bad records never stop an export, but never go unsaid

@@ -17,6 +17,7 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.kpis import KpiEngine, KpiSnapshot
+from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import streams_for, sync_stream
 from deskwatch.store import Cache, Change, Frames
 from deskwatch.stream_registry import SNAPSHOT_STREAMS
@@ -38,6 +39,8 @@ class LiveSource:
         self.warnings: list[str] = []
         #: the cache version last written to the state dir (None: never)
         self.persisted_version: int | None = None
+        #: progress written while a long sync runs (the poller writes after each sync)
+        self.checkpoints: Checkpoints | None = None
 
     async def __aenter__(self) -> LiveSource:
         await self.open()
@@ -54,6 +57,7 @@ class LiveSource:
     async def open(self) -> None:
         """Warm start: read the cache from the state dir, then open the client."""
         self.cache = await asyncio.to_thread(Cache.load, self.state_dir)
+        self.checkpoints = Checkpoints(self.cache, self.state_dir)
         self.persisted_version = self.cache.version
         self.warnings.extend(self.cache.warnings)
         if self._client is None:
@@ -61,6 +65,8 @@ class LiveSource:
         self.warnings.extend(self._client.warnings)
 
     async def aclose(self) -> None:
+        if self.checkpoints is not None:
+            await self.checkpoints.close()
         if self._client is not None:
             await self._client.aclose()
 
@@ -93,6 +99,8 @@ class LiveSource:
         def on_batch(_stream: str, batch: Any) -> None:
             if batch.progress is not None:
                 on_progress(batch.progress)
+            if self.checkpoints is not None and not batch.done:  # a long (first) sync
+                self.checkpoints()
 
         return await sync_stream(self.client, self.cache, stream, on_batch=on_batch)
 
