@@ -7,8 +7,10 @@ themes (a test compares it with Textual's own list).
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from deskwatch.config.text import clean, describe, did_you_mean, quote
@@ -51,6 +53,41 @@ _RENAMED = {
 }
 
 
+#: Textual's named keys (besides characters and their names, e.g. "a", "question_mark")
+NAMED_KEYS: frozenset[str] = frozenset(
+    ["backspace", "delete", "down", "end", "enter", "escape", "home", "insert", "left",
+     "pagedown", "pageup", "return", "right", "space", "tab", "up"]
+    + [f"f{n}" for n in range(1, 25)]
+)  # fmt: skip
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+
+
+def is_key(key: str) -> bool:
+    """Whether Textual can ever deliver ``key`` (e.g. "r", "f5", "ctrl+shift+up",
+    "equals_sign"); a misspelt name ("esc") would leave its binding silently dead."""
+    *mods, base = key.split("+")
+    if any(m not in MODIFIERS for m in mods) or len(set(mods)) != len(mods):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in NAMED_KEYS:
+        return True
+    name = {v: k for k, v in _RENAMED.items()}.get(base, base)
+    return any(key_name(ch) == base for ch in _characters(name))
+
+
+def _characters(name: str) -> Iterator[str]:
+    """The characters whose Unicode name Textual writes as ``name`` (its "-" and " " both
+    became "_", e.g. less_than_sign for LESS-THAN SIGN)."""
+    parts = name.split("_")
+    if len(parts) > 8 or not all(parts):
+        return
+    for seps in itertools.product(" -", repeat=len(parts) - 1):
+        spelled = parts[0] + "".join(sep + part for sep, part in zip(seps, parts[1:], strict=True))
+        with contextlib.suppress(KeyError):
+            yield unicodedata.lookup(spelled)
+
+
 def key_name(key: str) -> str:
     """The Textual key name of one key as written: a single symbol becomes its name
     (``=`` -> ``equals_sign``), as Textual does when it builds a binding."""
@@ -65,13 +102,33 @@ def key_name(key: str) -> str:
     return _RENAMED.get(name, name)
 
 
+def normal(key: str) -> str:
+    """``key`` as Textual delivers it: the character after any modifiers named
+    (``ctrl+=`` -> ``ctrl+equals_sign``, which Textual would otherwise never match)."""
+    if len(key) == 1:
+        return key_name(key)
+    if key.endswith("++"):
+        return key[:-1] + "plus"
+    mods, sep, base = key.rpartition("+")
+    return f"{mods}{sep}{key_name(base)}"
+
+
 def _split(binding_id: str, value: Any) -> list[str]:
     if not isinstance(value, str):
         raise ValueError(f'found {describe(value)}, expected a string of keys such as "r,f5"')
     keys = [k.strip() for k in value.split(",") if k.strip()]
     if not keys or any(not k.isprintable() or " " in k for k in keys):
         raise ValueError(f'found {quote(value)}, expected keys such as "r,f5"')
-    return list(dict.fromkeys(key_name(k) for k in keys))
+    names = list(dict.fromkeys(normal(k) for k in keys))
+    for name in names:
+        if not is_key(name):
+            hint = did_you_mean(name, sorted(NAMED_KEYS), '; did you mean "{}"?')
+            raise ValueError(
+                f"found {quote(value)}: {quote(name)} is not a key Textual knows{hint} "
+                f"(a character, a name such as escape, enter, space, up, f5, "
+                f"optionally with {'+, '.join(MODIFIERS)}+)"
+            )
+    return names
 
 
 def _flat(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -103,7 +160,6 @@ def check_keymap(table: Mapping[str, Any]) -> dict[str, str]:
     owner: dict[str, str] = {}
     for binding_id, default in DEFAULT_KEYS.items():
         for key in keymap.get(binding_id, default).split(","):
-            key = key_name(key)
             remapped = binding_id in keymap
             if key in RESERVED and RESERVED[key] != binding_id:
                 raise ValueError(

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deskwatch.config import ConfigError, build_config, declared_keys, load_config
+from deskwatch.config import DEFAULT_KEYS, ConfigError, build_config, declared_keys, load_config
+from deskwatch.config.keys import is_key
 
 GOOD = '[zendesk]\nsubdomain = "acme"\n[zendesk.auth]\naccess_token = "tok-SECRET-123"\n'
 
@@ -199,6 +200,11 @@ def test_plain_http_from_the_environment_is_refused_too(tmp_path: Path) -> None:
         ('refresh = ","', 'keys.refresh: found ",", expected keys such as "r,f5"'),
         ("refresh = 5", 'keys.refresh: found 5, expected a string of keys such as "r,f5"'),
         ('refesh = "f5"', 'keys.refesh: unknown binding id; did you mean "refresh"?'),
+        ('quit = "esc"', 'keys.quit: found "esc": "esc" is not a key Textual knows; did you mean'),
+        ('quit = "ctrl+ctrl+x"', "is not a key Textual knows"),
+        ('quit = "f25"', "is not a key Textual knows"),
+        ('quit = "hyper+"', "is not a key Textual knows"),
+        ('wall = "ctrl+="\nquit = "ctrl+equals_sign"', 'keys.quit: "ctrl+equals_sign" is already'),
     ],
 )
 def test_key_conflicts_and_bad_keys_are_errors(tmp_path: Path, keys: str, expected: str) -> None:
@@ -210,11 +216,11 @@ def test_key_conflicts_and_bad_keys_are_errors(tmp_path: Path, keys: str, expect
 
 def test_swapping_two_keys_and_taking_back_a_freed_key_are_fine(tmp_path: Path) -> None:
     text = GOOD + '[keys]\nrefresh = "q"\nquit = "r,ctrl+q"\npause = "p,space"\nwall = "="\n'
-    text += 'interval.up = "plus"\n'
+    text += 'interval.up = "plus"\nhelp = "?,ctrl++,ctrl+/,shift+f1,Q"\n'
     cfg = load_config(write(tmp_path, text), {})
     assert cfg.keys == {
         "refresh": "q", "quit": "r,ctrl+q", "pause": "p,space", "wall": "equals_sign",
-        "interval.up": "plus",
+        "interval.up": "plus", "help": "question_mark,ctrl+plus,ctrl+slash,shift+f1,Q",
     }  # fmt: skip
 
 
@@ -414,3 +420,27 @@ def test_fuzz_environment_values(var: str, value: str) -> None:
         assert str(exc).startswith(f"{var} (for ") or "missing" in str(exc)
         if var == "ZENDESK_OAUTH_TOKEN":
             assert value not in str(exc) or len(value) < 4
+
+
+key_values = st.lists(
+    st.one_of(
+        st.sampled_from(["q", "r", "=", "+", "ctrl+q", "f5", "escape", "esc", "shift+tab", "?"]),
+        st.text(max_size=6),
+    ),
+    min_size=1,
+    max_size=3,
+).map(",".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(table=st.dictionaries(st.sampled_from([*DEFAULT_KEYS, "refesh"]), key_values, max_size=4))
+def test_fuzz_keys_table_is_a_conflict_free_keymap_or_one_line(table: dict[str, str]) -> None:
+    try:
+        cfg = build_config({"keys": table}, {}, require_account=False)
+    except ConfigError as exc:
+        check_message(str(exc))
+        return
+    bound = [key for bid, default in DEFAULT_KEYS.items()
+             for key in cfg.keys.get(bid, default).split(",")]  # fmt: skip
+    assert len(bound) == len(set(bound))  # no key left bound twice
+    assert all(is_key(key) for key in bound)
