@@ -74,8 +74,11 @@ def _atomic_write(path: Path, write: Any) -> None:
     """``write(tmp_path)`` then fsync + rename over ``path``."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
+        # the cache is the account's data: never group/world-readable, not even while written
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(tmp, 0o600)  # a leftover temp file keeps its mode through O_TRUNC
         write(tmp)
-        os.chmod(tmp, 0o600)  # the cache is the account's data: never group/world-readable
+        os.chmod(tmp, 0o600)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +51,23 @@ def test_files_in_an_existing_open_state_dir_are_private_too(
     cache.persist(state)  # a rewrite of the changed frame and the manifest
     files = modes(state)
     assert {name: mode for name, mode in files.items() if mode != 0o600} == {}
+
+
+def test_a_cache_file_is_private_while_it_is_being_written(
+    tmp_path: Path, open_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import polars as pl
+
+    seen: list[int] = []
+    real = pl.DataFrame.write_parquet
+
+    def spy(frame: pl.DataFrame, file: Any, *args: Any, **kwargs: Any) -> Any:
+        result = real(frame, file, *args, **kwargs)
+        seen.append(stat.S_IMODE(Path(file).stat().st_mode))  # before deskwatch's own chmod
+        return result
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", spy)
+    state = tmp_path / "state"
+    state.mkdir(mode=0o775)
+    Cache.load(state).persist(state)
+    assert seen and set(seen) == {0o600}
