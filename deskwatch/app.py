@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.app import App
@@ -28,11 +28,13 @@ from deskwatch.bindings import (
     MODE_NAMES,
     MODE_ORDER,
 )
-from deskwatch.config import Config
+from deskwatch.config import Config, FiltersConfig
+from deskwatch.kpis.filters import FilterChoices
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.poller import Poller, PollStatus, Source
 from deskwatch.palette import DeskwatchCommands
 from deskwatch.screens.base import DashboardScreen
+from deskwatch.screens.filter import FilterPick, FilterScreen
 from deskwatch.screens.help import HelpScreen
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
@@ -168,6 +170,7 @@ class DeskwatchApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
                 screen.show(message.data)
+        self._refresh_chrome()
 
     def on_status_updated(self, message: StatusUpdated) -> None:
         self.status = message.status
@@ -190,8 +193,15 @@ class DeskwatchApp(App[None]):
                 continue
             for bar in s.query(StatusBar):
                 bar.update_status(self.status, now, tz)
+                bar.set_scope(self.scope)
             for banner in s.query(PausedBanner):
                 banner.set_paused(self.poller.paused)
+
+    @property
+    def scope(self) -> str:
+        """The filter the figures on screen were computed under ("" when none)."""
+        snap = self.data.snapshot if self.data is not None else None
+        return str(getattr(snap, "scope", "") or "")
 
     def _enter(self, screen: Any) -> None:
         """A dashboard became active: wall class, newest data, status."""
@@ -307,6 +317,56 @@ class DeskwatchApp(App[None]):
 
     def set_theme(self, name: str) -> None:
         self.theme = name
+
+    # -- filters -----------------------------------------------------------------------------
+    def filter_choices(self) -> FilterChoices | None:
+        """What the filter bar offers (None: this process holds no cache to list them)."""
+        lister = getattr(self.source, "filter_choices", None)
+        return None if lister is None else cast(FilterChoices, lister())
+
+    def action_filter(self) -> None:
+        if isinstance(self.screen, FilterScreen):
+            return
+        choices = self.filter_choices()
+        if choices is None:
+            self.notify("Filters need the collector's cache; set [filters] in the config")
+            return
+        f = self.cfg.filters
+        self.push_screen(
+            FilterScreen(
+                choices,
+                tuple(g for g in f.groups if isinstance(g, int)),
+                tuple(b for b in f.brands if isinstance(b, int)),
+                tuple(f.channels),
+            ),
+            callback=self._filter_picked,
+        )
+
+    def _filter_picked(self, pick: FilterPick | None) -> None:
+        if pick is not None:
+            self.set_filter(pick.groups, pick.brands, pick.channels)
+
+    def set_filter(
+        self,
+        groups: Sequence[str | int] = (),
+        brands: Sequence[str | int] = (),
+        channels: Sequence[str] = (),
+    ) -> None:
+        """Count only these tickets on every dashboard (empty: every ticket)."""
+        filters = FiltersConfig(tuple(groups), tuple(brands), tuple(channels))
+        if filters == self.cfg.filters:
+            return
+        self.cfg = replace(self.cfg, filters=filters)
+        self.poller.reconfigure(self.cfg)
+        if not filters.active:
+            self.notify("Filter cleared: every ticket counts", timeout=4)
+            return
+        keep = "; ".join(
+            f"{key} = {list(value)!r}".replace("'", '"')
+            for key, value in (("groups", groups), ("brands", brands), ("channels", channels))
+            if value
+        )
+        self.notify(f"Filter on. To keep it, add to [filters] in the config: {keep}", timeout=8)
 
     # -- wall mode ---------------------------------------------------------------------------
     def action_wall(self) -> None:

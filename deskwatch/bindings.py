@@ -34,6 +34,7 @@ BINDINGS: list[Binding] = [
     _bind("interval.up", "interval(1)", "Slower", key_display="+"),
     _bind("interval.down", "interval(-1)", "Faster"),
     _bind("wall", "wall", "Wall"),
+    _bind("filter", "filter", "Filter"),
     _bind("quit", "quit", "Quit"),
 ]
 BINDING_IDS = tuple(b.id for b in BINDINGS if b.id)
@@ -49,5 +50,6 @@ HELP_TEXT = {
     "interval.up": "Poll less often",
     "interval.down": "Poll more often",
     "wall": "Wall mode: big figures, rotation",
+    "filter": "Filter every dashboard by group, brand, channel",
     "quit": "Quit (saves the cache first)",
 }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from deskwatch.config import Config
+from deskwatch.kpis.filters import FilterChoices
 from deskwatch.live.pollstate import INTERVAL_STEPS
 
 WINDOW_CHOICES = (7, 14, 30, 60, 90, 180, 365)
@@ -40,9 +41,21 @@ class PaletteHost(Protocol):
 
     def set_theme(self, name: str) -> object: ...
 
+    def filter_choices(self) -> FilterChoices | None: ...
+
+    def action_filter(self) -> object: ...
+
+    def set_filter(
+        self,
+        groups: Sequence[str | int] = (),
+        brands: Sequence[str | int] = (),
+        channels: Sequence[str] = (),
+    ) -> object: ...
+
 
 class DeskwatchCommands(Provider):
-    """Go to a dashboard, refresh, pause, poll interval, wall mode, KPI window, theme."""
+    """Go to a dashboard, refresh, pause, poll interval, wall mode, KPI window, filters,
+    theme."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = cast(PaletteHost, self.app)
@@ -84,13 +97,39 @@ class DeskwatchCommands(Provider):
                         "The KPI window (charts, rates, leaderboards)",
                     )
                 )
+        cmds += self._filter_commands(app)
         for name in sorted(app.available_themes):
             cmds.append((f"Theme: {name}", partial(app.set_theme, name), "Change the colours"))
         return cmds
 
+    def _filter_commands(self, app: PaletteHost) -> list[tuple[str, Callable[[], object], str]]:
+        cmds: list[tuple[str, Callable[[], object], str]] = [
+            ("Filter: choose…", app.action_filter, "Groups, brands and channels (key f)"),
+        ]
+        if app.cfg.filters.active:
+            cmds.append(("Filter: clear", app.set_filter, "Count every ticket again"))
+        choices = app.filter_choices()
+        if choices is None:
+            return cmds
+        for gid, name in choices.groups:
+            cmds.append(
+                (f"Filter: group {name}", partial(app.set_filter, (gid,)), "Only this group")
+            )
+        for bid, name in choices.brands:
+            cmds.append(
+                (f"Filter: brand {name}", partial(app.set_filter, (), (bid,)), "Only this brand")
+            )
+        for ch in choices.channels:
+            cmds.append(
+                (f"Filter: channel {ch}", partial(app.set_filter, (), (), (ch,)), "Only it")
+            )
+        return cmds
+
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            if name.startswith(("Theme:", "Set poll interval:", "Window:")):
+            if name.startswith(("Theme:", "Set poll interval:", "Window:", "Filter: ")) and not (
+                name.startswith(("Filter: choose", "Filter: clear"))
+            ):
                 continue  # the long families only on search
             yield DiscoveryHit(name, callback, help=help_text)
 

@@ -33,6 +33,7 @@ REGISTRY: tuple[StreamInfo, ...] = (
     StreamInfo("tickets", talk=False, snapshot=False, cadence="incremental"),
     StreamInfo("users", talk=False, snapshot=True, cadence="reference"),
     StreamInfo("groups", talk=False, snapshot=True, cadence="reference"),
+    StreamInfo("brands", talk=False, snapshot=True, cadence="reference"),
     StreamInfo("ratings", talk=False, snapshot=False, cadence="incremental"),
     StreamInfo("calls", talk=True, snapshot=False, cadence="incremental"),
     StreamInfo("legs", talk=True, snapshot=False, cadence="incremental"),

@@ -34,6 +34,7 @@ PAGE_SIZE = {  # the most each endpoint returns per page
     "calls": 1000,
     "legs": 1000,
     "groups": 100,
+    "brands": 100,
     "ratings": 100,
     "agents_activity": 100,
     "queue": 1,

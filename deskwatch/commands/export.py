@@ -22,10 +22,11 @@ from deskwatch.config import Config, ConfigError, load_config
 from deskwatch.config.text import clean, quote
 from deskwatch.errors import DeskwatchError
 from deskwatch.kpis import KpiSnapshot, compute_snapshot
+from deskwatch.kpis.filters import FilterError, TicketFilter, resolve
 from deskwatch.kpis.flatten import daily_table, flatten
 from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import sync_all
-from deskwatch.store import Cache
+from deskwatch.store import Cache, Frames
 
 FORMATS = ("json", "csv", "parquet")
 
@@ -57,7 +58,55 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-sync", action="store_true", help="do not contact Zendesk; use the cache as it is"
     )
+    for flag, what in (("--group", "group"), ("--brand", "brand")):
+        parser.add_argument(
+            flag,
+            action="append",
+            metavar="NAME|ID",
+            dest=f"{what}s",
+            help=f"only tickets of this {what} (repeatable: any of them; replaces "
+            f"filters.{what}s of the config)",
+        )
+    parser.add_argument(
+        "--channel",
+        action="append",
+        metavar="NAME",
+        dest="channels",
+        help="only tickets that came by this channel, e.g. email (repeatable; replaces "
+        "filters.channels)",
+    )
     parser.set_defaults(handler=run)
+
+
+def filter_terms(args: argparse.Namespace, cfg: Config) -> tuple[list[Any], list[Any], list[str]]:
+    """The groups, brands and channels asked for: a flag replaces that config key."""
+    f = cfg.filters
+    groups = getattr(args, "groups", None)
+    brands = getattr(args, "brands", None)
+    channels = getattr(args, "channels", None)
+    return (
+        list(f.groups) if groups is None else [g.strip() for g in groups],
+        list(f.brands) if brands is None else [b.strip() for b in brands],
+        list(f.channels) if channels is None else [c.strip() for c in channels],
+    )
+
+
+def resolve_filter(
+    terms: tuple[list[Any], list[Any], list[str]], frames: Frames, *, when_known: bool = False
+) -> TicketFilter | None:
+    """The filter for ``terms``; an unknown group or brand name is a usage error (exit 2).
+    ``when_known``: only check the names against listings the cache already holds (before a
+    sync, so a typo fails in a second, not after minutes of syncing)."""
+    groups, brands, channels = terms
+    if when_known:
+        groups = groups if frames.groups.height else []
+        brands = brands if frames.brands.height else []
+    if any(not c for c in channels):
+        raise UsageError("--channel: an empty channel name; pass e.g. --channel email")
+    try:
+        return resolve(groups, brands, channels, frames)
+    except FilterError as exc:
+        raise UsageError(str(exc)) from None
 
 
 NOW_RANGE = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
@@ -204,6 +253,8 @@ def run(args: argparse.Namespace) -> int:
         raise ExportError(f"cannot read the cache in {state_dir}: {exc.strerror or exc}") from None
     for warning in cache.warnings:
         print(f"deskwatch: warning: {warning}", file=sys.stderr)
+    terms = filter_terms(args, cfg)
+    resolve_filter(terms, cache.frames, when_known=True)
     if not args.no_sync:
         try:
             asyncio.run(_sync(cfg, cache, state_dir, Progress(sys.stderr.isatty())))
@@ -212,8 +263,9 @@ def run(args: argparse.Namespace) -> int:
                 f"cannot write the cache in {state_dir}: {exc.strerror or exc}; "
                 "check the directory or pass --state-dir"
             ) from None
+    flt = resolve_filter(terms, cache.frames)
     try:
-        snap = compute_snapshot(cache.frames, cfg, now)
+        snap = compute_snapshot(cache.frames, cfg, now, flt)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     write_output(render(snap, args.format), args.output, args.format)

@@ -70,6 +70,23 @@ def str_list(value: Any) -> str | None:
     return 'a list of strings, e.g. ["escalated"]'
 
 
+def names_or_ids(value: Any) -> str | None:
+    """A list of names (strings) or Zendesk ids (whole numbers from 1)."""
+    if isinstance(value, list) and all(
+        (isinstance(v, str) and v.strip())
+        or (isinstance(v, int) and not isinstance(v, bool) and 1 <= v < 2**63)
+        for v in value
+    ):
+        return None
+    return 'a list of names or ids, e.g. ["Billing", 360001234567]'
+
+
+def channel_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return 'a list of channel names, e.g. ["email", "web"]'
+
+
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 

@@ -30,6 +30,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "interval.up": "plus,equals_sign",
     "interval.down": "minus",
     "wall": "w",
+    "filter": "f",
     "quit": "q",
 }
 

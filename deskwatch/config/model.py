@@ -163,6 +163,23 @@ class BudgetConfig:
     share: float = setting(0.25, c.number(0.01, 1), convert=float)  # 0: no request at all
 
 
+def _names(value: list[str | int]) -> tuple[str | int, ...]:
+    return tuple(v.strip() if isinstance(v, str) else v for v in value)
+
+
+@dataclass(frozen=True)
+class FiltersConfig:
+    """The ticket universe every figure is computed over (KPIS.md "Filters"); empty: all."""
+
+    groups: tuple[str | int, ...] = setting((), c.names_or_ids, convert=_names)
+    brands: tuple[str | int, ...] = setting((), c.names_or_ids, convert=_names)
+    channels: tuple[str, ...] = setting((), c.channel_list, convert=_names)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.groups or self.brands or self.channels)
+
+
 def default_state_dir() -> Path:
     return platformdirs.user_state_path(APP_NAME)
 
@@ -193,6 +210,7 @@ class Config:
     targets: TargetsConfig = section(TargetsConfig)
     budget: BudgetConfig = section(BudgetConfig)
     state: StateConfig = section(StateConfig)
+    filters: FiltersConfig = section(FiltersConfig)
     keys: Mapping[str, str] = _keymap_field()  # binding id -> keys; checked by config.keys
     source: Path | None = None
     warnings: tuple[str, ...] = ()

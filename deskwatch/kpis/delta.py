@@ -125,7 +125,10 @@ def apply_change(state: State, stream: str, removed: pl.DataFrame, added: pl.Dat
                 bucket_arrays(vals[side], slots[side], None if agents is None else agents[side], w)
             )
         update_buckets(st.values[n], *change)
-    stale = pl.Series(st.fresh["id"]).is_in(added.get_column(KEYS[stream][0]).implode())
+    # an id replaced, or (through a filter) gone without a new version
+    key = KEYS[stream][0]
+    replaced = pl.concat([removed.get_column(key), added.get_column(key)])
+    stale = pl.Series(st.fresh["id"]).is_in(replaced.implode())
     keep = ~stale.to_numpy()
     new = (sign > 0) & col("fresh")
     fresh_new = fresh_arrays(stream, {c: col(c)[new] for c in moment_names(stream)}, w)

@@ -21,6 +21,8 @@ from deskwatch.kpis import csat, talk, tickets
 from deskwatch.kpis.agents import agent_kpis
 from deskwatch.kpis.agg import Bucket, Cube, Sums, bucket_values, update_buckets
 from deskwatch.kpis.delta import apply_change
+from deskwatch.kpis.filtered import narrow_changes
+from deskwatch.kpis.filters import TicketFilter, narrow
 from deskwatch.kpis.ops import ops_from_parts
 from deskwatch.kpis.parts import Parts, People
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
@@ -76,15 +78,17 @@ def _parts(state: State, frames: Frames, w: Windows, people: People) -> Parts:
 
 
 class KpiEngine:
-    """Keeps the KPI aggregates of one config up to date with a cache's changes.
+    """Keeps the KPI aggregates of one config and one ticket filter up to date with a cache's
+    changes (a different config or filter is a different engine).
 
     ``update(frames, changes)`` after the data changed (``changes`` from
     ``Cache.changes_since``; None: unknown, start over), then ``compute(now)``. One thread at
     a time.
     """
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, flt: TicketFilter | None = None) -> None:
         self.cfg = cfg
+        self.filter = flt if flt is not None and flt.active else None
         self._frames = Frames.empty()
         self._state: State | None = None
         self._people: tuple[pl.DataFrame | None, People] = (None, People([], {}))
@@ -98,6 +102,11 @@ class KpiEngine:
         if changes is None:
             self._state = None
             return
+        if self.filter is not None and changes:
+            if any(c.removed is None or c.added is None for c in changes):
+                self._state = None
+                return
+            changes = narrow_changes(changes, frames, self.filter)
         try:
             for change in changes:
                 if change.stream not in self._state.streams:
@@ -113,7 +122,7 @@ class KpiEngine:
     def compute(self, now: datetime) -> KpiSnapshot:
         w = make_windows(self.cfg, now)
         if self._state is None or self._state.day != w.now_local.date():
-            self._state = build(self._frames, self.cfg, w)
+            self._state = build(narrow(self._frames, self.filter), self.cfg, w)
             self.rebuilds += 1
         if self._people[0] is not self._frames.users:
             self._people = (self._frames.users, People.of(self._frames.users))
@@ -136,5 +145,7 @@ class KpiEngine:
             csat=csat.csat_kpis(p),
             agents=agent_kpis(p),
             talk=talk.talk_kpis(p, frames.queue) if cfg.talk.enabled else None,
+            filters=None if self.filter is None else self.filter.to_json(),
             ops=ops_from_parts(p, frames, cfg),
+            scope="" if self.filter is None else self.filter.label,
         )

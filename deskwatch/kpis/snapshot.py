@@ -18,7 +18,7 @@ from typing import Any
 from deskwatch.kpis.ops import OpsFigures
 from deskwatch.kpis.plain import from_plain, to_plain
 
-SCHEMA = "deskwatch.kpis/1"
+SCHEMA = "deskwatch.kpis/2"
 
 # -- shared shapes ------------------------------------------------------------------------------
 
@@ -259,6 +259,15 @@ class TalkKpis:
     quality_daily: tuple[QualityDay, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """KPIS.md ``filters``: the ticket filter the figures were computed under (sorted)."""
+
+    groups: tuple[int, ...]
+    brands: tuple[int, ...]
+    channels: tuple[str, ...]
+
+
 # -- the snapshot -------------------------------------------------------------------------------
 
 
@@ -266,8 +275,8 @@ class TalkKpis:
 class KpiSnapshot:
     """Every KPI at one instant. Build it with :func:`deskwatch.kpis.compute_snapshot`.
 
-    The fields up to ``talk`` are the KPIS.md contract (``talk`` is None when Talk is off);
-    ``ops`` is not exported.
+    The fields up to ``filters`` are the KPIS.md contract (``talk`` is None when Talk is off,
+    ``filters`` when every ticket counts); ``ops`` and ``scope`` are not exported.
     """
 
     schema: str
@@ -279,14 +288,17 @@ class KpiSnapshot:
     csat: CsatKpis
     agents: tuple[AgentKpis, ...]
     talk: TalkKpis | None
+    filters: Filters | None
     ops: OpsFigures
+    #: the filter as a person reads it ("group Billing · channel email"); "" when none
+    scope: str = ""
 
     @classmethod
-    def from_parts(cls, *, ops: OpsFigures, **parts: Any) -> KpiSnapshot:
+    def from_parts(cls, *, ops: OpsFigures, scope: str = "", **parts: Any) -> KpiSnapshot:
         """Build from the contract's plain JSON-shaped sections (checked key by key) and
         the operations figures."""
         snap = from_plain(_Contract, parts, "snapshot")
-        return cls(**{name: getattr(snap, name) for name in CONTRACT_KEYS}, ops=ops)
+        return cls(**{name: getattr(snap, name) for name in CONTRACT_KEYS}, ops=ops, scope=scope)
 
     def to_dict(self) -> dict[str, Any]:
         """The KPIS.md contract as plain dicts/lists (a fresh copy each call)."""
@@ -309,6 +321,7 @@ class _Contract:
     csat: CsatKpis
     agents: tuple[AgentKpis, ...]
     talk: TalkKpis | None
+    filters: Filters | None
 
 
 #: the top-level keys of the export, in order

@@ -17,6 +17,7 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.kpis import KpiEngine, KpiSnapshot
+from deskwatch.kpis.filters import FilterChoices, TicketFilter, choices, resolve
 from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import streams_for, sync_stream
 from deskwatch.store import Cache, Change, Frames
@@ -104,13 +105,26 @@ class LiveSource:
 
         return await sync_stream(self.client, self.cache, stream, on_batch=on_batch)
 
+    def ticket_filter(self, frames: Frames) -> TicketFilter | None:
+        """``[filters]`` resolved against the groups and brands listings (an unknown name
+        matches nothing and reads "name?" in the status bar, never a silently wider view)."""
+        f = self.cfg.filters
+        return resolve(f.groups, f.brands, f.channels, frames, strict=False)
+
+    def filter_choices(self) -> FilterChoices:
+        """What the filter bar offers: every group, brand and channel the cache knows."""
+        return choices(self.cache.frames)
+
     async def compute(self, now: datetime) -> KpiSnapshot:
         # taken together on the loop (where ingest runs): an immutable bundle and the changes
         # that lead to it from what the engine saw last
         frames = self.cache.frames
         seen, changes = self.cache.changes_since(self._seen, forget=True)
-        if self._engine.cfg is not self.cfg:
-            self._engine, changes = KpiEngine(self.cfg), None
+        flt = self.ticket_filter(frames)
+        if self._engine.cfg is not self.cfg or self._engine.filter != (
+            flt if flt is not None and flt.active else None
+        ):  # a filter is part of the engine's identity: a new one rebuilds
+            self._engine, changes = KpiEngine(self.cfg, flt), None
         self._seen = seen
         return await asyncio.to_thread(self._compute, frames, changes, now)
 

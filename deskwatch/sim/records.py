@@ -221,6 +221,30 @@ def group(account: Account, base: str, i: int) -> dict[str, Any]:
     }
 
 
+def brand(account: Account, base: str, i: int) -> dict[str, Any]:
+    bid = account.people.brand_ids[i]
+    created = ts(account.people.group_created[0])
+    sub = account.people.brand_names[i].lower().replace(" ", "")
+    return {
+        "url": f"{base}/api/v2/brands/{bid}.json",
+        "id": bid,
+        "name": account.people.brand_names[i],
+        "brand_url": f"https://{sub}.zendesk.com",
+        "subdomain": sub,
+        "host_mapping": None,
+        "has_help_center": False,
+        "help_center_state": "disabled",
+        "active": True,
+        "default": i == 0,
+        "is_deleted": False,
+        "logo": None,
+        "ticket_form_ids": [],
+        "signature_template": "{{agent.signature}}",
+        "created_at": created,
+        "updated_at": created,
+    }
+
+
 def rating(account: Account, base: str, row: int) -> dict[str, Any]:
     r = account.ratings.row(row)
     score = r["score"]

@@ -162,6 +162,16 @@ def groups(request: web.Request, sim: SimState) -> dict[str, Any]:
     )
 
 
+def brands(request: web.Request, sim: SimState) -> dict[str, Any]:
+    acc = sim.account
+    ids = np.asarray(acc.people.brand_ids, dtype=np.int64)
+    index = {bid: i for i, bid in enumerate(acc.people.brand_ids)}
+    base = _base(request)
+    return _cursor_list(
+        request, "brands", "brands", ids, lambda bid: records.brand(acc, base, index[bid]), "brands"
+    )
+
+
 def users_list(request: web.Request, sim: SimState) -> dict[str, Any]:
     """``GET /api/v2/users?role[]=agent&role[]=admin`` (or ``role=``): cursor pages by id."""
     acc = sim.account
@@ -324,6 +334,7 @@ def add_routes(app: web.Application) -> None:
         ("/api/v2/incremental/tickets/cursor", tickets_export),
         ("/api/v2/incremental/users/cursor", users_export),
         ("/api/v2/groups", groups),
+        ("/api/v2/brands", brands),
         ("/api/v2/satisfaction_ratings", ratings),
         (f"{voice}/incremental/calls", calls),
         (f"{voice}/incremental/legs", legs),

@@ -35,7 +35,16 @@ class SimState:
         self.auth.revoke_at = faults.revoke_at
 
 
-PAGED_STREAMS = ("tickets", "users", "groups", "ratings", "calls", "legs", "agents_activity")
+PAGED_STREAMS = (
+    "tickets",
+    "users",
+    "groups",
+    "brands",
+    "ratings",
+    "calls",
+    "legs",
+    "agents_activity",
+)
 
 
 def check_page_sizes(sizes: dict[str, int]) -> dict[str, int]:

@@ -47,6 +47,7 @@ class Frames:
     tickets: pl.DataFrame
     users: pl.DataFrame
     groups: pl.DataFrame
+    brands: pl.DataFrame
     ratings: pl.DataFrame
     calls: pl.DataFrame
     legs: pl.DataFrame

@@ -140,6 +140,12 @@ GROUP_SPEC: Spec = {
     "deleted": (_path("deleted"), pl.Boolean),
     "updated_at": (_path("updated_at"), _TS),
 }
+BRAND_SPEC: Spec = {
+    "id": (_path("id"), pl.Int64),
+    "name": (_path("name"), pl.String),
+    "deleted": (_path("is_deleted"), pl.Boolean),
+    "updated_at": (_path("updated_at"), _TS),
+}
 QUEUE_FIELDS = (
     "agents_online",
     "calls_waiting",
@@ -173,6 +179,7 @@ SPECS: dict[str, Spec] = {
     "tickets": TICKET_SPEC,
     "users": USER_SPEC,
     "groups": GROUP_SPEC,
+    "brands": BRAND_SPEC,
     "ratings": RATING_SPEC,
     "calls": CALL_SPEC,
     "legs": LEG_SPEC,
@@ -185,6 +192,7 @@ KEYS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tickets": ("id", ("updated_at", "generated_timestamp")),
     "users": ("id", ("updated_at",)),
     "groups": ("id", ("updated_at",)),
+    "brands": ("id", ("updated_at",)),
     "ratings": ("id", ("updated_at",)),
     "calls": ("id", ("updated_at",)),
     "legs": ("id", ("updated_at",)),

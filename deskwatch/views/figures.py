@@ -115,6 +115,13 @@ def duration(kpi: Kpi[DurationKpis], snap: KpiSnapshot | None, cfg: Config) -> D
     )
 
 
+def talk_scope(snap: KpiSnapshot | None) -> str:
+    """What Talk figures cover while a ticket filter is on: "account-wide" (Zendesk's call
+    records carry no group or brand, KPIS.md "Filters"); "" without a filter. The Talk
+    screen shows it beside its figures."""
+    return "account-wide" if snap is not None and snap.filters is not None else ""
+
+
 def hours_so_far(now: datetime, cfg: Config) -> int:
     """How many local clock hours of today have started (1 just after midnight, 24 at 23:xx)."""
     if now.tzinfo is not None:

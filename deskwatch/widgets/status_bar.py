@@ -123,6 +123,17 @@ class StatusBar(Horizontal):
             text-wrap: nowrap;
             text-overflow: ellipsis;
         }
+        #status-filter {
+            display: none;
+            width: auto;
+            max-width: 50%;
+            padding: 0 1;
+            background: $accent;
+            color: $background;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        &.-filtered #status-filter { display: block; }
         &.-live #status-state { color: $success; }
         &.-sync #status-state { color: $accent; }
         &.-sync #status-progress { display: block; }
@@ -144,10 +155,21 @@ class StatusBar(Horizontal):
         yield Label("… starting", id="status-state")
         yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="status-progress")
         yield Label("", id="status-detail")
+        yield Label("", id="status-filter", markup=False)
 
     @property
     def view(self) -> StatusView | None:
         return self._view
+
+    def set_scope(self, scope: str) -> None:
+        """Show the active filter ("group Billing · channel email"); "" hides it."""
+        if not self.is_mounted:
+            return
+        label = self.query_one("#status-filter", Label)
+        text = f"⏷ {scope}" if scope else ""
+        if str(label.content) != text:
+            label.update(text)
+        self.set_class(bool(scope), "-filtered")
 
     def update_status(self, status: PollStatus, now: datetime, tz: tzinfo | None = None) -> None:
         """Show ``status`` as of ``now``; repaints only the parts whose text changed."""

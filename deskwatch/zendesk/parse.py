@@ -190,6 +190,7 @@ USER: Spec = {
     "updated_at": _OPT_TS,
 }
 GROUP: Spec = {"id": _REQ_ID, "name": _TXT, "deleted": F(_bool), "updated_at": _OPT_TS}
+BRAND: Spec = {"id": _REQ_ID, "name": _TXT, "is_deleted": F(_bool), "updated_at": _OPT_TS}
 RATING: Spec = {
     "id": _REQ_ID,
     "score": F(_text, True),
@@ -268,6 +269,7 @@ SPECS: dict[str, Spec] = {
     "tickets": TICKET,
     "users": USER,
     "groups": GROUP,
+    "brands": BRAND,
     "ratings": RATING,
     "calls": CALL,
     "legs": LEG,

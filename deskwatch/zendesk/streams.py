@@ -4,7 +4,7 @@ Cursors are compact JSON strings (opaque to callers):
 - tickets: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
 - ratings: see :mod:`deskwatch.zendesk.ratings`
 - calls, legs: ``{"start": <end_time of the last page>}``
-- users, groups, queue, agents_activity: snapshots (re-read whole), cursor ``None``.
+- users, groups, brands, queue, agents_activity: snapshots (re-read whole), cursor ``None``.
 """
 
 from __future__ import annotations
@@ -218,6 +218,13 @@ def groups(ctx: Context) -> AsyncIterator[Batch]:
     return cursor_list(ctx, "groups", "/api/v2/groups.json", "groups", {})
 
 
+def brands(ctx: Context) -> AsyncIterator[Batch]:
+    """Brands (the brand filter's names): the whole list, re-read at each poll. Zendesk's List
+    Brands takes cursor pagination (``page[size]`` up to 100, ``meta.has_more``); an agent
+    without the assign-to-any-brand permission sees only their brands (ids still filter)."""
+    return cursor_list(ctx, "brands", "/api/v2/brands.json", "brands", {})
+
+
 def users(ctx: Context) -> AsyncIterator[Batch]:
     """Agents and admins (for names and groups) from the users list, re-read at each poll.
 
@@ -273,6 +280,7 @@ PAGERS: dict[str, Callable[[Context, str | None], AsyncIterator[Batch]]] = {
     "legs": lambda ctx, c: time_export(ctx, "legs", c),
     "ratings": ratings,
     "groups": lambda ctx, c: groups(ctx),
+    "brands": lambda ctx, c: brands(ctx),
     "queue": lambda ctx, c: queue(ctx),
     "agents_activity": lambda ctx, c: agents_activity(ctx),
 }

@@ -63,7 +63,7 @@ async def test_help_lists_every_binding_and_closes() -> None:
         table = app.screen.query_one(DataTable)
         ids = [table.get_row_at(i)[2] for i in range(table.row_count)]
         assert set(BINDING_IDS) <= set(ids)
-        assert len(BINDING_IDS) == 14
+        assert len(BINDING_IDS) == 15
         rows = {table.get_row_at(i)[2]: table.get_row_at(i) for i in range(table.row_count)}
         assert rows["refresh"][0] == "r"
         assert rows["help"][0] == "?"

@@ -102,8 +102,9 @@ def check_contract(doc: dict[str, Any]) -> None:
         "csat",
         "agents",
         "talk",
+        "filters",
     ]
-    assert doc["schema"] == "deskwatch.kpis/1" and doc["timezone"] == "Europe/Berlin"
+    assert doc["schema"] == "deskwatch.kpis/2" and doc["timezone"] == "Europe/Berlin"
     assert doc["now"].startswith("2026-") or doc["now"][4] == "-"
     assert doc["time_basis"] in ("calendar", "business")
     assert set(doc["window"]) == {"days", "start", "end"} and doc["window"]["days"] == 30

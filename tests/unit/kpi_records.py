@@ -36,6 +36,8 @@ def ticket(
     channel: str | None = "email",
     tags: list[str] | None = None,
     metric_set: bool = True,
+    group: int | None = None,
+    brand: int | None = None,
 ) -> dict[str, Any]:
     rec: dict[str, Any] = {
         "id": tid,
@@ -47,7 +49,8 @@ def ticket(
         "priority": priority,
         "via": {"channel": channel, "source": {}} if channel is not None else {},
         "assignee_id": assignee,
-        "group_id": None,
+        "group_id": group,
+        "brand_id": brand,
         "requester_id": 1,
         "tags": tags or [],
     }

@@ -10,7 +10,17 @@ from typing import Any
 from deskwatch.config import Config, build_config
 
 START = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
-ALL = ("users", "groups", "tickets", "ratings", "calls", "legs", "queue", "agents_activity")
+ALL = (
+    "users",
+    "groups",
+    "brands",
+    "tickets",
+    "ratings",
+    "calls",
+    "legs",
+    "queue",
+    "agents_activity",
+)
 
 
 def config(**poll: float) -> Config:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from deskwatch.kpis import KpiEngine, compute_snapshot
 from deskwatch.kpis.agg import update_buckets
+from deskwatch.kpis.filters import TicketFilter
 from deskwatch.store import Cache
 from deskwatch.store import cache as cache_module
 from tests.unit.kpi_records import call, cfg, leg, rating, ticket, user
@@ -27,6 +28,12 @@ NOW = datetime(2026, 3, 29, 11, 0, tzinfo=UTC)  # DST day in Europe/Berlin
 CFG = cfg(account={"timezone": "Europe/Berlin"}, kpis={"window_days": 7})
 STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "deleted"]
 AGENTS = [11, 12, 13]
+FILTERS = [
+    None,
+    TicketFilter(groups=frozenset({1})),
+    TicketFilter(groups=frozenset({1, 2}), brands=frozenset({5}), channels=frozenset({"email"})),
+    TicketFilter(channels=frozenset({"web", "unknown"})),
+]
 # minutes before NOW; negative: after NOW (later the same day, or tomorrow)
 ages = st.integers(-14 * 60, 60 * 24 * 12)
 
@@ -66,6 +73,8 @@ def ticket_version(draw: st.DrawFn, tid: int, gen: int) -> dict[str, Any]:
         type_=draw(st.none() | st.sampled_from(["question", "incident"])),
         channel=draw(st.sampled_from(["email", "web", None])),
         tags=draw(st.sampled_from([[], ["escalated"], ["vip"]])),
+        group=draw(st.none() | st.sampled_from([1, 2])),
+        brand=draw(st.sampled_from([5, 6])),
     )
 
 
@@ -112,23 +121,25 @@ def ingest(c: Cache, records: dict[str, list[dict[str, Any]]]) -> None:
 
 def check(engine: KpiEngine, c: Cache, now: datetime) -> None:
     snap = engine.compute(now)
-    fresh = compute_snapshot(c.frames, CFG, now)
+    fresh = compute_snapshot(c.frames, CFG, now, engine.filter)
     assert_same(snap.to_dict(), fresh.to_dict())
     assert snap.ops == fresh.ops
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     first=batch(1),
     steps=st.lists(
         st.tuples(st.integers(2, 10**6), st.integers(0, 90)), min_size=1, max_size=4
     ).flatmap(lambda s: st.tuples(*(st.tuples(batch(g), st.just(m)) for g, m in s))),
+    flt=st.sampled_from(FILTERS),
 )
-def test_deltas_match_a_compute_from_scratch(first, steps) -> None:  # type: ignore[no-untyped-def]
+def test_deltas_match_a_compute_from_scratch(first, steps, flt) -> None:  # type: ignore[no-untyped-def]
+    """Also through a ticket filter: tickets entering and leaving it move their ratings."""
     c = Cache()
     c.ingest("users", [user(a, f"Agent {a}") for a in AGENTS])
     ingest(c, first)
-    engine = KpiEngine(CFG)
+    engine = KpiEngine(CFG, flt)
     seen, changes = c.changes_since(None)
     engine.update(c.frames, changes)
     now = NOW
@@ -231,3 +242,26 @@ def test_removing_a_value_not_there_is_an_error() -> None:
     buckets = {("d", 0): np.array([1.0, 2.0])}
     with pytest.raises(ValueError, match="not in the bucket"):
         update_buckets(buckets, {("d", 0): np.array([3.0])}, {})
+
+
+@settings(max_examples=30, deadline=None)
+@given(records=batch(1), flt=st.sampled_from(FILTERS[1:]))
+def test_a_filtered_snapshot_is_that_of_an_account_of_the_kept_tickets(records, flt) -> None:  # type: ignore[no-untyped-def]
+    """KPIS.md: a filtered export equals the unfiltered export of an account holding only the
+    kept tickets and their ratings (the second account built by filtering the first's records)."""
+    c = Cache()
+    c.ingest("users", [user(a, f"Agent {a}") for a in AGENTS])
+    ingest(c, records)
+    kept = {t["id"] for t in c.frames.tickets.filter(flt.tickets()).iter_rows(named=True)}
+    only = Cache()
+    only.ingest("users", [user(a, f"Agent {a}") for a in AGENTS])
+    only.ingest("tickets", [t for t in records["tickets"] if t["id"] in kept])
+    assert set(only.frames.tickets.get_column("id").to_list()) == kept
+    only.ingest("ratings", [r for r in records["ratings"] if r["ticket_id"] in kept])
+    only.ingest("calls", records["calls"])
+    only.ingest("legs", records["legs"])
+    filtered = compute_snapshot(c.frames, CFG, NOW, flt).to_dict()
+    plain = compute_snapshot(only.frames, CFG, NOW).to_dict()
+    assert filtered.pop("filters") == flt.to_json()
+    assert plain.pop("filters") is None
+    assert_same(filtered, plain)

@@ -128,7 +128,8 @@ def snap():  # type: ignore[no-untyped-def]
 
 
 def test_header(snap) -> None:
-    assert snap["schema"] == "deskwatch.kpis/1"
+    assert snap["schema"] == "deskwatch.kpis/2"
+    assert snap["filters"] is None
     assert snap["now"] == "2026-11-03T10:00:00+01:00"
     assert snap["timezone"] == "Europe/Berlin"
     assert snap["time_basis"] == "calendar"

@@ -80,13 +80,14 @@ async def test_snapshot_stream_replaced_only_when_complete() -> None:
 async def test_sync_all_skips_talk_when_disabled() -> None:
     client = FakeClient({"tickets": tickets_pages()})
     counts = await sync_all(client, Cache(), cfg(talk={"enabled": False}))
-    assert set(counts) == {"users", "groups", "tickets", "ratings"}
+    assert set(counts) == {"users", "groups", "brands", "tickets", "ratings"}
     assert counts["tickets"] == 3
     seen: list[str] = []
     await sync_all(FakeClient({}), Cache(), cfg(), on_progress=lambda s, b: seen.append(s))
     assert set(seen) == {
         "users",
         "groups",
+        "brands",
         "tickets",
         "ratings",
         "calls",

@@ -68,6 +68,7 @@ class FakeZendesk:
     tickets: list[dict[str, Any]] = field(default_factory=list)
     users: list[dict[str, Any]] = field(default_factory=list)
     groups: list[dict[str, Any]] = field(default_factory=list)
+    brands: list[dict[str, Any]] = field(default_factory=list)
     ratings: list[dict[str, Any]] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
     legs: list[dict[str, Any]] = field(default_factory=list)
@@ -116,6 +117,8 @@ class FakeZendesk:
             return self._cursor_page("users", self.users, q)
         if path.endswith("/groups.json"):
             return self._meta_page("groups", self.groups, q)
+        if path.endswith("/brands.json"):
+            return self._meta_page("brands", self.brands, q)
         if path.endswith("/api/v2/users.json"):
             roles = q.get_list("role[]")
             rows = [u for u in self.users if not roles or u.get("role") in roles]

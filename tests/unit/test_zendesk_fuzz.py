@@ -30,6 +30,7 @@ LIST_KEYS = {
     "tickets": "tickets",
     "users": "users",
     "groups": "groups",
+    "brands": "brands",
     "ratings": "satisfaction_ratings",
     "calls": "calls",
     "legs": "legs",
@@ -53,6 +54,7 @@ HAND_MADE: dict[str, dict[str, Any]] = {
     },
     "users": {"id": 5, "name": "Ada", "role": "agent", "active": True, "updated_at": iso(T)},
     "groups": {"id": 2, "name": "Tier 1", "deleted": False, "updated_at": iso(T)},
+    "brands": {"id": 4, "name": "Acme", "is_deleted": False, "updated_at": iso(T)},
     "ratings": {
         "id": 3,
         "score": "good",
@@ -217,7 +219,7 @@ def check_outcome(stream: str, batches: list, error: Any) -> None:
         assert batch.cursor is None or isinstance(batch.cursor, str)
         for record in batch.records:
             assert check_record(stream, record, EPOCH)[0] is None
-        if stream in ("users", "groups", "queue", "agents_activity"):
+        if stream in ("users", "groups", "brands", "queue", "agents_activity"):
             cache.replace_records(stream, batch.records)
         else:
             cache.ingest(stream, batch.records)

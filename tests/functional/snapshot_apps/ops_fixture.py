@@ -89,7 +89,7 @@ OPS = OpsFigures(
 
 def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
     return KpiSnapshot.from_parts(
-        schema="deskwatch.kpis/1",
+        schema="deskwatch.kpis/2",
         now=NOW.isoformat(),
         timezone="Europe/Paris",
         time_basis="calendar",
@@ -104,6 +104,7 @@ def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
         },
         agents=[],
         talk=None,
+        filters=None,
         ops=OPS,
     )
 
