@@ -163,9 +163,10 @@ class StatusBar(Horizontal):
 
     def set_scope(self, scope: str) -> None:
         """Show the active filter ("group Billing · channel email"); "" hides it."""
-        if not self.is_mounted:
+        found = self.query("#status-filter").results(Label)
+        label = next(found, None)
+        if label is None:  # not composed yet
             return
-        label = self.query_one("#status-filter", Label)
         text = f"⏷ {scope}" if scope else ""
         if str(label.content) != text:
             label.update(text)

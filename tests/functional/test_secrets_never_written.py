@@ -80,7 +80,7 @@ import sys
 import deskwatch.commands.export as export
 from deskwatch.cli import main
 
-def boom(frames, cfg, now):
+def boom(frames, cfg, now, *more):
     raise RuntimeError(f"simulated bug with {cfg!r} {cfg.zendesk.auth!r}")
 
 export.compute_snapshot = boom
