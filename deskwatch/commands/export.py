@@ -217,7 +217,8 @@ def check_output(output: Path | None) -> None:
     shown = clean(str(output))
     if not output.name or output.is_dir():
         raise UsageError(
-            f"--output {shown} is a directory; pass a file name, e.g. {shown}/kpis.json"
+            f"--output {shown} is a directory; pass a file name, e.g. "
+            + clean(str(output / "kpis.json"))
         )
     if not output.parent.is_dir():
         raise UsageError(

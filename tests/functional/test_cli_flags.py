@@ -70,7 +70,7 @@ def test_bad_now_is_one_line_exit_2(
         (["--bogus"], "unrecognized arguments: --bogus"),
         (["--now"], "argument --now: expected one argument"),
         (["--output", "."], "--output . is a directory"),
-        (["--output", "/"], "--output / is a directory"),
+        (["--output", "/"], "--output / is a directory; pass a file name, e.g. /kpis.json"),
         (["--output", "/nonexistent-dir/k.json"], "the directory /nonexistent-dir does not exist"),
     ],
 )
