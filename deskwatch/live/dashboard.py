@@ -14,10 +14,13 @@ class DashboardData:
     """The newest KPI snapshot plus what the screens need around it.
 
     ``snapshot`` is None until the first computation; ``stale`` names the streams whose data
-    is older than three times their poll interval (or not synced yet).
+    is older than three times their poll interval (or not synced yet); ``partial`` whether the
+    history backfill is still under way (figures over past days, e.g. the 30-day window, are
+    then incomplete).
     """
 
     cfg: Config
     now: datetime
     snapshot: KpiSnapshot | None = None
     stale: frozenset[str] = field(default_factory=frozenset)
+    partial: bool = False

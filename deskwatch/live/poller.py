@@ -28,6 +28,7 @@ from deskwatch.live.pollstate import (
     Source,
     StreamState,
     base_cadence,
+    is_history,
     step_interval,
 )
 
@@ -315,7 +316,8 @@ class Poller:
                     self._computed_version = version
                     self.computations += 1
                     self._status = replace(self._status, computed_at=now)
-                    data = DashboardData(self.cfg, now, snapshot, self._stale())
+                    partial = self._status.backfill is not None
+                    data = DashboardData(self.cfg, now, snapshot, self._stale(), partial)
                     self._emit(data)
                 if not self._compute_again:
                     break
@@ -359,6 +361,8 @@ class Poller:
         now = self._now()
         stale = set()
         for s in self._streams.values():
+            if is_history(s.name):  # not a tile's source: its progress is in ``partial``
+                continue
             limit = STALE_FACTOR * self.cadence(s.name)
             last = s.state.last_ok
             old = last is not None and (now - last).total_seconds() > limit

@@ -75,25 +75,44 @@ class PollStatus:
 
     @property
     def first_sync(self) -> bool:
-        return any(s.first_sync and not s.synced for s in self.streams)
+        """Some stream has not caught up with today yet (the history backfill aside)."""
+        return any(s.first_sync and not s.synced and not is_history(s.name) for s in self.streams)
 
     @property
     def progress(self) -> tuple[float | None, float | None]:
         """(fraction 0..1, eta seconds) over the streams still in their first sync."""
-        cold = [s for s in self.streams if s.first_sync and not s.synced]
-        if not cold:
-            return 1.0, 0.0
-        fractions = [s.fraction or 0.0 for s in cold]
-        etas = [s.eta_seconds for s in cold if s.eta_seconds is not None]
-        return sum(fractions) / len(fractions), (max(etas) if etas else None)
+        return _progress([s for s in self.streams if not is_history(s.name)])
+
+    @property
+    def backfill(self) -> tuple[float | None, float | None] | None:
+        """(fraction 0..1, eta seconds) of the history backfill; None once it is complete.
+
+        While it runs, figures over days it has not reached (the 30-day window, daily series)
+        are partial."""
+        jobs = [s for s in self.streams if is_history(s.name) and s.first_sync and not s.synced]
+        return _progress(jobs) if jobs else None
 
     @property
     def failing(self) -> tuple[StreamState, ...]:
         return tuple(s for s in self.streams if s.failures)
 
 
+def is_history(name: str) -> bool:
+    """Whether a poller job is a history backfill (``"tickets.history"``), not a stream."""
+    return name.endswith(".history")
+
+
+def _progress(streams: Sequence[StreamState]) -> tuple[float | None, float | None]:
+    cold = [s for s in streams if s.first_sync and not s.synced]
+    if not cold:
+        return 1.0, 0.0
+    fractions = [s.fraction or 0.0 for s in cold]
+    etas = [s.eta_seconds for s in cold if s.eta_seconds is not None]
+    return sum(fractions) / len(fractions), (max(etas) if etas else None)
+
+
 def base_cadence(cfg: Config, stream: str) -> float:
-    cadence = BY_NAME[stream].cadence
+    cadence = BY_NAME[stream.removesuffix(".history")].cadence
     if cadence == "live":
         return float(cfg.poll.live)
     if cadence == "reference":

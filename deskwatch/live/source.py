@@ -19,8 +19,9 @@ from deskwatch.config import Config
 from deskwatch.kpis import KpiEngine, KpiSnapshot
 from deskwatch.kpis.filters import FilterChoices, TicketFilter, choices, resolve
 from deskwatch.live.checkpoint import Checkpoints
-from deskwatch.live.sync import streams_for, sync_stream
+from deskwatch.live.sync import HISTORY, histories_for, history_done, streams_for, sync_job
 from deskwatch.store import Cache, Change, Frames
+from deskwatch.store.persist import history_key
 from deskwatch.stream_registry import SNAPSHOT_STREAMS
 from deskwatch.zendesk import ZendeskClient
 
@@ -79,9 +80,14 @@ class LiveSource:
 
     # -- the Source protocol ---------------------------------------------------------------
     def streams(self) -> Sequence[str]:
-        return streams_for(self.cfg)
+        """The streams, then their history backfills (``"tickets.history"``, ...)."""
+        return streams_for(self.cfg) + histories_for(self.cfg)
 
     def needs_first_sync(self, stream: str) -> bool:
+        if stream.endswith(HISTORY):  # a backfill not complete, or one to come
+            base = stream.removesuffix(HISTORY)
+            backfill = self.cache.cursor(history_key(base))
+            return self.cache.cursor(base) is None or not history_done(backfill)
         if stream in SNAPSHOT_STREAMS:
             return self.cache.frames.get(stream).height == 0
         return self.cache.cursor(stream) is None
@@ -103,7 +109,7 @@ class LiveSource:
             if self.checkpoints is not None and not batch.done:  # a long (first) sync
                 self.checkpoints()
 
-        return await sync_stream(self.client, self.cache, stream, on_batch=on_batch)
+        return await sync_job(self.client, self.cache, stream, on_batch=on_batch)
 
     def ticket_filter(self, frames: Frames) -> TicketFilter | None:
         """``[filters]`` resolved against the groups and brands listings (an unknown name

@@ -14,12 +14,17 @@ bucket, not the sum of all streams.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Protocol
 
 from deskwatch.config import Config
 from deskwatch.store import Cache
+from deskwatch.store.persist import history_key
 from deskwatch.stream_registry import SNAPSHOT_STREAMS, STREAMS, TALK_STREAMS
+
+BACKFILLED = ("tickets", "calls", "legs")  # first synced from today's midnight, history behind
+HISTORY = ".history"
 
 
 class BatchLike(Protocol):
@@ -68,6 +73,7 @@ async def sync_stream(
         if cache.cursor(stream) is not None:  # e.g. users, once an incremental export
             cache.set_cursor(stream, None)
         return len(pending)
+    seed(client, cache, stream)
     async for batch in client.fetch(stream, cache.cursor(stream)):
         total += cache.ingest(stream, batch.records)
         if take_rejects is not None:  # what the edge checks turned away, counted with the data
@@ -81,9 +87,79 @@ async def sync_stream(
     return total
 
 
+def seed(client: ClientLike, cache: Cache, stream: str) -> None:
+    """A never-synced export starts at today's midnight, its history goes to the backfill.
+
+    Only for clients that split the first sync (``first_cursors``) and streams they split.
+    The backfill cursor is set first: a cache persisted in between still knows where the live
+    export must begin, and a live cursor without a backfill one (an older cache, synced
+    whole) gets no backfill.
+    """
+    first = getattr(client, "first_cursors", None)
+    if first is None or cache.cursor(stream) is not None:
+        return
+    pair = first(stream, cache.cursor(history_key(stream)))
+    if pair is None:
+        return
+    live, backfill = pair
+    cache.set_cursor(history_key(stream), backfill)
+    cache.set_cursor(stream, live)
+
+
+async def sync_history(
+    client: ClientLike,
+    cache: Cache,
+    stream: str,
+    *,
+    on_batch: ProgressCallback | None = None,
+) -> int:
+    """Backfill ``stream``'s history (see :mod:`deskwatch.zendesk.history`) until complete,
+    ingesting into ``stream`` and saving the backfill's own cursor after each batch."""
+    seed(client, cache, stream)
+    key = history_key(stream)
+    fetch_history = getattr(client, "fetch_history", None)
+    if fetch_history is None or cache.cursor(key) is None or history_done(cache.cursor(key)):
+        return 0
+    total = 0
+    async for batch in fetch_history(stream, cache.cursor(key)):
+        total += cache.ingest(stream, batch.records)
+        if batch.cursor is not None:
+            cache.set_cursor(key, batch.cursor)
+        if on_batch is not None:
+            on_batch(key, batch)
+        if batch.done:
+            break
+    return total
+
+
+def history_done(cursor: str | None) -> bool:
+    """Whether a backfill cursor has nothing left to read (None: there is no backfill)."""
+    if cursor is None:
+        return True
+    try:
+        state = json.loads(cursor)
+    except ValueError:
+        return False
+    return isinstance(state, dict) and state.get("ranges") == []
+
+
 def streams_for(cfg: Config) -> tuple[str, ...]:
     """Streams to sync under ``cfg``: Talk streams only when Talk is enabled."""
     return tuple(s for s in STREAMS if cfg.talk.enabled or s not in TALK_STREAMS)
+
+
+def histories_for(cfg: Config) -> tuple[str, ...]:
+    """The backfill jobs under ``cfg`` (``"tickets.history"``, ...), polled like streams."""
+    return tuple(history_key(s) for s in streams_for(cfg) if s in BACKFILLED)
+
+
+async def sync_job(
+    client: ClientLike, cache: Cache, job: str, *, on_batch: ProgressCallback | None = None
+) -> int:
+    """Sync one stream, or one backfill job (``"<stream>.history"``)."""
+    if job.endswith(HISTORY):
+        return await sync_history(client, cache, job.removesuffix(HISTORY), on_batch=on_batch)
+    return await sync_stream(client, cache, job, on_batch=on_batch)
 
 
 async def sync_all(
@@ -93,20 +169,23 @@ async def sync_all(
     *,
     on_progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
-    """Sync every stream (Talk ones only when enabled) concurrently until caught up.
+    """Sync every stream (Talk ones only when enabled) and every history backfill
+    concurrently until caught up: on return everything in ``sync.history_days`` is here.
 
-    Returns the records ingested per stream. Each stream keeps the cursor-after-ingest rule of
-    :func:`sync_stream` on its own. When a stream fails, the streams still running are
-    cancelled (what they ingested so far stays, with the cursor of their last ingested batch)
-    and then the first failure is raised as it is (a typed one-line error from the client),
-    not wrapped in an ``ExceptionGroup``.
+    Returns the records ingested per stream (with its backfill's). Each stream keeps the
+    cursor-after-ingest rule of :func:`sync_stream` on its own. When a stream fails, the
+    streams still running are cancelled (what they ingested so far stays, with the cursor of
+    their last ingested batch) and then the first failure is raised as it is (a typed one-line
+    error from the client), not wrapped in an ``ExceptionGroup``.
     """
-    streams = streams_for(cfg)
+    jobs = streams_for(cfg) + histories_for(cfg)
+    for stream in streams_for(cfg):  # before any task starts: the backfills need their cursors
+        seed(client, cache, stream)
     tasks = {
-        stream: asyncio.create_task(
-            sync_stream(client, cache, stream, on_batch=on_progress), name=f"sync-{stream}"
+        job: asyncio.create_task(
+            sync_job(client, cache, job, on_batch=on_progress), name=f"sync-{job}"
         )
-        for stream in streams
+        for job in jobs
     }
     try:
         pending: set[asyncio.Task[int]] = set(tasks.values())
@@ -121,7 +200,11 @@ async def sync_all(
                 raise error
     finally:
         await _cancel_all(tasks.values())
-    return {stream: task.result() for stream, task in tasks.items()}
+    counts: dict[str, int] = {}
+    for job, task in tasks.items():  # a backfill's records count for its stream
+        stream = job.removesuffix(HISTORY)
+        counts[stream] = counts.get(stream, 0) + task.result()
+    return counts
 
 
 async def _cancel_all(tasks: Iterable[asyncio.Task[int]]) -> None:

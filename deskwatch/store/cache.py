@@ -150,6 +150,7 @@ class Cache:
         with self._lock:
             self._frames[stream] = empty_frame(stream)
             self._cursors.pop(stream, None)
+            self._cursors.pop(disk.history_key(stream), None)
             self._changed(stream)
 
     def _changed(
@@ -257,6 +258,7 @@ class Cache:
         for stream, frame in loaded.frames.items():
             cache.replace_frame(stream, frame)
             cache.set_cursor(stream, loaded.cursors.get(stream))
+            cache.set_cursor(disk.history_key(stream), loaded.cursors.get(disk.history_key(stream)))
         cache._dirty = {s for s in STREAMS if s not in loaded.entries}
         cache._entries, cache.generation = loaded.entries, loaded.generation
         return cache

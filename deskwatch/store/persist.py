@@ -123,7 +123,11 @@ def persist(
         "format": FORMAT,
         "generation": generation,
         "written_at": datetime.now(UTC).isoformat(),
-        "streams": {s: {**entries[s], "cursor": cursors.get(s)} for s in STREAMS if s in entries},
+        "streams": {
+            s: {**entries[s], "cursor": cursors.get(s), "history": cursors.get(history_key(s))}
+            for s in STREAMS
+            if s in entries
+        },
         "rejects": rejects or {},
     }
     text = json.dumps(manifest, indent=1)
@@ -131,6 +135,11 @@ def persist(
     _fsync_dir(state_dir)
     _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
     return entries, generation
+
+
+def history_key(stream: str) -> str:
+    """The cursor key of ``stream``'s history backfill (kept in the manifest next to its own)."""
+    return f"{stream}.history"
 
 
 def read_rejects(state_dir: Path) -> Rejects:
@@ -184,8 +193,8 @@ def _file_name(stream: str, entry: dict[str, Any]) -> str:
     return name
 
 
-def _cursor(entry: dict[str, Any]) -> str | None:
-    cursor = entry.get("cursor")
+def _cursor(entry: dict[str, Any], key: str = "cursor") -> str | None:
+    cursor = entry.get(key)
     if cursor is None or (isinstance(cursor, str) and len(cursor) <= MAX_CURSOR):
         return cursor
     raise ValueError("its cursor is not text")
@@ -246,7 +255,7 @@ def load(state_dir: Path) -> Loaded:
             if not isinstance(entry, dict):
                 raise ValueError(f"the manifest has no entry for {stream}")
             name = _file_name(stream, entry)
-            cursor = _cursor(entry)
+            cursor, history = _cursor(entry), _cursor(entry, "history")
             frame = _read_stream(state_dir, stream, name, entry)
         except Exception as exc:  # anything off: set aside what is this stream's, and re-sync
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -260,6 +269,7 @@ def load(state_dir: Path) -> Loaded:
             continue
         loaded.frames[stream] = compact(frame)
         loaded.cursors[stream] = cursor
+        loaded.cursors[history_key(stream)] = history
         entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}
     try:
         loaded.rejects = Rejects.from_json(manifest.get("rejects"))

@@ -100,6 +100,12 @@ def _detail(
     bad = (getattr(client, "skipped", 0) or 0) + (getattr(client, "nulled", 0) or 0)
     if bad:  # records the edge checks skipped or repaired this session (details: export, check)
         parts.append(f"bad {bad}" if compact else f"bad records {bad}")
+    backfill = status.backfill
+    if backfill is not None:  # the history behind today: past days' figures are partial
+        fraction, eta = backfill
+        pct = f"{(fraction or 0) * 100:.0f}%"
+        eta_text = f" ETA {fmt_span(eta)}" if eta is not None else ""
+        parts.append(f"hist {pct}" if compact else f"history {pct}{eta_text} (partial)")
     parts.append(f"poll {fmt_span(status.interval)}")
     return " · ".join(parts)
 
@@ -174,7 +180,7 @@ class StatusBar(Horizontal):
 
     def update_status(self, status: PollStatus, now: datetime, tz: tzinfo | None = None) -> None:
         """Show ``status`` as of ``now``; repaints only the parts whose text changed."""
-        if not self.is_mounted:
+        if not self.is_mounted or not self.children:  # not yet composed, or closing down
             return
         view = describe(status, now, tz, compact=self.size.width < COMPACT_BELOW)
         if view == self._view:

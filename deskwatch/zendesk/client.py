@@ -18,14 +18,17 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from deskwatch.config import Config
 from deskwatch.rejects import Rejects
 from deskwatch.stream_registry import STREAMS, TALK_STREAMS
+from deskwatch.zendesk import history
 from deskwatch.zendesk.auth import Auth
 from deskwatch.zendesk.governor import INCREMENTAL_LIMIT, Governor
+from deskwatch.zendesk.history import BACKFILLED
 from deskwatch.zendesk.http import MAX_ATTEMPTS, Http, Reply, make_http_client
 from deskwatch.zendesk.model import Batch, ClientStatus
 from deskwatch.zendesk.parse import Screened
@@ -158,6 +161,29 @@ class ZendeskClient:
         if stream in TALK_STREAMS and not self.cfg.talk.enabled:
             return _talk_off(stream, cursor)
         return PAGERS[stream](self, cursor)
+
+    def first_cursors(self, stream: str, backfill: str | None = None) -> tuple[str, str] | None:
+        """For a never-synced export (tickets, calls, legs): (live cursor from today's local
+        midnight, backfill cursor for the history before it); None for other streams. With
+        ``backfill`` (a backfill already under way): the live cursor from where it began."""
+        if stream not in BACKFILLED:
+            return None
+        origin = history.origin_of(backfill)
+        if backfill is not None and origin is not None:
+            return history.live_cursor(origin), backfill
+        return history.first_cursors(self, stream)
+
+    def fetch_history(self, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
+        """Yield the backfill batches of ``stream`` from its backfill ``cursor`` (see
+        :mod:`deskwatch.zendesk.history`) until the history is complete (``done=True``)."""
+        if stream not in BACKFILLED:
+            raise ValueError(f"{stream!r} has no backfill; only {', '.join(BACKFILLED)}")
+        if stream in TALK_STREAMS and not self.cfg.talk.enabled:
+            return _talk_off(stream, cursor)
+        return history.backfill(self, stream, cursor)
+
+    def timezone(self) -> ZoneInfo:
+        return self.cfg.account.tz
 
     async def get_json(self, path: str, *, talk: bool = False) -> Reply:
         """One plain GET through the same auth, governor and retry policy (used by check)."""

@@ -42,8 +42,13 @@ def _cursor_envelope(body: dict[str, Any]) -> bool:
     return isinstance(eos, bool) and (eos or cursor_text(after) is not None)
 
 
-async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
-    """tickets: incremental cursor export. First call start_time, then only cursor."""
+async def cursor_export(
+    ctx: Context, stream: str, cursor: str | None, *, until: int | None = None
+) -> AsyncIterator[Batch]:
+    """tickets: incremental cursor export. First call start_time, then only cursor.
+
+    Stops at ``end_of_stream``, or (``until``: a history range's end) once a page's newest
+    record reaches ``until``: what changed since is the live export's."""
     path = f"/api/v2/incremental/{stream}/cursor.json"
     state = decode(cursor)
     start = int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
@@ -65,7 +70,7 @@ async def cursor_export(ctx: Context, stream: str, cursor: str | None) -> AsyncI
         newest = newest_time(records)
         if newest is not None:
             position = max(position, int(newest))
-        eos = body["end_of_stream"]
+        eos = body["end_of_stream"] or (until is not None and position >= until)
         new_after = cursor_text(body.get("after_cursor"))
         if new_after:
             after = new_after
@@ -97,7 +102,9 @@ def _time_envelope(key: str) -> Callable[[dict[str, Any]], bool]:
     return check
 
 
-async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIterator[Batch]:
+async def time_export(
+    ctx: Context, stream: str, cursor: str | None, *, until: int | None = None
+) -> AsyncIterator[Batch]:
     """Talk calls / legs: time-based incremental export. No page size is assumed.
 
     Zendesk documents: ``start_time`` is inclusive, a page's ``end_time`` is the next
@@ -115,8 +122,10 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
       nothing, or Zendesk says "Too recent start_time", the export is caught up.
     - an empty page at ``start``: caught up.
 
-    Stopping never drops data: the cursor only ever moves to an ``end_time`` whose records have
-    all been handed out. Records are de-duplicated by id keeping the newest ``updated_at``.
+    ``until`` (a history range's end) replaces the edge: the fetch ends once ``end_time``
+    reaches it. Stopping never drops data: the cursor only ever moves to an ``end_time`` whose
+    records have all been handed out. Records are de-duplicated by id keeping the newest
+    ``updated_at``.
     """
     key = stream
     path = f"/api/v2/channels/voice/stats/incremental/{stream}.json"
@@ -141,7 +150,11 @@ async def time_export(ctx: Context, stream: str, cursor: str | None) -> AsyncIte
             yield Batch(stream, [], encode({"start": start}), True, progress.final(0))
             return
         if edge is None:
-            edge = _server_time(reply.headers.get("date"), asked_at) - EXPORT_LAG
+            edge = (
+                until
+                if until is not None
+                else _server_time(reply.headers.get("date"), asked_at) - EXPORT_LAG
+            )
         body = reply.body
         fresh: dict[int, dict[str, Any]] = {}
         for record in good_records(ctx, stream, body[key]):

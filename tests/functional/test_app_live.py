@@ -45,7 +45,10 @@ async def test_first_sync_goes_live_then_auth_failure_mid_run_is_shown_not_fatal
     app, source = make(sim, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: view(app) is not None and view(app).state == "● live")
-        await wait_for(pilot, lambda: app.data is not None and not app.data.stale)
+        # live first (today), then the history backfill completes the figures
+        await wait_for(
+            pilot, lambda: app.data is not None and not app.data.stale and not app.data.partial
+        )
         assert isinstance(app.screen, OperationsScreen)
         assert app.data is not None and app.data.snapshot is not None
         unsolved = app.data.snapshot.tickets.unsolved
@@ -73,6 +76,7 @@ async def test_warm_start_shows_the_cached_snapshot_before_any_request(
             lambda: (
                 app.data is not None
                 and not app.data.stale
+                and not app.data.partial
                 and app.poller._computed_version == source.cache.version
             ),
         )
