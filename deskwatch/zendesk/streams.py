@@ -9,7 +9,6 @@ Cursors are compact JSON strings (opaque to callers):
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator, Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -107,39 +106,38 @@ async def time_export(
 ) -> AsyncIterator[Batch]:
     """Talk calls / legs: time-based incremental export. No page size is assumed.
 
-    Zendesk documents: ``start_time`` is inclusive, a page's ``end_time`` is the next
-    ``start_time``, ``next_page`` is never null, records sharing a timestamp are never split
-    across pages, and the export leaves out the last minute. So, with ``start`` the cursor:
+    Zendesk documents: ``start_time`` is inclusive, ``next_page`` is never null, records
+    sharing a timestamp are never split across pages (a page holds all of them, whatever
+    ``per_page``), and the export leaves out the last minute before each request. So when a
+    page ends at ``end_time``, every record stamped ``end_time`` is in it (and no record can
+    still appear with that stamp: it is more than a minute old), and the next request starts
+    at ``end_time + 1`` instead of handing the last page's end back again:
 
-    - a page whose ``end_time`` is past ``start`` moved forward: continue from ``end_time``,
-      unless ``end_time`` has reached the edge of what the export could show when this fetch
-      began (the server's ``Date`` of its first answer, or the local clock without one, minus
-      :data:`EXPORT_LAG`): then everything the export could show then is here, and records
-      newer than that wait for the next poll (so a poll on a live account always ends).
-    - a page that did not move (only the records at ``start`` came back: the inclusive
-      ``start_time``) may have been cut by the server's page size: ask once from ``start + 1``
-      (every record at ``start`` is already here, timestamps are never split). If that brings
-      nothing, or Zendesk says "Too recent start_time", the export is caught up.
-    - an empty page at ``start``: caught up.
+    - a page with records: continue from its ``end_time + 1``, unless ``end_time`` has reached
+      the edge of what the export could show when this fetch began (the server's ``Date`` of
+      its first answer, or the local clock without one, minus :data:`EXPORT_LAG`): then what
+      existed then is here and newer records wait for the next poll (a poll on a busy account
+      always ends). A short page proves nothing: the server's page size is not assumed.
+    - an empty page, or "Too recent start_time": caught up.
+    - a page whose ``end_time`` is before its ``start_time`` (a broken server): stop there,
+      cursor unchanged.
 
-    ``until`` (a history range's end) replaces the edge: the fetch ends once ``end_time``
-    reaches it. Stopping never drops data: the cursor only ever moves to an ``end_time`` whose
-    records have all been handed out. Records are de-duplicated by id keeping the newest
-    ``updated_at``.
+    ``until`` (a history range's end) replaces the edge. One request per page plus the last,
+    whatever the page size. The cursor only ever moves past records that were all handed out,
+    so stopping never drops data. Records are de-duplicated by id keeping the newest
+    ``updated_at`` (a page may hold a call twice).
     """
     key = stream
     path = f"/api/v2/channels/voice/stats/incremental/{stream}.json"
     state = decode(cursor)
     start = int_or(state.get("start"), int(ctx.wall()) - ctx.history_days * 86400)
     progress = Progress(ctx, float(start))
-    seen: dict[int, float] = {}
     edge: float | None = None
-    ask = start
     while True:
         asked_at = ctx.wall()
         reply = await ctx.http.get(
             path,
-            {"start_time": ask},
+            {"start_time": start},
             list_key=key,
             envelope=_time_envelope(key),
             incremental=True,
@@ -150,30 +148,22 @@ async def time_export(
             yield Batch(stream, [], encode({"start": start}), True, progress.final(0))
             return
         if edge is None:
-            edge = (
-                until
-                if until is not None
-                else _server_time(reply.headers.get("date"), asked_at) - EXPORT_LAG
-            )
+            server_now = _server_time(reply.headers.get("date"), asked_at)
+            edge = until if until is not None else server_now - EXPORT_LAG
         body = reply.body
         fresh: dict[int, dict[str, Any]] = {}
         for record in good_records(ctx, stream, body[key]):
-            stamp = parse_timestamp(record["updated_at"])
-            if seen.get(record["id"], -math.inf) >= stamp:
-                continue  # the inclusive start_time handed back one we already have
-            seen[record["id"]] = stamp
-            fresh[record["id"]] = record
+            old = fresh.get(record["id"])
+            if old is None or parse_timestamp(old["updated_at"]) <= parse_timestamp(
+                record["updated_at"]
+            ):
+                fresh[record["id"]] = record
         end_time = body.get("end_time")
-        if body[key] and is_int(end_time) and end_time > start and end_time >= ask:
-            start = ask = end_time
+        if body[key] and is_int(end_time) and end_time >= start:
+            start = end_time + 1  # every record stamped end_time is in this page
             done = end_time >= edge
-        elif body[key] and ask == start:  # only the records at start: maybe cut, look past them
-            ask = start + 1
-            done = False
-        else:  # an empty page, or the look past start brought nothing: caught up
+        else:  # an empty page (caught up), or one that went backwards (stop, keep the cursor)
             done = True
-        # only records at or after the next (inclusive) start_time can come back: forget the rest
-        seen = {k: v for k, v in seen.items() if v >= start}
         step = progress.final(len(fresh)) if done else progress.step(len(fresh), float(start))
         yield Batch(stream, list(fresh.values()), encode({"start": start}), done, step)
         if done:

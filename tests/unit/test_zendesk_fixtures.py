@@ -124,13 +124,12 @@ async def test_recorded_calls_deduplicate_to_seven() -> None:
     fake = serve("/incremental/calls.json", body, caught_up)
     async with make_client(fake, FakeClock()) as client:
         batches = await collect(client, "calls", json.dumps({"start": 1617284000}))
-    # a short page proves nothing (no page size is documented): ask again from end_time,
-    # and only the empty answer there says caught up
-    assert len(fake.requests) == 2
-    assert fake.requests[1].url.params["start_time"] == "1634752238"
+    # 8 records is no proof of "caught up" (no page size is assumed): the fetch goes on past
+    # end_time, and the empty page there ends it
+    assert [r.url.params["start_time"] for r in fake.requests] == ["1617284000", "1634752239"]
     ids = [r["id"] for b in batches for r in b.records]
     assert len(ids) == 7 and len(set(ids)) == 7
-    assert batches[-1].done and json.loads(batches[-1].cursor) == {"start": 1634752238}
+    assert batches[-1].done and json.loads(batches[-1].cursor) == {"start": 1634752239}
     assert batches[0].records[0]["call_charge"] == "0.003"
 
 

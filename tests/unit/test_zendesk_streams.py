@@ -191,19 +191,19 @@ def call(i: int, updated: int) -> dict:
     return {"id": i, "created_at": iso(updated - 60), "updated_at": iso(updated), "duration": 30}
 
 
-async def test_calls_time_export_follows_end_time_and_looks_past_the_last_timestamp() -> None:
+async def test_calls_time_export_goes_on_past_each_page_end_until_an_empty_page() -> None:
     t0 = HISTORY_START + 10
     rows = [call(1, t0), call(2, t0 + 5), call(3, t0 + 9)]
     fake, clock = FakeZendesk(calls=rows, page=2), FakeClock()
     async with make_client(fake, clock, page_size=2) as client:
         batches = await collect(client, "calls")
-    # [1,2] end t0+5 -> [2,3] end t0+9 (2 repeats: dropped) -> [3] end t0+9: did not move, so
-    # maybe cut by the page size: look from t0+10 -> nothing: caught up, cursor at t0+9
-    assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3], [], []]
-    assert [b.done for b in batches] == [False, False, False, True]
+    # [1,2] end t0+5 -> from t0+6: [3] end t0+9, a short page, yet not "caught up" -> from
+    # t0+10: nothing: caught up, cursor t0+10 (every call stamped t0+9 came in its page)
+    assert [[r["id"] for r in b.records] for b in batches] == [[1, 2], [3], []]
+    assert [b.done for b in batches] == [False, False, True]
     starts = [int(r.url.params["start_time"]) for r in fake.requests]
-    assert starts == [HISTORY_START, t0 + 5, t0 + 9, t0 + 10]
-    assert json.loads(batches[-1].cursor) == {"start": t0 + 9}
+    assert starts == [HISTORY_START, t0 + 6, t0 + 10]
+    assert json.loads(batches[-1].cursor) == {"start": t0 + 10}
 
 
 @pytest.mark.parametrize("page", [1, 2, 3, 7, 1000])
@@ -216,8 +216,8 @@ async def test_no_call_is_lost_whatever_the_page_size(page: int) -> None:
         batches = await collect(client, "calls")
     ids = [r["id"] for b in batches for r in b.records]
     assert sorted(ids) == list(range(1, 11))  # every call, each once
-    assert len(fake.requests) <= 2 * -(-len(stamps) // page) + 3  # the stated bound
-    assert json.loads(batches[-1].cursor) == {"start": stamps[-1]}
+    assert len(fake.requests) <= -(-len(stamps) // page) + 1  # one per page plus the last
+    assert json.loads(batches[-1].cursor) == {"start": stamps[-1] + 1}
 
 
 class LiveCalls(FakeZendesk):
@@ -259,10 +259,9 @@ async def test_a_live_talk_export_ends_at_the_edge_it_could_see_when_it_began() 
     assert len(fake.requests) == 2
     assert [len(b) for b in (first, again)] == [1, 1] and first[0].done and again[0].done
     assert [r["id"] for r in first[0].records] == [1, 2, 3]
-    # start_time is inclusive: call 3 comes back (the cache's upsert keeps one copy)
-    assert [r["id"] for r in again[0].records] == [3, 4, 5, 6]
-    assert int(fake.requests[1].url.params["start_time"]) == _epoch_of(fake.calls[2])
-    assert json.loads(again[0].cursor) == {"start": _epoch_of(fake.calls[5])}
+    assert [r["id"] for r in again[0].records] == [4, 5, 6]
+    assert int(fake.requests[1].url.params["start_time"]) == _epoch_of(fake.calls[2]) + 1
+    assert json.loads(again[0].cursor) == {"start": _epoch_of(fake.calls[5]) + 1}
 
 
 async def test_a_busy_live_talk_export_with_small_pages_still_ends() -> None:
