@@ -82,7 +82,8 @@ async def test_the_app_checkpoints_a_long_first_sync(tmp_path: Path, monkeypatch
     cfg = make_config()
     source = LiveSource(cfg, tmp_path, client=make_client(fake, FakeClock(), cfg))
     async with source:
-        await source.sync("tickets", lambda progress: None)
+        await source.sync("tickets", lambda progress: None)  # today: one short page
+        await source.sync("tickets.history", lambda progress: None)  # the long part
         assert source.checkpoints is not None
         await source.checkpoints.close()
         assert source.checkpoints.written >= 1  # before any persist by the poller
