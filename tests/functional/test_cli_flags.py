@@ -134,9 +134,16 @@ flag_text = st.one_of(
     fmt=st.one_of(st.none(), st.sampled_from(["json", "csv", "parquet", "xml", ""])),
     output=st.one_of(st.none(), st.text(alphabet=string.ascii_letters + "./ \n", max_size=12)),
     extra=st.lists(st.sampled_from(["--wall", "--no-sync", "-o", "--x", "--", "-h"]), max_size=2),
+    filters=st.lists(
+        st.tuples(st.sampled_from(["--group", "--brand", "--channel"]), flag_text), max_size=2
+    ),
 )
 def test_fuzz_export_flags_exit_0_or_one_line(
-    now: str | None, fmt: str | None, output: str | None, extra: list[str]
+    now: str | None,
+    fmt: str | None,
+    output: str | None,
+    extra: list[str],
+    filters: list[tuple[str, str]],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -150,6 +157,7 @@ def test_fuzz_export_flags_exit_0_or_one_line(
             args += ["--output", str(root / "out" / output)]
         (root / "out").mkdir()
         args += extra
+        args += [f"{flag}={value}" for flag, value in filters]
         import contextlib
         import io
 
