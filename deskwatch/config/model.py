@@ -156,6 +156,11 @@ class TargetsConfig:
     full_resolution_minutes: float = _minutes(1440)
     csat: float = setting(0.85, c.number(0, 1), convert=float)
     answer_seconds: float = seconds(30)
+    # Talk targets that have no default: 0 means no target (the figure is shown uncoloured)
+    wait_seconds: float = setting(0.0, c.number(0, DAY, unit="seconds; 0: none"), convert=float)
+    hold_seconds: float = setting(0.0, c.number(0, DAY, unit="seconds; 0: none"), convert=float)
+    wrap_up_seconds: float = setting(0.0, c.number(0, DAY, unit="seconds; 0: none"), convert=float)
+    quality: float = setting(0.0, c.number(0, 1, unit="0: none"), convert=float)
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,12 @@ class FiltersConfig:
     @property
     def active(self) -> bool:
         return bool(self.groups or self.brands or self.channels)
+
+
+@dataclass(frozen=True)
+class CostConfig:
+    #: what support costs a month (any currency); 0: not configured, no cost per ticket
+    monthly_support_cost: float = setting(0.0, c.number(0, 1e12), convert=float)
 
 
 def default_state_dir() -> Path:
@@ -209,6 +220,7 @@ class Config:
     display: DisplayConfig = section(DisplayConfig)
     targets: TargetsConfig = section(TargetsConfig)
     budget: BudgetConfig = section(BudgetConfig)
+    cost: CostConfig = section(CostConfig)
     state: StateConfig = section(StateConfig)
     filters: FiltersConfig = section(FiltersConfig)
     keys: Mapping[str, str] = _keymap_field()  # binding id -> keys; checked by config.keys

@@ -141,10 +141,14 @@ class KpiEngine:
                 "start": w.dates[0].isoformat(),
                 "end": w.dates[-1].isoformat(),
             },
-            tickets=tickets.ticket_kpis(p),
+            tickets=tickets.ticket_kpis(p, cfg.cost.monthly_support_cost),
             csat=csat.csat_kpis(p),
             agents=agent_kpis(p),
-            talk=talk.talk_kpis(p, frames.queue) if cfg.talk.enabled else None,
+            talk=(
+                talk.talk_kpis(p, frames.queue, frames.agents_activity)
+                if cfg.talk.enabled
+                else None
+            ),
             filters=None if self.filter is None else self.filter.to_json(),
             ops=ops_from_parts(p, frames, cfg),
             scope="" if self.filter is None else self.filter.label,

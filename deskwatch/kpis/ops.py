@@ -9,8 +9,10 @@ yesterday at the same time" and the hourly charts need:
 - ``created_per_hour_today`` / ``solved_per_hour_today``: 24 counts by local clock hour,
   today up to ``now``; ``..._yesterday``: the same for the whole of yesterday.
   (On a DST change day the repeated hour lands in one bucket; the skipped one stays 0.)
-- ``utilization_today``: Talk ``(total_talk_time + total_wrap_up_time) / online_time`` summed
-  over ``agents_activity`` (None when nobody was online or Talk is off).
+- The Talk screen's live figures the contract does not hold: when the queue and the agents
+  activity were last fetched (ISO 8601, None: never), and of the agents in the newest activity
+  rows, how many are available (``agent_state`` online, no ``call_status``) and on a call
+  (``call_status`` on_call). All None when Talk is off.
 
 Built from the engine's :class:`~deskwatch.kpis.parts.Parts`: the settled ticket aggregates
 plus the fresh ticket rows (``now - 24h`` is always after the first fresh date).
@@ -18,7 +20,7 @@ plus the fresh ticket rows (``now - 24h`` is always after the first fresh date).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -39,7 +41,10 @@ class OpsFigures:
     solved_per_hour_today: tuple[int, ...]
     created_per_hour_yesterday: tuple[int, ...]
     solved_per_hour_yesterday: tuple[int, ...]
-    utilization_today: float | None
+    queue_fetched_at: str | None = None
+    agents_activity_fetched_at: str | None = None
+    agents_available: int | None = None
+    agents_on_call: int | None = None
 
 
 def _backlog_at(p: Parts, t: datetime) -> int:
@@ -60,26 +65,36 @@ def _hourly(p: Parts, ts: str, day: int) -> tuple[int, ...]:
     return tuple(int(n) for n in np.bincount(hours, minlength=24)[:24])
 
 
-def utilization(agents_activity: pl.DataFrame) -> float | None:
-    if agents_activity.height == 0:
+def _fetched_at(frame: pl.DataFrame) -> str | None:
+    if frame.height == 0:
         return None
-    row = agents_activity.select(
-        (pl.col("total_talk_time").fill_null(0) + pl.col("total_wrap_up_time").fill_null(0))
-        .sum()
-        .alias("busy"),
-        pl.col("online_time").fill_null(0).sum().alias("online"),
-    ).row(0, named=True)
-    return None if not row["online"] else float(row["busy"]) / float(row["online"])
+    newest = frame["fetched_at"].max()
+    return newest.isoformat() if isinstance(newest, datetime) else None
+
+
+def _agents(activity: pl.DataFrame, state: pl.Expr) -> int | None:
+    return None if activity.height == 0 else int(activity.select(state.sum()).item())
 
 
 def ops_from_parts(p: Parts, frames: Frames, cfg: Config) -> OpsFigures:
     w, today = p.w, p.w.today_slot
-    return OpsFigures(
+    ops = OpsFigures(
         backlog_now=_backlog_at(p, w.now),
         backlog_24h_ago=_backlog_at(p, w.now - timedelta(hours=24)),
         created_per_hour_today=_hourly(p, "created_at", today),
         solved_per_hour_today=_hourly(p, "solve_time", today),
         created_per_hour_yesterday=_hourly(p, "created_at", today - 1),
         solved_per_hour_yesterday=_hourly(p, "solve_time", today - 1),
-        utilization_today=utilization(frames.agents_activity) if cfg.talk.enabled else None,
+    )
+    if not cfg.talk.enabled:
+        return ops
+    activity = frames.agents_activity
+    online = (pl.col("agent_state") == "online").fill_null(False)
+    status = pl.col("call_status")
+    return replace(
+        ops,
+        queue_fetched_at=_fetched_at(frames.queue),
+        agents_activity_fetched_at=_fetched_at(activity),
+        agents_available=_agents(activity, online & status.is_null()),
+        agents_on_call=_agents(activity, (status == "on_call").fill_null(False)),
     )

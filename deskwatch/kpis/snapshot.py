@@ -126,6 +126,7 @@ class TicketKpis:
     by_type: ByType
     by_channel: Mapping[str, int]
     backlog_daily: tuple[BacklogDay, ...]
+    cost_per_ticket: float | None
 
 
 # -- csat and agents ----------------------------------------------------------------------------
@@ -257,6 +258,7 @@ class TalkKpis:
     efficiency: EfficiencyRanges
     top_agents: tuple[TopAgent, ...]
     quality_daily: tuple[QualityDay, ...]
+    utilization_today: float | None
 
 
 @dataclass(frozen=True, slots=True)

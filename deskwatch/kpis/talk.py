@@ -8,6 +8,7 @@ import polars as pl
 
 from deskwatch.kpis.agg import Sums
 from deskwatch.kpis.parts import Parts, Table
+from deskwatch.kpis.windows import _lit
 from deskwatch.store.schema import QUEUE_FIELDS
 
 TIMESTAMPS = ("created_at",)
@@ -104,7 +105,23 @@ def _top_agents(p: Parts) -> list[dict[str, Any]]:
     ]
 
 
-def talk_kpis(p: Parts, queue: pl.DataFrame) -> dict[str, Any]:
+def utilization_today(p: Parts, activity: pl.DataFrame) -> float | None:
+    """KPIS.md ``talk.utilization_today``: (Σ total_talk_time + Σ total_wrap_up_time) /
+    Σ online_time over the newest agents_activity rows fetched today (Zendesk's activity
+    figures are today's; rows fetched before local midnight belong to another day)."""
+    fetched = pl.col("fetched_at")
+    today = activity.filter((fetched >= _lit(p.w.today_start)) & (fetched <= _lit(p.w.now))).select(
+        (
+            pl.col("total_talk_time").fill_null(0).sum()
+            + pl.col("total_wrap_up_time").fill_null(0).sum()
+        ).alias("busy"),
+        pl.col("online_time").fill_null(0).sum().alias("online"),
+    )
+    busy, online = today.row(0)
+    return None if not online else float(busy) / float(online)
+
+
+def talk_kpis(p: Parts, queue: pl.DataFrame, activity: pl.DataFrame) -> dict[str, Any]:
     w = p.w
     calls, legs = p.table("calls"), p.table("legs")
     today, days = slice(w.today_slot, w.today_slot + 1), slice(w.window_slot, None)
@@ -141,4 +158,5 @@ def talk_kpis(p: Parts, queue: pl.DataFrame) -> dict[str, Any]:
         },
         "top_agents": _top_agents(p),
         "quality_daily": quality_daily,
+        "utilization_today": utilization_today(p, activity),
     }

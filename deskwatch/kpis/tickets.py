@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ from deskwatch.config import Config
 from deskwatch.kpis.agg import Sums, Values
 from deskwatch.kpis.parts import Parts
 from deskwatch.kpis.stats import rate
-from deskwatch.kpis.windows import Windows, _lit, micros
+from deskwatch.kpis.windows import Windows, _lit, local_midnight, micros
 from deskwatch.store.schema import PRIORITY
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
@@ -137,7 +138,22 @@ def _backlog_daily(p: Parts, current: dict[str, int]) -> list[dict[str, Any]]:
     return [{"date": d.isoformat(), "unsolved": int(unsolved[i])} for i, d in enumerate(w.dates)]
 
 
-def ticket_kpis(p: Parts) -> dict[str, Any]:
+def cost_per_ticket(p: Parts, monthly_cost: float) -> float | None:
+    """KPIS.md ``tickets.cost_per_ticket``: the month's cost so far (``monthly_cost`` times the
+    elapsed share of this local month, in real time) over the tickets solved month to date;
+    None when no cost is configured (0) or nothing was solved."""
+    w = p.w
+    solved = int(p.table("solves").per_slot("n")[w.month_slot :].sum())
+    if not monthly_cost or not solved:
+        return None
+    month = w.now_local.date().replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    length = local_midnight(following, w.tz) - w.month_start
+    elapsed = w.now - w.month_start
+    return monthly_cost * (elapsed / length) / solved
+
+
+def ticket_kpis(p: Parts, monthly_cost: float = 0.0) -> dict[str, Any]:
     current = p.current("current") | {"escalated": p.current("escalated")["escalated"]}
     w = p.w
     table = p.table("created")
@@ -173,4 +189,5 @@ def ticket_kpis(p: Parts) -> dict[str, Any]:
         "by_type": by_type,
         "by_channel": dict(sorted(by_channel.items(), key=lambda kv: (-kv[1], kv[0]))),
         "backlog_daily": _backlog_daily(p, current),
+        "cost_per_ticket": cost_per_ticket(p, monthly_cost),
     }

@@ -123,7 +123,9 @@ def check_contract(doc: dict[str, Any]) -> None:
         "by_type",
         "by_channel",
         "backlog_daily",
+        "cost_per_ticket",
     }
+    assert t["cost_per_ticket"] is None  # no cost.monthly_support_cost in this config
     assert set(t["status"]) == {"new", "open", "pending", "hold", "solved", "closed"}
     assert all(isinstance(v, int) for v in t["status"].values())
     for key in ("created", "solved"):
@@ -155,7 +157,9 @@ def check_contract(doc: dict[str, Any]) -> None:
         "efficiency",
         "top_agents",
         "quality_daily",
+        "utilization_today",
     }
+    assert is_num_or_null(talk["utilization_today"])
     assert talk["queue"] is None or set(talk["queue"]) == {
         "agents_online",
         "calls_waiting",

@@ -39,16 +39,14 @@ def test_ops_figures() -> None:
             {
                 "agent_id": 1,
                 "online_time": 3600,
-                "total_talk_time": 1200,
-                "total_wrap_up_time": 600,
+                "agent_state": "online",
+                "call_status": "on_call",
             },
-            {
-                "agent_id": 2,
-                "online_time": 1800,
-                "total_talk_time": 900,
-                "total_wrap_up_time": None,
-            },
+            {"agent_id": 2, "online_time": 1800, "agent_state": "online", "call_status": None},
+            {"agent_id": 3, "agent_state": "online", "call_status": "wrap_up"},
+            {"agent_id": 4, "agent_state": "away", "call_status": None},
         ],
+        fetched_at=U(9, 20),
     )
     ops = compute_snapshot(c.frames, CFG, NOW).ops
     # at now: 1, 3, 5 unsolved (2 solved 09:05Z, 4 solved yesterday)
@@ -69,6 +67,13 @@ def test_ops_figures() -> None:
     ys = [0] * 24
     ys[13] = 1
     assert ops.solved_per_hour_yesterday == tuple(ys)
-    assert ops.utilization_today == (1200 + 600 + 900) / (3600 + 1800)
+    # the Talk screen's live figures: 2 is available (online, no call), 1 on a call, 3 wraps up
+    assert (ops.agents_available, ops.agents_on_call) == (1, 1)
+    assert ops.agents_activity_fetched_at == "2026-03-10T09:20:00+00:00"
+    assert ops.queue_fetched_at is None  # no queue fetched yet
     off = compute_snapshot(c.frames, cfg(talk={"enabled": False}), NOW).ops
-    assert off.utilization_today is None
+    assert (off.agents_available, off.agents_on_call, off.agents_activity_fetched_at) == (
+        None,
+        None,
+        None,
+    )

@@ -183,6 +183,40 @@ def test_top_agents_queue_quality(talk) -> None:
     assert q["2026-03-05"] == {"date": "2026-03-05", "calls": 0, "with_issues": 0, "rate": None}
 
 
+def _activity(rows: list[tuple[float, float | None, float | None]]) -> list[dict]:
+    return [
+        {"agent_id": i, "online_time": o, "total_talk_time": t, "total_wrap_up_time": w}
+        for i, (o, t, w) in enumerate(rows, 1)
+    ]
+
+
+def test_utilization_today() -> None:
+    """(Σ talk + Σ wrap-up) / Σ online over the newest agents_activity rows fetched today."""
+    c = Cache()
+    c.ingest(
+        "agents_activity",
+        _activity([(3600, 1200, 600), (1800, 900, None), (0, None, None)]),
+        fetched_at=datetime(2026, 3, 10, 11, 59, tzinfo=UTC),
+    )
+    snap = compute_snapshot(c.frames, CFG, NOW)
+    assert snap.talk is not None
+    assert snap.talk.utilization_today == (1200 + 600 + 900) / (3600 + 1800)
+    assert snap.to_dict()["talk"]["utilization_today"] == 2700 / 5400
+    # fetched yesterday (a warm start the next morning): yesterday's figures, not today's
+    old = Cache()
+    old.ingest(
+        "agents_activity",
+        _activity([(3600, 1200, 600)]),
+        fetched_at=datetime(2026, 3, 9, 23, 0, tzinfo=UTC),
+    )
+    assert compute_snapshot(old.frames, CFG, NOW).talk.utilization_today is None  # type: ignore[union-attr]
+    # nobody online, and no rows at all: null
+    idle = Cache()
+    idle.ingest("agents_activity", _activity([(0, 0, 0)]), fetched_at=NOW)
+    assert compute_snapshot(idle.frames, CFG, NOW).talk.utilization_today is None  # type: ignore[union-attr]
+    assert compute_snapshot(Cache().frames, CFG, NOW).talk.utilization_today is None  # type: ignore[union-attr]
+
+
 def test_talk_off_and_no_queue() -> None:
     c = Cache()
     c.ingest("calls", CALLS)

@@ -256,3 +256,22 @@ def test_missing_metric_set_and_empty_cache() -> None:
     assert empty["tickets"]["reopened"] == {"count": 0, "of_created": 0, "rate": None}
     assert empty["csat"]["score"] is None
     assert empty["agents"] == []
+
+
+def test_cost_per_ticket() -> None:
+    """November in Berlin: 2026-10-31T23:00Z .. 2026-11-30T23:00Z, 720 h; now 09:00Z on the
+    3rd is 58 h in. Solved month to date: T7 (11-03 08:20Z) and T4 (11-03 08:00Z); T1 was
+    solved in October. 3,000 a month -> 3000 * 58 / 720 / 2 = 120.83."""
+    frames = build().frames
+    costed = cfg(
+        account={"timezone": "Europe/Berlin"},
+        kpis={"window_days": 10},
+        cost={"monthly_support_cost": 3000},
+    )
+    snap = compute_snapshot(frames, costed, NOW)
+    assert snap.tickets.cost_per_ticket == pytest.approx(3000 * 58 / 720 / 2)
+    assert snap.to_dict()["tickets"]["cost_per_ticket"] == pytest.approx(120.8333333)
+    # not configured: null; configured but nothing solved this month: null
+    assert compute_snapshot(frames, CFG, NOW).tickets.cost_per_ticket is None
+    early = datetime.fromisoformat("2026-11-01T00:30:00+01:00")
+    assert compute_snapshot(frames, costed, early).tickets.cost_per_ticket is None

@@ -64,6 +64,7 @@ TICKETS = {
     "one_touch": {"count": 1500, "of_solved": 4102, "rate": 1500 / 4102},
     "by_type": {"question": 1000, "incident": 900, "problem": 100, "task": 200, "none": 2011},
     "by_channel": {"email": 3000, "web": 1211},
+    "cost_per_ticket": None,
     "backlog_daily": [
         {"date": (WINDOW_START + timedelta(days=i)).isoformat(), "unsolved": 140 + i % 5}
         for i in range(30)
@@ -83,7 +84,6 @@ OPS = OpsFigures(
     solved_per_hour_today=SOLVED_PER_HOUR,
     created_per_hour_yesterday=(3,) * 24,
     solved_per_hour_yesterday=(2,) * 24,
-    utilization_today=None,
 )
 
 
