@@ -36,14 +36,16 @@ from deskwatch.palette import DeskwatchCommands
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.screens.filter import FilterPick, FilterScreen
 from deskwatch.screens.help import HelpScreen
+from deskwatch.views.kpi import next_window
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
 
 def default_dashboards() -> tuple[type[DashboardScreen], ...]:
     """The dashboards that exist in this build, in :data:`MODE_ORDER`."""
+    from deskwatch.screens.kpi import KpiScreen
     from deskwatch.screens.operations import OperationsScreen
 
-    return (OperationsScreen,)
+    return (OperationsScreen, KpiScreen)
 
 
 class DataUpdated(Message):
@@ -309,6 +311,19 @@ class DeskwatchApp(App[None]):
         else:
             self.poller.set_interval(seconds)
         self._refresh_chrome()  # the status bar shows "poll N s"
+
+    def action_window(self, step: int) -> None:
+        """``[`` / ``]``: the KPI window one step down or up :data:`WINDOW_STEPS`."""
+        days = next_window(self.cfg.kpis.window_days, step)
+        if days > self.cfg.sync.history_days:
+            self.notify(
+                f"Only {self.cfg.sync.history_days} days are synced (sync.history_days)",
+                severity="warning",
+                timeout=4,
+            )
+            return
+        if days != self.cfg.kpis.window_days:
+            self.set_window_days(days)
 
     def set_window_days(self, days: int) -> None:
         self.cfg = replace(self.cfg, kpis=replace(self.cfg.kpis, window_days=days))

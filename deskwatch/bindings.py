@@ -26,6 +26,8 @@ BINDINGS: list[Binding] = [
     _bind("dashboard.4", "dashboard(4)", "Agents"),
     _bind("dashboard.next", "cycle(1)", "Next", priority=True),
     _bind("dashboard.previous", "cycle(-1)", "Prev", priority=True),
+    _bind("window.shorter", "window(-1)", "Window", key_display="[", show=False),
+    _bind("window.longer", "window(1)", "Window", key_display="]", show=False),
     _bind("help", "help", "Help", key_display="?"),
     # shown on the footer's right edge by Textual's own palette hint
     _bind("command_palette", "command_palette", "Palette", priority=True, show=False),
@@ -43,6 +45,8 @@ BINDING_IDS = tuple(b.id for b in BINDINGS if b.id)
 HELP_TEXT = {
     "dashboard.next": "Next dashboard",
     "dashboard.previous": "Previous dashboard",
+    "window.shorter": "KPI window shorter (90 → 30 → 7 days)",
+    "window.longer": "KPI window longer (7 → 30 → 90 days, up to sync.history_days)",
     "help": "This help",
     "command_palette": "Command palette (interval, window, theme…)",
     "refresh": "Refresh now: poll every stream",

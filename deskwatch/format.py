@@ -73,11 +73,14 @@ def fmt_minutes_clock(value: float | None) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def fmt_ratio(value: float | None) -> str:
-    """A share 0..1 as a whole percentage: ``0.856`` -> ``"86%"``."""
+def fmt_ratio(value: float | None, *, decimals: int = 0) -> str:
+    """A share 0..1 as a percentage: ``0.856`` -> ``"86%"``; with ``decimals=1``
+    ``0.0207`` -> ``"2.1%"``."""
     if not _is_number(value):
         return MISSING
     assert value is not None
+    if decimals:
+        return f"{round_half_up(value * 100, decimals):.{decimals}f}%"
     return f"{int(round_half_up(value * 100))}%"
 
 

@@ -11,8 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from deskwatch.config import Config
 from deskwatch.kpis.filters import FilterChoices
 from deskwatch.live.pollstate import INTERVAL_STEPS
-
-WINDOW_CHOICES = (7, 14, 30, 60, 90, 180, 365)
+from deskwatch.views.kpi import WINDOW_STEPS
 
 
 class PaletteHost(Protocol):
@@ -88,7 +87,7 @@ class DeskwatchCommands(Provider):
                 "Big figures, no chrome, rotate dashboards",
             )
         )
-        for days in WINDOW_CHOICES:
+        for days in WINDOW_STEPS:
             if days <= app.cfg.sync.history_days:
                 cmds.append(
                     (

@@ -23,6 +23,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "dashboard.4": "4",
     "dashboard.next": "tab",
     "dashboard.previous": "shift+tab",
+    "window.shorter": "left_square_bracket",
+    "window.longer": "right_square_bracket",
     "help": "question_mark",
     "command_palette": "ctrl+p",
     "refresh": "r",

@@ -15,48 +15,24 @@ view (``deskwatch.views``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
-from deskwatch.config import Config
-from deskwatch.kpis.snapshot import DurationKpis, KpiSnapshot
+from deskwatch.kpis.catalogue_talk import TALK_FIGURES
+from deskwatch.kpis.figure import Good, Kpi, Unit
+from deskwatch.kpis.snapshot import (
+    BacklogDay,
+    ByType,
+    CsatDay,
+    DurationKpis,
+    GoodBad,
+    KpiSnapshot,
+    OneTouch,
+    Reopened,
+    StatusCounts,
+)
 
-T = TypeVar("T")
-Unit = Literal["count", "minutes", "ratio", "seconds"]
-#: which way is good news: "up" (solved), "down" (unassigned), None (neither: created)
-Good = Literal["up", "down"] | None
-
-
-@dataclass(frozen=True)
-class Kpi(Generic[T]):
-    id: str
-    label: str
-    unit: Unit
-    good: Good
-    streams: tuple[str, ...]
-    read: Callable[[KpiSnapshot], T]
-    #: the same figure yesterday at this clock time; None: no history (no change shown)
-    before: Callable[[KpiSnapshot], T | None] | None = None
-    #: the figure's target from the config (``[targets]``); None: no target
-    target: Callable[[Config], float | None] | None = None
-    #: one line for help screens and legends
-    help: str = ""
-    #: the query listing the records behind the figure (drill-down, issue 14)
-    drill: Any = None
-
-    def value(self, snap: KpiSnapshot | None) -> T | None:
-        return None if snap is None else self.read(snap)
-
-    def previous(self, snap: KpiSnapshot | None) -> T | None:
-        return None if snap is None or self.before is None else self.before(snap)
-
-    def target_of(self, cfg: Config) -> float | None:
-        return None if self.target is None else self.target(cfg)
-
-    @property
-    def up_is_good(self) -> bool | None:
-        return None if self.good is None else self.good == "up"
+__all__ = ["CATALOGUE", "Good", "Kpi", "Unit"]
 
 
 def _unsolved_yesterday(s: KpiSnapshot) -> int:
@@ -171,20 +147,166 @@ SOLVED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
     help="Tickets solved per local clock hour today",
 )
 
+# -- the KPI dashboard: the window (kpis.window_days) --------------------------------------------
+RATINGS = ("ratings",)
+
+CREATED_WINDOW: Kpi[int] = Kpi(
+    id="tickets.created.window",
+    label="Created",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.tickets.created.window,
+    help="Tickets created in the KPI window (the last kpis.window_days days)",
+)
+SOLVED_WINDOW: Kpi[int] = Kpi(
+    id="tickets.solved.window",
+    label="Solved",
+    unit="count",
+    good="up",
+    streams=TICKETS,
+    read=lambda s: s.tickets.solved.window,
+    help="Tickets solved in the window, by solve time",
+)
+STATUS: Kpi[StatusCounts] = Kpi(
+    id="tickets.status",
+    label="Ticket status",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.tickets.status,
+    help="Every ticket by its status now (new, open, pending, on hold, solved, closed)",
+)
+REOPENED: Kpi[Reopened] = Kpi(
+    id="tickets.reopened",
+    label="Reopened",
+    unit="ratio",
+    good="down",
+    streams=TICKETS,
+    read=lambda s: s.tickets.reopened,
+    help="Of the tickets created in the window, those reopened at least once",
+)
+ONE_TOUCH: Kpi[OneTouch] = Kpi(
+    id="tickets.one_touch",
+    label="One-touch",
+    unit="ratio",
+    good="up",
+    streams=TICKETS,
+    read=lambda s: s.tickets.one_touch,
+    help="Of the tickets solved in the window, those solved with one public reply",
+)
+BY_TYPE: Kpi[ByType] = Kpi(
+    id="tickets.by_type",
+    label="By type",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.tickets.by_type,
+    help="Tickets created in the window by type (none: no type set)",
+)
+BY_CHANNEL: Kpi[Mapping[str, int]] = Kpi(
+    id="tickets.by_channel",
+    label="By channel",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.tickets.by_channel,
+    help="Tickets created in the window by channel (via.channel; unknown: not given)",
+)
+BACKLOG_DAILY: Kpi[tuple[BacklogDay, ...]] = Kpi(
+    id="tickets.backlog_daily",
+    label="Backlog",
+    unit="count",
+    good="down",
+    streams=TICKETS,
+    read=lambda s: s.tickets.backlog_daily,
+    help="Unsolved tickets at the end of each day of the window (now for today)",
+)
+COST_PER_TICKET: Kpi[float | None] = Kpi(
+    id="tickets.cost_per_ticket",
+    label="Cost/ticket",
+    unit="money",
+    good="down",
+    streams=TICKETS,
+    read=lambda s: s.tickets.cost_per_ticket,
+    help="cost.monthly_support_cost so far this month over the tickets solved this month",
+)
+CSAT_SCORE: Kpi[float | None] = Kpi(
+    id="csat.score",
+    label="CSAT",
+    unit="ratio",
+    good="up",
+    streams=RATINGS,
+    read=lambda s: s.csat.score,
+    target=lambda cfg: cfg.targets.csat,
+    help="Satisfaction: good / (good + bad) ratings in the window, against targets.csat",
+)
+CSAT_GOOD: Kpi[int] = Kpi(
+    id="csat.good",
+    label="Good ratings",
+    unit="count",
+    good="up",
+    streams=RATINGS,
+    read=lambda s: s.csat.good,
+    help="Good satisfaction ratings in the window",
+)
+CSAT_BAD: Kpi[int] = Kpi(
+    id="csat.bad",
+    label="Bad ratings",
+    unit="count",
+    good="down",
+    streams=RATINGS,
+    read=lambda s: s.csat.bad,
+    help="Bad satisfaction ratings in the window",
+)
+CSAT_TODAY: Kpi[GoodBad] = Kpi(
+    id="csat.today",
+    label="CSAT today",
+    unit="ratio",
+    good="up",
+    streams=RATINGS,
+    read=lambda s: s.csat.today,
+    target=lambda cfg: cfg.targets.csat,
+    help="Good and bad ratings since local midnight and their score",
+)
+CSAT_DAILY: Kpi[tuple[CsatDay, ...]] = Kpi(
+    id="csat.daily",
+    label="CSAT by day",
+    unit="ratio",
+    good="up",
+    streams=RATINGS,
+    read=lambda s: s.csat.daily,
+    target=lambda cfg: cfg.targets.csat,
+    help="The satisfaction score of each day of the window, against targets.csat",
+)
+
+_FIGURES: tuple[Kpi[Any], ...] = (
+    CREATED_TODAY,
+    UNASSIGNED,
+    OPEN,
+    UNSOLVED,
+    PENDING,
+    SOLVED_TODAY,
+    ESCALATED,
+    FIRST_REPLY_MINUTES,
+    FULL_RESOLUTION_MINUTES,
+    CREATED_PER_HOUR,
+    SOLVED_PER_HOUR,
+    CREATED_WINDOW,
+    SOLVED_WINDOW,
+    STATUS,
+    REOPENED,
+    ONE_TOUCH,
+    BY_TYPE,
+    BY_CHANNEL,
+    BACKLOG_DAILY,
+    COST_PER_TICKET,
+    CSAT_SCORE,
+    CSAT_GOOD,
+    CSAT_BAD,
+    CSAT_TODAY,
+    CSAT_DAILY,
+    *TALK_FIGURES,
+)
 #: every declared figure, by id
-CATALOGUE: dict[str, Kpi[Any]] = {
-    k.id: k
-    for k in (
-        CREATED_TODAY,
-        UNASSIGNED,
-        OPEN,
-        UNSOLVED,
-        PENDING,
-        SOLVED_TODAY,
-        ESCALATED,
-        FIRST_REPLY_MINUTES,
-        FULL_RESOLUTION_MINUTES,
-        CREATED_PER_HOUR,
-        SOLVED_PER_HOUR,
-    )
-}
+CATALOGUE: dict[str, Kpi[Any]] = {k.id: k for k in _FIGURES}

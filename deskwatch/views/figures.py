@@ -5,17 +5,23 @@ Pure functions over the typed snapshot and the KPI catalogue; no Textual.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.format import (
+    MISSING,
     NO_DELTA,
     Delta,
+    Verdict,
     delta,
     fmt_count,
     fmt_minutes,
     fmt_ratio,
+    round_half_up,
+    versus_target,
 )
 from deskwatch.kpis.catalogue import Kpi, Unit
 from deskwatch.kpis.snapshot import DailyStats, DurationKpis, KpiSnapshot, Stats
@@ -33,6 +39,45 @@ class TileView:
     versus: str
     up_is_good: bool | None
     streams: tuple[str, ...]
+    #: the value against its target (good/bad colours the value), neutral without one
+    verdict: Verdict = "neutral"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a bar chart: its label, count and the count as shown."""
+
+    label: str
+    value: int
+    text: str
+
+
+@dataclass(frozen=True)
+class BarsView:
+    """A figure broken down into labelled counts (ticket status, by type, by channel)."""
+
+    id: str
+    title: str
+    bars: tuple[Bar, ...]
+    streams: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    """A daily series for a trend chart: one value per window date (None: nothing that day),
+    its unit, the target line and which side of it is good, and a one-line summary."""
+
+    id: str
+    title: str
+    summary: str
+    dates: tuple[str, ...]
+    values: tuple[float | None, ...]
+    unit: Unit
+    target: float | None
+    up_is_good: bool | None
+    streams: tuple[str, ...]
+    #: the summary's verdict (good/bad against the target)
+    verdict: Verdict = "neutral"
 
 
 @dataclass(frozen=True)
@@ -65,7 +110,28 @@ def fmt_value(unit: Unit, value: float | None) -> str:
         return fmt_minutes(None if value is None else value / 60)
     if unit == "ratio":
         return fmt_ratio(value)
+    if unit == "money":
+        return MISSING if value is None else f"{round_half_up(value, 2):,.2f}"
     return fmt_count(value)
+
+
+def verdict_of(kpi: Kpi[Any], value: float | None, target: float | None) -> Verdict:
+    """A value against its target: good when on the good side (or on it), else bad."""
+    if kpi.good is None:
+        return "neutral"
+    return versus_target(value, target, lower_is_better=kpi.good == "down")
+
+
+def bars(kpi: Kpi[Any], counts: Mapping[str, int], last: str, names: Mapping[str, str]) -> BarsView:
+    """``counts`` as bars, largest first (ties by name) with ``last`` (none, unknown) at the
+    end; ``names`` renames labels for people ("none" -> "no type")."""
+    order = sorted(counts.items(), key=lambda kv: (kv[0] == last, -kv[1], kv[0]))
+    return BarsView(
+        id=kpi.id,
+        title=kpi.label,
+        bars=tuple(Bar(names.get(k, k.replace("_", " ")), v, fmt_count(v)) for k, v in order),
+        streams=kpi.streams,
+    )
 
 
 def versus(

@@ -18,7 +18,7 @@ from textual.app import RenderResult
 from textual.theme import Theme
 from textual_plotext import PlotextPlot
 
-from deskwatch.format import fmt_minutes
+from deskwatch.format import fmt_count, fmt_minutes
 
 
 def plot_theme_for(app_theme: str, no_color: bool) -> str:
@@ -114,16 +114,26 @@ class ThemedPlot(PlotextPlot):
 class TrendChart(ThemedPlot):
     """A daily series (e.g. the 30-day first-reply median) with a horizontal target line.
 
-    Values are minutes; the axis is scaled in hours when the series or the target reaches
-    three hours, and its ticks read as durations (0, the target, the top). Days with no value
-    are left as gaps.
+    ``unit`` "minutes" (default): the axis is scaled in hours when the series or the target
+    reaches three hours, and its ticks read as durations (0, the target, the top); "count":
+    whole numbers; "ratio": percentages on a 0-100 % axis. Days with no value are left as
+    gaps. With ``up_is_good`` set and a target, each day is also marked on its side of the
+    target (good: green, bad: red; under ``NO_COLOR``: "+" and "x").
     """
 
     def __init__(
-        self, title: str = "", *, id: str | None = None, classes: str | None = None
+        self,
+        title: str = "",
+        *,
+        unit: str = "minutes",
+        up_is_good: bool | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.title = title
+        self.unit = unit
+        self.up_is_good = up_is_good
         self._dates: tuple[str, ...] = ()
         self._values: tuple[float | None, ...] = ()
         self._target: float | None = None
@@ -138,7 +148,7 @@ class TrendChart(ThemedPlot):
             self.refresh()
 
     def data_key(self) -> tuple[Any, ...]:
-        return (self.title, self._dates, self._values, self._target)
+        return (self.title, self.unit, self._dates, self._values, self._target)
 
     def has_data(self) -> bool:
         return any(v is not None for v in self._values)
@@ -150,8 +160,8 @@ class TrendChart(ThemedPlot):
         dates, values = downsample(self._dates, self._values, max(4, width - 8))
         present = [v for v in values if v is not None]
         peak = max([*present, self._target or 0, 0])
-        hours = peak >= 180
-        scale = 60.0 if hours else 1.0
+        hours = self.unit == "minutes" and peak >= 180
+        scale = 60.0 if hours else 0.01 if self.unit == "ratio" else 1.0
         plt.title(self.title)  # the tick labels carry their units (45m, 1d 00h)
         xs = [i + 1 for i, v in enumerate(values) if v is not None]
         ys = [v / scale for v in values if v is not None]
@@ -161,22 +171,51 @@ class TrendChart(ThemedPlot):
         if self._target is not None:
             plt.hline(self._target / scale, "default" if mono else "red")
         target = None if self._target is None else self._target / scale
-        top = max([*ys, target or 0.0, 1.0]) * 1.1
-        plt.ylim(0, top)
+        if target is not None and self.up_is_good is not None and xs:
+            self._mark_sides(xs, ys, target, mono)
+        top = 100.0 if self.unit == "ratio" else max([*ys, target or 0.0, 1.0]) * 1.1
+        bottom = 0.0
+        if self.unit != "minutes" and ys:
+            # counts and shares far from 0 (a backlog of 140-160, CSAT of 80-95 %): zoom in
+            seen = [*ys, *([] if target is None else [target])]
+            lo, hi = min(seen), max(seen)
+            if lo > 0.5 * top:
+                span = max(hi - lo, 1.0)
+                bottom = float(max(0, math.floor(lo - span * 0.5)))
+                top = min(top, hi + span * 0.3) if self.unit == "ratio" else hi + span * 0.3
+        plt.ylim(bottom, top)
         if dates:
             plt.xlim(1, max(len(dates), 2))
             picks = sorted({0, len(dates) // 2, len(dates) - 1})
             if width < 40:
                 picks = [0, len(dates) - 1]
             plt.xticks([i + 1 for i in picks], [dates[i][5:] for i in picks])
-        yticks = [0.0, top]
+        yticks = [bottom, top]
         if target is not None:
-            yticks = [0.0, target] + ([top] if target < 0.8 * top else [])
-        plt.yticks(yticks, [_axis_label(t, hours) for t in yticks])
+            near_top = target >= top - 0.2 * (top - bottom)
+            yticks = [bottom, target] + ([] if near_top else [top])
+        plt.yticks(yticks, [_axis_label(t, hours, self.unit) for t in yticks])
+
+    def _mark_sides(self, xs: list[int], ys: list[float], target: float, mono: bool) -> None:
+        good = [(x, y) for x, y in zip(xs, ys, strict=True) if (y >= target) == self.up_is_good]
+        bad = [(x, y) for x, y in zip(xs, ys, strict=True) if (y >= target) != self.up_is_good]
+        for points, colour, marker in ((good, "green+", "+"), (bad, "red+", "x")):
+            if points:
+                px, py = zip(*points, strict=True)
+                self.plt.scatter(
+                    list(px),
+                    list(py),
+                    marker=marker if mono else "dot",
+                    color="default" if mono else colour,
+                )
 
 
-def _axis_label(value: float, hours: bool) -> str:
+def _axis_label(value: float, hours: bool, unit: str = "minutes") -> str:
     if value == 0:
         return "0"
+    if unit == "ratio":
+        return f"{value:.0f}%"
+    if unit == "count":
+        return fmt_count(value)
     minutes = value * 60 if hours else value
     return fmt_minutes(minutes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -63,7 +64,7 @@ async def test_help_lists_every_binding_and_closes() -> None:
         table = app.screen.query_one(DataTable)
         ids = [table.get_row_at(i)[2] for i in range(table.row_count)]
         assert set(BINDING_IDS) <= set(ids)
-        assert len(BINDING_IDS) == 15
+        assert len(BINDING_IDS) == 17
         rows = {table.get_row_at(i)[2]: table.get_row_at(i) for i in range(table.row_count)}
         assert rows["refresh"][0] == "r"
         assert rows["help"][0] == "?"
@@ -184,6 +185,30 @@ async def test_palette_sets_window_days_and_theme() -> None:
         await pilot.press("ctrl+p", *"theme: nord", "enter")
         await pilot.pause(0.3)
         assert app.theme == "nord"
+
+
+async def test_brackets_step_the_kpi_window_and_recompute() -> None:
+    """[ and ] step 30 -> 90 -> (90) and down to 7; the data is recomputed with the new
+    window; a window longer than the synced history is refused with a notice."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("right_square_bracket")
+        await pilot.pause(0.3)
+        assert app.cfg.kpis.window_days == 90
+        assert app.data is not None and app.data.cfg.kpis.window_days == 90
+        await pilot.press("right_square_bracket")  # already the longest step
+        assert app.cfg.kpis.window_days == 90
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
+        await pilot.pause(0.3)
+        assert app.cfg.kpis.window_days == 7
+    cfg = config()
+    short = make_app(replace(cfg, sync=replace(cfg.sync, history_days=40)))
+    async with short.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right_square_bracket")
+        await pilot.pause(0.1)
+        assert short.cfg.kpis.window_days == 30
+        assert any("40 days" in str(n.message) for n in short._notifications)
 
 
 async def test_keys_remapped_from_the_config() -> None:

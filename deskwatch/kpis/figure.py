@@ -1,0 +1,50 @@
+"""What one figure's declaration in the KPI catalogue holds (:class:`Kpi`).
+
+The declarations themselves are in :mod:`deskwatch.kpis.catalogue` (tickets, CSAT and the
+operations figures) and :mod:`deskwatch.kpis.catalogue_talk` (Talk); ``CATALOGUE`` holds them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from deskwatch.config import Config
+from deskwatch.kpis.snapshot import KpiSnapshot
+
+T = TypeVar("T")
+Unit = Literal["count", "minutes", "ratio", "seconds", "money"]
+#: which way is good news: "up" (solved), "down" (unassigned), None (neither: created)
+Good = Literal["up", "down"] | None
+
+
+@dataclass(frozen=True)
+class Kpi(Generic[T]):
+    id: str
+    label: str
+    unit: Unit
+    good: Good
+    streams: tuple[str, ...]
+    read: Callable[[KpiSnapshot], T]
+    #: the same figure yesterday at this clock time; None: no history (no change shown)
+    before: Callable[[KpiSnapshot], T | None] | None = None
+    #: the figure's target from the config (``[targets]``); None: no target
+    target: Callable[[Config], float | None] | None = None
+    #: one line for help screens and legends
+    help: str = ""
+    #: the query listing the records behind the figure (drill-down, issue 14)
+    drill: Any = None
+
+    def value(self, snap: KpiSnapshot | None) -> T | None:
+        return None if snap is None else self.read(snap)
+
+    def previous(self, snap: KpiSnapshot | None) -> T | None:
+        return None if snap is None or self.before is None else self.before(snap)
+
+    def target_of(self, cfg: Config) -> float | None:
+        return None if self.target is None else self.target(cfg)
+
+    @property
+    def up_is_good(self) -> bool | None:
+        return None if self.good is None else self.good == "up"
