@@ -58,7 +58,9 @@ def shows(text: str, value: float, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def synced(_module_sim: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[DashboardData, dict]:
+def synced(
+    _module_sim: Any, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DashboardData, dict]:
     tmp = tmp_path_factory.mktemp("dash")
     path = tmp / "deskwatch.toml"
     path.write_text(
