@@ -44,8 +44,9 @@ def default_dashboards() -> tuple[type[DashboardScreen], ...]:
     """The dashboards that exist in this build, in :data:`MODE_ORDER`."""
     from deskwatch.screens.kpi import KpiScreen
     from deskwatch.screens.operations import OperationsScreen
+    from deskwatch.screens.talk import TalkScreen
 
-    return (OperationsScreen, KpiScreen)
+    return (OperationsScreen, KpiScreen, TalkScreen)
 
 
 class DataUpdated(Message):

@@ -64,6 +64,20 @@ def fmt_minutes(value: float | None) -> str:
     return f"{hours // 24}d {hours % 24:02d}h"
 
 
+def fmt_seconds(value: float | None) -> str:
+    """A duration given in seconds, for call figures: ``24.5`` -> ``"25s"``, ``185`` ->
+    ``"3m 05s"``, ``4000`` -> ``"1h 07m"``; ``None`` -> ``"—"``."""
+    if not _is_number(value):
+        return MISSING
+    assert value is not None
+    whole = int(round_half_up(max(0.0, float(value))))
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m {whole % 60:02d}s"
+    return fmt_minutes(whole / 60)
+
+
 def fmt_minutes_clock(value: float | None) -> str:
     """A duration in minutes as ``H:MM`` (for big ``Digits``): ``125`` -> ``"2:05"``."""
     if not _is_number(value):

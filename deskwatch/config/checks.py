@@ -46,6 +46,18 @@ def number(
     return check
 
 
+def or_zero(check: Check, meaning: str) -> Check:
+    """``check``, or exactly 0 (e.g. "no target", "off"): "<check's text>, or 0 for <meaning>"."""
+
+    def either(value: Any) -> str | None:
+        if not isinstance(value, bool) and isinstance(value, int | float) and value == 0:
+            return None
+        expected = check(value)
+        return None if expected is None else f"{expected}, or 0 for {meaning}"
+
+    return either
+
+
 def choice(options: tuple[str, ...], what: str = "") -> Check:
     listed = ", ".join(f'"{o}"' for o in options)
 

@@ -150,17 +150,21 @@ def _minutes(default: float) -> Any:
     return setting(default, c.number(1, YEAR_MINUTES, unit="minutes"), convert=float)
 
 
+def _optional(check: c.Check, meaning: str = "no target") -> Any:
+    return setting(0.0, c.or_zero(check, meaning), convert=float)
+
+
 @dataclass(frozen=True)
 class TargetsConfig:
     first_reply_minutes: float = _minutes(60)
     full_resolution_minutes: float = _minutes(1440)
     csat: float = setting(0.85, c.number(0, 1), convert=float)
     answer_seconds: float = seconds(30)
-    # Talk targets that have no default: 0 means no target (the figure is shown uncoloured)
-    wait_seconds: float = setting(0.0, c.number(0, DAY, unit="seconds; 0: none"), convert=float)
-    hold_seconds: float = setting(0.0, c.number(0, DAY, unit="seconds; 0: none"), convert=float)
-    wrap_up_seconds: float = setting(0.0, c.number(0, DAY, unit="seconds; 0: none"), convert=float)
-    quality: float = setting(0.0, c.number(0, 1, unit="0: none"), convert=float)
+    # Talk targets without a default: 0 means no target (the figure is shown uncoloured)
+    wait_seconds: float = _optional(c.number(1, DAY, unit="seconds"))
+    hold_seconds: float = _optional(c.number(1, DAY, unit="seconds"))
+    wrap_up_seconds: float = _optional(c.number(1, DAY, unit="seconds"))
+    quality: float = _optional(c.number(0.01, 1))
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ class FiltersConfig:
 @dataclass(frozen=True)
 class CostConfig:
     #: what support costs a month (any currency); 0: not configured, no cost per ticket
-    monthly_support_cost: float = setting(0.0, c.number(0, 1e12), convert=float)
+    monthly_support_cost: float = _optional(c.number(1, 1e12), "off")
 
 
 def default_state_dir() -> Path:

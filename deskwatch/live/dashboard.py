@@ -16,7 +16,8 @@ class DashboardData:
     ``snapshot`` is None until the first computation; ``stale`` names the streams whose data
     is older than three times their poll interval (or not synced yet); ``partial`` whether the
     history backfill is still under way (figures over past days, e.g. the 30-day window, are
-    then incomplete).
+    then incomplete); ``unavailable`` the streams the account refuses (a Talk endpoint answered
+    403/404: Talk is off on the account).
     """
 
     cfg: Config
@@ -24,3 +25,4 @@ class DashboardData:
     snapshot: KpiSnapshot | None = None
     stale: frozenset[str] = field(default_factory=frozenset)
     partial: bool = False
+    unavailable: frozenset[str] = field(default_factory=frozenset)

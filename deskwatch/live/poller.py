@@ -277,9 +277,9 @@ class Poller:
 
     def _check_stale(self) -> None:
         if self._data is not None and self._compute_task is None:
-            stale = self._stale()
-            if stale != self._data.stale:
-                self._emit(replace(self._data, stale=stale))
+            stale, refused = self._stale(), self._unavailable()
+            if (stale, refused) != (self._data.stale, self._data.unavailable):
+                self._emit(replace(self._data, stale=stale, unavailable=refused))
 
     def _next_stale(self) -> float | None:
         """Seconds until a fresh stream turns stale (so the badge appears without a poll)."""
@@ -316,8 +316,14 @@ class Poller:
                     self._computed_version = version
                     self.computations += 1
                     self._status = replace(self._status, computed_at=now)
-                    partial = self._status.backfill is not None
-                    data = DashboardData(self.cfg, now, snapshot, self._stale(), partial)
+                    data = DashboardData(
+                        self.cfg,
+                        now,
+                        snapshot,
+                        self._stale(),
+                        partial=self._status.backfill is not None,
+                        unavailable=self._unavailable(),
+                    )
                     self._emit(data)
                 if not self._compute_again:
                     break
@@ -371,6 +377,12 @@ class Poller:
             if old or never:
                 stale.add(s.name)
         return frozenset(stale)
+
+    def _unavailable(self) -> frozenset[str]:
+        """Streams whose last poll said the account has no Talk (403/404 on a Talk endpoint)."""
+        return frozenset(
+            s.name for s in self._streams.values() if s.state.error_state == "talk_unavailable"
+        )
 
     def _publish_status(self) -> None:
         states = tuple(s.state for s in self._streams.values())

@@ -20,6 +20,7 @@ from deskwatch.format import (
     fmt_count,
     fmt_minutes,
     fmt_ratio,
+    fmt_seconds,
     round_half_up,
     versus_target,
 )
@@ -107,7 +108,7 @@ def fmt_value(unit: Unit, value: float | None) -> str:
     if unit == "minutes":
         return fmt_minutes(value)
     if unit == "seconds":
-        return fmt_minutes(None if value is None else value / 60)
+        return fmt_seconds(value)
     if unit == "ratio":
         return fmt_ratio(value)
     if unit == "money":

@@ -59,8 +59,16 @@ class BarList(Static):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        styles: Sequence[str] = ("$accent",),
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """``styles``: the bars' colours, in turn (a legend for a chart in the same colours)."""
         super().__init__("", id=id, classes=classes)
+        self.styles_cycle = tuple(styles)
         self._bars: tuple[BarLike, ...] = ()
         self._width = -1
 
@@ -81,8 +89,11 @@ class BarList(Static):
     def _redraw(self) -> None:
         self._width = self.content_size.width
         width = self._width or 40
-        rows = [
-            Content.assemble(label, " ", (bar, "$accent"), " ", number)
-            for label, bar, number in bar_lines(self._bars, width)
-        ]
+        mono = self.app.no_color if self.is_mounted else False
+        rows = []
+        for i, (label, bar, number) in enumerate(bar_lines(self._bars, width)):
+            style = self.styles_cycle[i % len(self.styles_cycle)]
+            if mono and len(self.styles_cycle) > 1:  # shades tell the series apart
+                bar = bar.replace("█", "█▓▒░"[i % 4])
+            rows.append(Content.assemble(label, " ", (bar, style), " ", number))
         self.update(Content("\n").join(rows) if rows else Content.styled("no data yet", "dim"))

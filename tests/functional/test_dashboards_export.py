@@ -20,7 +20,7 @@ import pytest
 
 from deskwatch.commands.export import render
 from deskwatch.config import load_config
-from deskwatch.format import fmt_minutes, fmt_ratio
+from deskwatch.format import fmt_minutes, fmt_ratio, fmt_seconds
 from deskwatch.kpis import catalogue as k
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.source import LiveSource
@@ -124,3 +124,43 @@ async def test_kpi_screen_numbers_equal_the_export(synced: tuple[DashboardData, 
         csat = screen.query_one(f"#{dom_id(k.CSAT_DAILY.id)}", TrendPanel).summary_text
         today, good, bad = doc["csat"]["today"]["score"], doc["csat"]["good"], doc["csat"]["bad"]
         assert csat == f"today {fmt_ratio(today)} · {good:,} good, {bad:,} bad"
+
+
+async def test_talk_screen_numbers_equal_the_export(synced: tuple[DashboardData, dict]) -> None:
+    from deskwatch.kpis import catalogue_talk as t
+    from deskwatch.screens.talk import TalkScreen
+    from deskwatch.screens.talk import dom_id as talk_id
+    from deskwatch.views import talk as talk_view
+    from deskwatch.widgets.figure_table import FigureTable
+
+    data, doc = synced
+    assert doc["talk"]["inbound"]["window"] > 0 and doc["talk"]["top_agents"]
+    app = DashApp(TalkScreen, data)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for figure in talk_view.LIVE:
+            if figure.id.startswith("ops."):
+                continue  # agents available / on a call: not in the export (see views.talk)
+            shown = screen.query_one(f"#{talk_id(figure.id)}", KpiTile).value_text
+            value = at(doc, figure.id)
+            if value is None:
+                assert shown == "—", figure.id
+            elif figure.unit == "seconds":
+                assert shown == fmt_seconds(value), figure.id
+            else:
+                shows(shown, value * 100 if figure.unit == "ratio" else value, figure.id)
+        lines = screen.query_one(f"#{talk_id(t.UNSUCCESSFUL_TODAY.id)}", BarList).lines_text
+        today = at(doc, t.UNSUCCESSFUL_TODAY.id)
+        assert [int(line.split()[-1]) for line in lines] == [
+            today[key] for key, _ in talk_view.REASONS
+        ]
+        table = screen.query_one("#talk-efficiency-table", FigureTable).lines_text[1:]
+        for line, (_, today_kpi, window_kpi) in zip(table, talk_view.EFFICIENCY, strict=True):
+            assert fmt_seconds(at(doc, today_kpi.id)) in line, today_kpi.id
+            assert fmt_seconds(at(doc, window_kpi.id)) in line, window_kpi.id
+        agents = screen.query_one(f"#{talk_id(t.TOP_AGENTS.id)}", FigureTable).lines_text[1:]
+        for line, agent in zip(agents, at(doc, t.TOP_AGENTS.id), strict=True):
+            cells = line.split()
+            assert f"{agent['calls_accepted']:,}" in cells, line
+            assert line.rstrip().endswith(fmt_seconds(agent["talk_time_seconds_mean"]))

@@ -71,8 +71,17 @@ def test_every_float_key_is_covered() -> None:
     assert set(FLOAT_KEYS) == {
         "poll.live", "poll.incremental", "poll.reference", "display.rotate_seconds",
         "targets.first_reply_minutes", "targets.full_resolution_minutes", "targets.csat",
-        "targets.answer_seconds", "budget.share",
+        "targets.answer_seconds", "budget.share", "targets.wait_seconds",
+        "targets.hold_seconds", "targets.wrap_up_seconds", "targets.quality",
+        "cost.monthly_support_cost",
     }  # fmt: skip
+
+
+#: 0 means "no target" / "off" for these (any other value below their range is refused)
+ZERO_IS_OFF = {
+    "targets.wait_seconds", "targets.hold_seconds", "targets.wrap_up_seconds", "targets.quality",
+    "cost.monthly_support_cost",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("key", FLOAT_KEYS)
@@ -83,6 +92,10 @@ def test_nan_inf_and_absurd_numbers_are_refused_for_every_float(
     if key == "targets.csat" and value in ("1e-300", "0.0"):
         return  # a satisfaction target of 0 is odd, not absurd: every score meets it
     section, name = key.split(".")
+    if key in ZERO_IS_OFF and value == "0.0":
+        cfg = load_config(write(tmp_path, f"{GOOD}[{section}]\n{name} = 0.0\n"), {})
+        assert getattr(getattr(cfg, section), name) == 0.0  # off, not an error
+        return
     message = error_of(tmp_path, f"{GOOD}[{section}]\n{name} = {value}\n")
     shown = value.lstrip("+") if "nan" in value or "inf" in value else repr(float(value))
     assert f"{key}: found {shown}, expected a number " in message

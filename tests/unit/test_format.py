@@ -175,3 +175,18 @@ def test_delta_arrow_matches_sign(current: int, previous: int) -> None:
     arrow = {"up": "▲", "down": "▼", "flat": "="}[d.direction or "flat"]
     assert d.text.startswith(arrow)
     assert (d.direction == "up") == (current > previous)
+
+
+def test_fmt_seconds() -> None:
+    from deskwatch.format import fmt_seconds
+
+    assert [fmt_seconds(v) for v in (None, 0, 24.5, 59.4, 60, 185, 3599, 4000)] == [
+        "—",
+        "0s",
+        "25s",
+        "59s",
+        "1m 00s",
+        "3m 05s",
+        "59m 59s",
+        "1h 07m",
+    ]

@@ -170,3 +170,19 @@ async def test_one_cause_failing_every_stream_is_notified_once() -> None:
     assert len(rig.notices) == 1
     assert rig.statuses[-1].errors == 3
     await rig.stop()
+
+
+async def test_talk_refused_by_the_account_is_marked_unavailable_not_an_error_screen() -> None:
+    """A Talk stream answering 403/404 names itself in DashboardData.unavailable (the Talk
+    screen then says Talk is off on the account); tickets go on as usual."""
+    from deskwatch.zendesk.errors import TalkUnavailableError
+
+    source = FakeSource(("tickets", "calls"), data=True)
+    source.fail["calls"] = TalkUnavailableError("Talk is not available (403)")
+    rig = await start(source)
+    await rig.clock.advance(60)
+    assert rig.data and rig.data[-1].unavailable == frozenset({"calls"})
+    del source.fail["calls"]
+    await rig.clock.advance(600)
+    assert rig.data[-1].unavailable == frozenset()
+    await rig.stop()

@@ -1,0 +1,185 @@
+"""The Talk dashboard (``3``): renders :class:`deskwatch.views.talk.TalkView`.
+
+Passive and thin: the pure ``view`` decides every text. Layout: a line with the age of the live
+data, eight live tiles (queue and agents), then unsuccessful calls (today by reason, stacked
+bars per day) beside efficiency (today, window, target), then the top agents beside call
+quality. Under 34 rows the stacked chart is left out and quality is a sparkline; under 70
+columns everything stacks. When Talk is off (config) or refused (account) one calm panel says
+so and how to turn it on; nothing else is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
+
+from deskwatch.kpis import catalogue_talk as t
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.screens.base import DashboardScreen
+from deskwatch.views import talk
+from deskwatch.views.talk import TalkView
+from deskwatch.widgets.bar_list import BarList
+from deskwatch.widgets.figure_table import FigureTable
+from deskwatch.widgets.kpi_tile import KpiTile
+from deskwatch.widgets.stacked_bars import STYLES, StackedBars
+from deskwatch.widgets.trend_panel import TrendPanel
+
+
+def dom_id(kpi_id: str) -> str:
+    """The DOM id of the widget showing the catalogue figure ``kpi_id``."""
+    return "talk-" + kpi_id.replace(".", "-")
+
+
+class TalkScreen(DashboardScreen):
+    """Live queue and agents, unsuccessful calls, efficiency, top agents, quality."""
+
+    MODE: ClassVar[str] = "talk"
+    TITLE: ClassVar[str | None] = "Talk"
+    FIGURES: ClassVar[tuple[t.Kpi[Any], ...]] = talk.FIGURES
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (110, "-medium"), (170, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
+
+    DEFAULT_CSS = """
+    TalkScreen {
+        #talk-body { height: 1fr; }
+        #talk-age { height: 1; color: $text-muted; text-wrap: nowrap; }
+        #talk-live { grid-size: 4; grid-gutter: 0 0; height: auto; }
+        .talk-row { height: auto; }
+        .talk-box {
+            width: 1fr;
+            height: auto;
+            border: round $foreground 30%;
+            border-title-color: $foreground;
+            border-subtitle-color: $warning;
+            background: $surface;
+            padding: 0 1;
+        }
+        .talk-box.-stale { border: round $warning; }
+        #talk-calls-today { color: $text-muted; }
+        StackedBars { height: 1fr; min-height: 4; }
+        #talk-off {
+            margin: 2 4;
+            padding: 1 2;
+            height: auto;
+            border: round $accent;
+            background: $surface;
+        }
+
+        &.-wide #talk-live { grid-size: 8; }
+        &.-narrow KpiTile, &.-tiny KpiTile {
+            border-left: none;
+            border-right: none;
+            padding: 0 0 0 1;
+        }
+        &.-tiny #talk-live { grid-size: 2; }
+        &.-tiny .talk-row { layout: vertical; }
+        &.-short StackedBars { display: none; }
+        &.-tall .talk-row { height: 1fr; }
+        &.-tall .talk-box { height: 1fr; }
+        &.-tall #talk-quality { height: 1fr; }
+
+        &.-wall #talk-live { grid-size: 4; }
+        &.-wall.-tiny #talk-live { grid-size: 2; }
+        &.-wall #talk-body { scrollbar-size-vertical: 0; }
+        &.-off #talk-body { display: none; }
+        #talk-off { display: none; }
+        &.-off #talk-off { display: block; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="talk-off", markup=False)
+        with VerticalScroll(id="talk-body"):
+            yield Static("", id="talk-age", markup=False)
+            with Grid(id="talk-live"):
+                for kpi in talk.LIVE:
+                    yield KpiTile(kpi.label, up_is_good=kpi.up_is_good, id=dom_id(kpi.id))
+            with Horizontal(classes="talk-row"):
+                with Vertical(classes="talk-box", id="talk-unsuccessful") as box:
+                    box.border_title = "Unsuccessful inbound calls"
+                    yield Static("", id="talk-calls-today", markup=False)
+                    yield BarList(styles=STYLES, id=dom_id(t.UNSUCCESSFUL_TODAY.id))
+                    yield StackedBars(id=dom_id(t.UNSUCCESSFUL_DAILY.id))
+                with Vertical(classes="talk-box", id="talk-efficiency") as box:
+                    box.border_title = "Efficiency"
+                    yield FigureTable(id="talk-efficiency-table")
+            with Horizontal(classes="talk-row"):
+                with Vertical(classes="talk-box", id="talk-activity") as box:
+                    box.border_title = "Top agents by calls accepted"
+                    yield FigureTable(id=dom_id(t.TOP_AGENTS.id))
+                yield TrendPanel(
+                    "Quality · calls without issues",
+                    unit="ratio",
+                    up_is_good=True,
+                    id="talk-quality",
+                )
+
+    def build_view(self, data: DashboardData) -> TalkView:
+        return talk.view(data.snapshot, data.cfg, data.now, unavailable=data.unavailable)
+
+    def render_view(self, view: TalkView) -> None:
+        self.set_class(bool(view.off), "-off")
+        self.query_one("#talk-off", Static).update(view.off)
+        if view.off:
+            return
+        self.query_one("#talk-age", Static).update(f"Live · {view.age}")
+        for tile in view.live:
+            self.query_one(f"#{dom_id(tile.id)}", KpiTile).update_tile(
+                tile.value,
+                digits=tile.digits,
+                versus=tile.versus,
+                value_verdict=tile.verdict,
+                stale=self.is_stale(tile.streams),
+            )
+        self.query_one("#talk-calls-today", Static).update(view.calls_today)
+        self.query_one(f"#{dom_id(t.UNSUCCESSFUL_TODAY.id)}", BarList).set_bars(
+            view.unsuccessful_today
+        )
+        stack = view.unsuccessful_daily
+        self.query_one(StackedBars).set_stack(stack.dates, stack.labels, stack.series)
+        self.query_one("#talk-efficiency-table", FigureTable).set_rows(
+            ("", "today", "window", "target"),
+            [
+                (
+                    (r.label, "neutral"),
+                    (r.today, r.today_verdict),
+                    (r.window, r.window_verdict),
+                    (r.target or "—", "neutral"),
+                )
+                for r in view.efficiency
+            ],
+        )
+        self.query_one(f"#{dom_id(t.TOP_AGENTS.id)}", FigureTable).set_rows(
+            ("agent", "calls", "talk", "mean"),
+            [
+                (
+                    (a.name, "neutral"),
+                    (a.calls, "neutral"),
+                    (a.talk_total, "neutral"),
+                    (a.talk_mean, "neutral"),
+                )
+                for a in view.top_agents
+            ],
+        )
+        q = view.quality
+        self.query_one("#talk-quality", TrendPanel).update_series(
+            q.summary,
+            q.dates,
+            q.values,
+            q.target,
+            verdict=q.verdict,
+            stale=self.is_stale(q.streams),
+        )
+        for box_id, streams in (
+            ("#talk-unsuccessful", t.CALLS),
+            ("#talk-efficiency", t.CALLS),
+            ("#talk-activity", t.CALLS),
+        ):
+            box = self.query_one(box_id)
+            stale = self.is_stale(streams)
+            box.set_class(stale, "-stale")
+            box.border_subtitle = "STALE" if stale else ""
