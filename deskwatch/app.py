@@ -36,6 +36,7 @@ from deskwatch.palette import DeskwatchCommands
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.screens.filter import FilterPick, FilterScreen
 from deskwatch.screens.help import HelpScreen
+from deskwatch.screens.talk import LiveAge
 from deskwatch.views.kpi import next_window
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
@@ -197,6 +198,8 @@ class DeskwatchApp(App[None]):
             for bar in s.query(StatusBar):
                 bar.update_status(self.status, now, tz)
                 bar.set_scope(self.scope)
+            for age in s.query(LiveAge):
+                age.update_age(self.status, now)
             for banner in s.query(PausedBanner):
                 banner.set_paused(self.poller.paused)
 

@@ -9,10 +9,9 @@ yesterday at the same time" and the hourly charts need:
 - ``created_per_hour_today`` / ``solved_per_hour_today``: 24 counts by local clock hour,
   today up to ``now``; ``..._yesterday``: the same for the whole of yesterday.
   (On a DST change day the repeated hour lands in one bucket; the skipped one stays 0.)
-- The Talk screen's live figures the contract does not hold: when the queue and the agents
-  activity were last fetched (ISO 8601, None: never), and of the agents in the newest activity
-  rows, how many are available (``agent_state`` online, no ``call_status``) and on a call
-  (``call_status`` on_call). All None when Talk is off.
+- The Talk screen's live figures the contract does not hold: of the agents in the newest
+  activity rows, how many are available (``agent_state`` online, no ``call_status``) and on a
+  call (``call_status`` on_call). None when Talk is off or no activity was fetched.
 
 Built from the engine's :class:`~deskwatch.kpis.parts.Parts`: the settled ticket aggregates
 plus the fresh ticket rows (``now - 24h`` is always after the first fresh date).
@@ -41,8 +40,6 @@ class OpsFigures:
     solved_per_hour_today: tuple[int, ...]
     created_per_hour_yesterday: tuple[int, ...]
     solved_per_hour_yesterday: tuple[int, ...]
-    queue_fetched_at: str | None = None
-    agents_activity_fetched_at: str | None = None
     agents_available: int | None = None
     agents_on_call: int | None = None
 
@@ -63,13 +60,6 @@ def _backlog_at(p: Parts, t: datetime) -> int:
 def _hourly(p: Parts, ts: str, day: int) -> tuple[int, ...]:
     hours = moments(p)[f"{ts}_hour"][in_day(p, ts, day)]
     return tuple(int(n) for n in np.bincount(hours, minlength=24)[:24])
-
-
-def _fetched_at(frame: pl.DataFrame) -> str | None:
-    if frame.height == 0:
-        return None
-    newest = frame["fetched_at"].max()
-    return newest.isoformat() if isinstance(newest, datetime) else None
 
 
 def _agents(activity: pl.DataFrame, state: pl.Expr) -> int | None:
@@ -93,8 +83,6 @@ def ops_from_parts(p: Parts, frames: Frames, cfg: Config) -> OpsFigures:
     status = pl.col("call_status")
     return replace(
         ops,
-        queue_fetched_at=_fetched_at(frames.queue),
-        agents_activity_fetched_at=_fetched_at(activity),
         agents_available=_agents(activity, online & status.is_null()),
         agents_on_call=_agents(activity, (status == "on_call").fill_null(False)),
     )

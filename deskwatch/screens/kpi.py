@@ -88,6 +88,7 @@ class KpiScreen(DashboardScreen):
         #kpi-trends { grid-size: 2; grid-gutter: 0 0; height: auto; grid-rows: auto; }
         #kpi-cost-hint { color: $text-muted; height: auto; }
 
+        &.-no-cost #kpi-tiles { grid-size: 5; }
         &.-tall #kpi-trends { height: 1fr; min-height: 20; grid-rows: 1fr; }
         &.-short #kpi-reopened { display: none; }
         &.-narrow #kpi-tiles { grid-size: 6; }
@@ -137,6 +138,7 @@ class KpiScreen(DashboardScreen):
         title.update(f"{view.title}{hint}" + (f" · {view.partial}" if view.partial else ""))
         title.set_class(bool(view.partial), "-partial")
         shown = {t.id for t in view.tiles}
+        self.set_class(k.COST_PER_TICKET.id not in shown, "-no-cost")
         for figure in kpi.TILES:
             self.query_one(f"#{dom_id(figure.id)}").display = figure.id in shown
         for t in view.tiles:

@@ -10,6 +10,7 @@ so and how to turn it on; nothing else is shown.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -18,14 +19,22 @@ from textual.widgets import Static
 
 from deskwatch.kpis import catalogue_talk as t
 from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.pollstate import PollStatus
 from deskwatch.screens.base import DashboardScreen
 from deskwatch.views import talk
-from deskwatch.views.talk import TalkView
+from deskwatch.views.talk import TalkView, live_age
 from deskwatch.widgets.bar_list import BarList
 from deskwatch.widgets.figure_table import FigureTable
 from deskwatch.widgets.kpi_tile import KpiTile
 from deskwatch.widgets.stacked_bars import STYLES, StackedBars
 from deskwatch.widgets.trend_panel import TrendPanel
+
+
+class LiveAge(Static):
+    """How old the live figures are; the app updates it every second from the poll status."""
+
+    def update_age(self, status: PollStatus, now: datetime) -> None:
+        self.update(live_age({s.name: s.last_ok for s in status.streams}, now))
 
 
 def dom_id(kpi_id: str) -> str:
@@ -94,7 +103,7 @@ class TalkScreen(DashboardScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="talk-off", markup=False)
         with VerticalScroll(id="talk-body"):
-            yield Static("", id="talk-age", markup=False)
+            yield LiveAge("Live", id="talk-age", markup=False)
             with Grid(id="talk-live"):
                 for kpi in talk.LIVE:
                     yield KpiTile(kpi.label, up_is_good=kpi.up_is_good, id=dom_id(kpi.id))
@@ -126,7 +135,6 @@ class TalkScreen(DashboardScreen):
         self.query_one("#talk-off", Static).update(view.off)
         if view.off:
             return
-        self.query_one("#talk-age", Static).update(f"Live · {view.age}")
         for tile in view.live:
             self.query_one(f"#{dom_id(tile.id)}", KpiTile).update_tile(
                 tile.value,

@@ -9,13 +9,13 @@ and how to turn Talk on, and nothing else: no error, no empty charts.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from deskwatch.config import Config
-from deskwatch.format import MISSING, NO_DELTA, Verdict, fmt_count, fmt_ratio, fmt_seconds
+from deskwatch.format import NO_DELTA, Verdict, fmt_count, fmt_ratio, fmt_seconds
 from deskwatch.kpis import catalogue_talk as t
 from deskwatch.kpis.figure import Kpi
 from deskwatch.kpis.snapshot import KpiSnapshot
@@ -93,7 +93,6 @@ class StackView:
 @dataclass(frozen=True)
 class TalkView:
     off: str
-    age: str
     live: tuple[TileView, ...]
     calls_today: str
     unsuccessful_today: tuple[Bar, ...]
@@ -103,11 +102,18 @@ class TalkView:
     quality: SeriesView
 
 
-def _age(fetched: str | None, now: datetime) -> str:
-    if fetched is None:
-        return "never"
-    seconds = max(0.0, (now - datetime.fromisoformat(fetched)).total_seconds())
-    return f"{fmt_seconds(seconds)} ago"
+LIVE_STREAMS = (("queue", "queue"), ("agents_activity", "agents"))
+
+
+def live_age(last_ok: Mapping[str, datetime | None], now: datetime) -> str:
+    """ "Live · queue 3s ago · agents 12s ago": how long ago each live stream was last polled
+    successfully (``last_ok`` from the poller's status; the app refreshes it every second)."""
+    parts = []
+    for stream, name in LIVE_STREAMS:
+        when = last_ok.get(stream)
+        age = "not yet" if when is None else f"{fmt_seconds((now - when).total_seconds())} ago"
+        parts.append(f"{name} {age}")
+    return "Live · " + " · ".join(parts)
 
 
 def _live(snap: KpiSnapshot | None, cfg: Config) -> tuple[TileView, ...]:
@@ -211,15 +217,9 @@ def view(
         off = OFF_IN_CONFIG
     elif any(s in TALK_STREAMS for s in unavailable):
         off = OFF_ON_ACCOUNT
-    ops = None if snap is None else snap.ops
-    age = (
-        f"queue {_age(None if ops is None else ops.queue_fetched_at, now)} · "
-        f"agents {_age(None if ops is None else ops.agents_activity_fetched_at, now)}"
-    )
     line, bars, stack = _unsuccessful(snap)
     return TalkView(
         off=off,
-        age=MISSING if snap is None else age,
         live=_live(snap, cfg),
         calls_today=line,
         unsuccessful_today=bars,

@@ -32,8 +32,9 @@ def bar_lines(bars: Sequence[BarLike], width: int) -> list[tuple[str, str, str]]
     most 16), numbers right-aligned, bars scaled to the largest value in eighths of a cell."""
     if not bars:
         return []
-    label_w = min(_MAX_LABEL, max(len(b.label) for b in bars))
     num_w = max(len(b.text) for b in bars)
+    # the number always fits: a long label ("native messaging") is shortened first
+    label_w = max(4, min(_MAX_LABEL, max(len(b.label) for b in bars), width - num_w - 2))
     room = max(0, width - label_w - num_w - 2)
     top = max((b.value for b in bars), default=0)
     lines = []

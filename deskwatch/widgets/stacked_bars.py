@@ -1,10 +1,11 @@
 """StackedBars: one stacked column per day (unsuccessful calls by reason over the window).
 
 Drawn as text, not with plotext (whose stacked bars overlap once 30 days share 60 cells): each
-day is one column of block characters, each series its own colour (under ``NO_COLOR`` its own
-shade: █ ▓ ▒ ░), scaled so the busiest day fills the height. The top count is written at the
-left, the first, middle and last dates below. More days than columns are summed into buckets
-of consecutive days labelled by their last date (the newest column is always today). Passive.
+day is one column of block characters (up to three cells wide), each series its own
+colour (under ``NO_COLOR`` its own shade: █ ▓ ▒ ░), scaled so the busiest day fills the height.
+The top count is written at the left, the first and last dates below. More days than columns
+are summed into buckets of consecutive days labelled by their last date (the newest column is
+always today). Passive.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ class StackedBars(Static):
             self.update(Content.styled("no unsuccessful calls" if dates else "no data yet", "dim"))
             return
         axis = len(fmt_count(max(sum(col) for col in zip(*series, strict=True)))) + 1
-        labels, sums = bucket(dates, series, (width - axis) // 2)
+        room = width - axis
+        cell = max(1, min(3, room // max(1, len(dates))))  # up to three cells a day, at least one
+        labels, sums = bucket(dates, series, room // cell)
         totals = [sum(col) for col in zip(*sums, strict=True)]
         top = max(totals)
         rows = height - 1
@@ -91,13 +94,13 @@ class StackedBars(Static):
             for cells in columns:
                 which = cells[r]
                 if which is None:
-                    parts.append(Content("  "))
+                    parts.append(Content(" " * cell))
                 elif mono:
-                    parts.append(Content(SHADES[which % 4] * 2))
+                    parts.append(Content(SHADES[which % 4] * cell))
                 else:
-                    parts.append(Content.styled("██", STYLES[which % 4]))
+                    parts.append(Content.styled("█" * cell, STYLES[which % 4]))
             lines.append(Content("").join(parts))
         first, last = labels[0][5:], labels[-1][5:]
-        gap = max(1, len(labels) * 2 - len(first) - len(last))
+        gap = max(1, len(labels) * cell - len(first) - len(last))
         lines.append(Content(" " * axis + first + " " * gap + last))
         self.update(Content("\n").join(lines))

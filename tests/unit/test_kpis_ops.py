@@ -69,11 +69,5 @@ def test_ops_figures() -> None:
     assert ops.solved_per_hour_yesterday == tuple(ys)
     # the Talk screen's live figures: 2 is available (online, no call), 1 on a call, 3 wraps up
     assert (ops.agents_available, ops.agents_on_call) == (1, 1)
-    assert ops.agents_activity_fetched_at == "2026-03-10T09:20:00+00:00"
-    assert ops.queue_fetched_at is None  # no queue fetched yet
     off = compute_snapshot(c.frames, cfg(talk={"enabled": False}), NOW).ops
-    assert (off.agents_available, off.agents_on_call, off.agents_activity_fetched_at) == (
-        None,
-        None,
-        None,
-    )
+    assert (off.agents_available, off.agents_on_call) == (None, None)

@@ -14,10 +14,20 @@ def _view(**kw):  # type: ignore[no-untyped-def]
     return view(data.snapshot, data.cfg, data.now, unavailable=unavailable)
 
 
-def test_live_tiles_and_their_age() -> None:
+def test_live_age_from_the_last_successful_polls() -> None:
+    from datetime import timedelta
+
+    from deskwatch.views.talk import live_age
+
+    now = make_data().now
+    ages = {"queue": now - timedelta(seconds=7), "agents_activity": now - timedelta(seconds=75)}
+    assert live_age(ages, now) == "Live · queue 7s ago · agents 1m 15s ago"
+    assert live_age({}, now) == "Live · queue not yet · agents not yet"
+
+
+def test_live_tiles() -> None:
     v = _view()
     assert v.off == ""
-    assert v.age == "queue 7s ago · agents 12s ago"
     shown = {t.label: (t.value, t.versus, t.verdict) for t in v.live}
     assert shown == {
         "Calls waiting": ("3", "", "neutral"),
@@ -80,7 +90,7 @@ def test_off_in_the_config_or_refused_by_the_account_is_a_calm_panel() -> None:
 
 def test_nothing_computed_yet() -> None:
     v = _view(empty=True)
-    assert v.off == "" and v.age == "—"
+    assert v.off == ""
     assert all(t.value == "—" for t in v.live)
     assert v.top_agents == () and v.quality.values == ()
 

@@ -113,8 +113,6 @@ TALK = {
 
 LIVE_OPS = replace(
     OPS,
-    queue_fetched_at=(NOW - timedelta(seconds=7)).isoformat(),
-    agents_activity_fetched_at=(NOW - timedelta(seconds=12)).isoformat(),
     agents_available=5,
     agents_on_call=8,
 )
