@@ -20,7 +20,14 @@ from deskwatch.kpis import catalogue_talk as t
 from deskwatch.kpis.figure import Kpi
 from deskwatch.kpis.snapshot import KpiSnapshot
 from deskwatch.stream_registry import TALK_STREAMS
-from deskwatch.views.figures import Bar, SeriesView, TileView, fmt_value, verdict_of
+from deskwatch.views.figures import (
+    Bar,
+    SeriesView,
+    TileView,
+    fmt_value,
+    talk_scope,
+    verdict_of,
+)
 
 #: the live tiles, in order
 LIVE: tuple[Kpi[Any], ...] = (
@@ -192,6 +199,8 @@ def _unsuccessful(snap: KpiSnapshot | None) -> tuple[str, tuple[Bar, ...], Stack
     daily = t.UNSUCCESSFUL_DAILY.value(snap) or ()
     inbound, answered = t.INBOUND_TODAY.value(snap), t.ANSWERED_TODAY.value(snap)
     line = f"today {fmt_count(inbound)} inbound · {fmt_count(answered)} answered"
+    if talk_scope(snap):  # a ticket filter is on: calls are not filtered
+        line += f" · {talk_scope(snap)}"
     bars = tuple(
         Bar(name, 0 if today is None else getattr(today, key), fmt_count(getattr(today, key, None)))
         for key, name in REASONS

@@ -56,6 +56,17 @@ def test_unsuccessful_calls_today_and_by_day() -> None:
     assert [s[1] for s in stack.series] == [1, 2, 5, 1]  # day 1: i=1 in the fixture's _out
 
 
+def test_calls_are_account_wide_while_a_ticket_filter_is_on() -> None:
+    from dataclasses import replace
+
+    from deskwatch.kpis.snapshot import Filters
+
+    data = make_data()
+    filtered = replace(data.snapshot, filters=Filters(groups=(1,), brands=(), channels=()))
+    line = view(filtered, data.cfg, data.now).calls_today
+    assert line == "today 312 inbound · 281 answered · account-wide"
+
+
 def test_efficiency_today_and_window_against_targets() -> None:
     rows = {r.label: r for r in _view().efficiency}
     # answer target 30 s: 24.5 s today is on target, 33.1 s over the window is not

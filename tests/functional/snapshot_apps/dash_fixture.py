@@ -129,6 +129,7 @@ def make_snapshot(*, talk: bool = True, cost: float | None = 14.372) -> KpiSnaps
         csat=CSAT,
         agents=[],
         talk=TALK if talk else None,
+        filters=None,
         ops=LIVE_OPS if talk else OPS,
     )
 
