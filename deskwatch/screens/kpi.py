@@ -91,7 +91,6 @@ class KpiScreen(DashboardScreen):
         &.-no-cost #kpi-tiles { grid-size: 5; }
         &.-tall #kpi-trends { height: 1fr; min-height: 20; grid-rows: 1fr; }
         &.-short #kpi-reopened { display: none; }
-        &.-narrow #kpi-tiles { grid-size: 6; }
         &.-narrow KpiTile, &.-tiny KpiTile {
             border-left: none;
             border-right: none;

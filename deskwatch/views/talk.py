@@ -179,7 +179,7 @@ def _quality(snap: KpiSnapshot | None, cfg: Config) -> SeriesView:
     target = t.QUALITY_DAILY.target_of(cfg)
     today = days[-1] if days else None
     rate = None if today is None else today.rate
-    calls = "" if today is None else f" of {fmt_count(today.calls)} calls"
+    calls = "" if today is None else f" of {fmt_count(today.calls)} call" + "s" * (today.calls != 1)
     return SeriesView(
         id=t.QUALITY_DAILY.id,
         title=t.QUALITY_DAILY.label,
