@@ -127,9 +127,7 @@ class KpiScreen(DashboardScreen):
             yield Static("", id="kpi-cost-hint", markup=False)
 
     def build_view(self, data: DashboardData) -> KpiView:
-        return kpi.view(
-            data.snapshot, data.cfg, data.now, partial=bool(getattr(data, "partial", False))
-        )
+        return kpi.view(data.snapshot, data.cfg, data.now, partial=data.partial)
 
     def render_view(self, view: KpiView) -> None:
         title = self.query_one("#kpi-title", Static)
