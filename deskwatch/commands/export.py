@@ -14,6 +14,7 @@ import csv
 import io
 import shutil
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -171,8 +172,9 @@ class Progress:
             sys.stderr.flush()
 
 
-async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) -> None:
-    from deskwatch.zendesk import ZendeskClient
+async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) -> Config:
+    """Sync until caught up; the config to compute with (Talk off when the account has none)."""
+    from deskwatch.zendesk import TalkUnavailableError, ZendeskClient
 
     client = ZendeskClient(cfg)
     checkpoints = Checkpoints(cache, state_dir)  # a killed first sync resumes, not restarts
@@ -185,7 +187,17 @@ async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) 
         async with client:
             for warning in client.warnings:  # e.g. API tokens retiring on 2027-04-30
                 print(f"deskwatch: warning: {warning}", file=sys.stderr)
-            await sync_all(client, cache, cfg, on_progress=on_batch)
+            try:
+                await sync_all(client, cache, cfg, on_progress=on_batch)
+            except TalkUnavailableError as exc:
+                # Talk is off on the account (403/404): every ticket figure can still be
+                # exported; the other streams resume from where the failure stopped them
+                cfg = replace(cfg, talk=replace(cfg.talk, enabled=False))
+                await sync_all(client, cache, cfg, on_progress=on_batch)
+                print(
+                    f"deskwatch: warning: {exc}; exported without Talk figures (talk: null)",
+                    file=sys.stderr,
+                )
     finally:
         progress.done()
         await checkpoints.close()
@@ -193,6 +205,7 @@ async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) 
         summary = client.rejects.summary()
         if summary:  # one line: bad records never stop an export, but never go unsaid
             print(f"deskwatch: warning: {summary}; left out of the figures", file=sys.stderr)
+    return cfg
 
 
 def render(snap: KpiSnapshot, fmt: str) -> bytes:
@@ -258,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
     resolve_filter(terms, cache.frames, when_known=True)
     if not args.no_sync:
         try:
-            asyncio.run(_sync(cfg, cache, state_dir, Progress(sys.stderr.isatty())))
+            cfg = asyncio.run(_sync(cfg, cache, state_dir, Progress(sys.stderr.isatty())))
         except OSError as exc:
             raise ExportError(
                 f"cannot write the cache in {state_dir}: {exc.strerror or exc}; "

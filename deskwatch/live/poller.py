@@ -21,8 +21,8 @@ from deskwatch.config import Config
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.pollstate import (
     INTERVAL_STEPS,
-    MAX_BACKOFF,
     PERSIST_GAP,
+    RETRY_FIRST,
     STALE_FACTOR,
     PollStatus,
     Source,
@@ -211,6 +211,9 @@ class Poller:
 
         def progress(p: Any) -> None:
             fraction = getattr(p, "fraction", None)
+            if s.state.first_sync and not s.state.synced and s.state.fraction is not None:
+                # a first sync's bar never goes back (a retry starts its own count afresh)
+                fraction = max(fraction or 0.0, s.state.fraction)
             s.state = replace(
                 s.state,
                 fraction=fraction,
@@ -249,7 +252,8 @@ class Poller:
         line = " ".join(str(exc).split()) or type(exc).__name__
         failures = s.state.failures + 1
         cadence = self.cadence(s.name)
-        backoff = min(max(cadence, MAX_BACKOFF), cadence * 2 ** (failures - 1))
+        # never later than one cadence: a fault that clears is seen within one poll interval
+        backoff = min(cadence, RETRY_FIRST * 2 ** (failures - 1))
         s.due = self._monotonic() + backoff
         s.state = replace(
             s.state,

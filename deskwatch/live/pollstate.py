@@ -15,7 +15,7 @@ from deskwatch.kpis import KpiSnapshot
 from deskwatch.stream_registry import BY_NAME
 
 INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
-MAX_BACKOFF = 300.0
+RETRY_FIRST = 5.0  # a failed stream is retried after 5 s, 10 s, ... never later than its cadence
 STALE_FACTOR = 3
 PERSIST_GAP = 30.0  # seconds between cache writes while data keeps changing
 
@@ -80,7 +80,7 @@ class PollStatus:
 
     @property
     def progress(self) -> tuple[float | None, float | None]:
-        """(fraction 0..1, eta seconds) over the streams still in their first sync."""
+        """(fraction 0..1, eta seconds) over the streams that began their first sync cold."""
         return _progress([s for s in self.streams if not is_history(s.name)])
 
     @property
@@ -89,8 +89,8 @@ class PollStatus:
 
         While it runs, figures over days it has not reached (the 30-day window, daily series)
         are partial."""
-        jobs = [s for s in self.streams if is_history(s.name) and s.first_sync and not s.synced]
-        return _progress(jobs) if jobs else None
+        jobs = [s for s in self.streams if is_history(s.name) and s.first_sync]
+        return _progress(jobs) if any(not s.synced for s in jobs) else None
 
     @property
     def failing(self) -> tuple[StreamState, ...]:
@@ -103,11 +103,13 @@ def is_history(name: str) -> bool:
 
 
 def _progress(streams: Sequence[StreamState]) -> tuple[float | None, float | None]:
-    cold = [s for s in streams if s.first_sync and not s.synced]
-    if not cold:
+    """Over every stream that began cold, a finished one counting as whole (so a stream
+    finishing never pulls the bar back, as 58% -> 39% did)."""
+    cold = [s for s in streams if s.first_sync]
+    if all(s.synced for s in cold):
         return 1.0, 0.0
-    fractions = [s.fraction or 0.0 for s in cold]
-    etas = [s.eta_seconds for s in cold if s.eta_seconds is not None]
+    fractions = [1.0 if s.synced else (s.fraction or 0.0) for s in cold]
+    etas = [s.eta_seconds for s in cold if not s.synced and s.eta_seconds is not None]
     return sum(fractions) / len(fractions), (max(etas) if etas else None)
 
 

@@ -84,9 +84,13 @@ def _detail(
     status: PollStatus, now: datetime, tz: tzinfo | None, client: Any, compact: bool
 ) -> str:
     parts = []
-    if status.last_sync is not None:
-        when = status.last_sync.astimezone(tz) if tz else status.last_sync
-        age = _age((now - status.last_sync).total_seconds())
+    last = status.last_sync
+    if status.failing:  # the failing streams' data is what is old: say how old, not the rest
+        oks = [s.last_ok for s in status.failing]
+        last = None if None in oks else min(o for o in oks if o is not None)
+    if last is not None:
+        when = last.astimezone(tz) if tz else last
+        age = _age((now - last).total_seconds())
         parts.append(
             f"{when:%H:%M:%S} ({age})" if compact else f"synced {when:%H:%M:%S} ({age} ago)"
         )

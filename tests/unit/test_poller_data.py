@@ -63,19 +63,21 @@ async def test_a_failing_stream_becomes_status_and_one_notice_and_polling_goes_o
     assert status.last_error == "Zendesk is unreachable (connection refused)"
     assert [s.name for s in status.failing] == ["tickets"]
     assert status.failing[0].error_state == "unreachable"
-    assert status.retry_at == rig.clock.now() + timedelta(seconds=60)
+    assert status.retry_at == rig.clock.now() + timedelta(seconds=5)
     assert rig.notices == [("error", "tickets: Zendesk is unreachable (connection refused)")]
-    await rig.clock.advance(60)  # retried at its cadence, then backs off (120 s)
-    assert source.count("tickets") == 2
-    assert rig.statuses[-1].errors == 2
+    attempts = [0]
+    for t in range(5, 200, 5):  # retried after 5, 10, 20, 40 s, then every cadence (60 s)
+        await rig.clock.advance(5)
+        if source.count("tickets") > len(attempts):
+            attempts.append(t)
+    assert attempts == [0, 5, 15, 35, 75, 135, 195]
+    assert rig.statuses[-1].errors == 7
     assert len(rig.notices) == 1  # the same outage is not notified twice
+    del source.fail["tickets"]  # the fault clears: seen within one poll interval
     await rig.clock.advance(60)
-    assert source.count("tickets") == 2
-    del source.fail["tickets"]
-    await rig.clock.advance(60)
-    assert source.count("tickets") == 3
+    assert source.count("tickets") == 8
     assert rig.statuses[-1].failing == ()
-    assert source.count("queue") == 19  # live polling never stopped: t = 0, 10, ..., 180
+    assert source.count("queue") == 26  # live polling never stopped: t = 0, 10, ..., 250
     assert not rig.task.done()
     await rig.stop()
 
