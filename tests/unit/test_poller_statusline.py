@@ -91,3 +91,17 @@ def test_bad_records_are_counted_on_the_line() -> None:
     assert "bad records 11" in describe(live(client=BadClient()), NOW).detail
     assert "bad 11" in describe(live(client=BadClient()), NOW, compact=True).detail
     assert "bad" not in describe(live(), NOW).detail
+
+
+def test_while_failing_the_age_is_the_failing_streams_not_synced_0_s_ago() -> None:
+    fresh = StreamState("queue", 10, synced=True, last_ok=NOW)
+    stale = StreamState(
+        "tickets", 60, synced=True, last_ok=NOW - timedelta(minutes=10), failures=3,
+        error="rejected", error_state="auth_failed",
+    )  # fmt: skip
+    view = describe(PollStatus(streams=(fresh, stale), last_sync=NOW), NOW)
+    assert view.state == "✖ auth failed"
+    assert "(10 min ago)" in view.detail and "(0 s ago)" not in view.detail
+    never = StreamState("calls", 60, failures=1, error="down", error_state="unreachable")
+    view = describe(PollStatus(streams=(fresh, never), last_sync=NOW), NOW)
+    assert view.detail.startswith("not synced yet")
