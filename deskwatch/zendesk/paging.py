@@ -50,18 +50,11 @@ def decode(cursor: str | None) -> dict[str, Any]:
 
 
 class Progress:
-    """Counts pages/records; how far the export's clock has come over the history window.
-
-    ``fraction`` is measured from the start of the history window (``sync.history_days`` ago)
-    to now, so a fetch resumed from a cursor (after a restart or a failed poll) goes on from
-    where the earlier one got to instead of starting again at 0%. The ETA is the rate of this
-    fetch (from ``origin``, where it started) over what is left.
-    """
+    """Counts pages/records; estimates the ETA from how far the export's clock has advanced."""
 
     def __init__(self, ctx: Context, origin: float | None) -> None:
         self.ctx = ctx
         self.origin = origin
-        self.base = None if origin is None else min(origin, ctx.wall() - ctx.history_days * 86400)
         self.started = ctx.clock()
         self.records = self.pages = 0
 
@@ -69,13 +62,12 @@ class Progress:
         self.pages += 1
         self.records += records
         fraction = eta = None
-        if self.origin is not None and self.base is not None and position is not None:
-            now = self.ctx.wall()
-            if now > self.base:
-                fraction = min(1.0, max(0.0, (position - self.base) / (now - self.base)))
-            done = position - self.origin
-            if done > 0:
-                eta = max(0.0, (self.ctx.clock() - self.started) * (now - position) / done)
+        if self.origin is not None and position is not None:
+            span = self.ctx.wall() - self.origin
+            if span > 0:
+                fraction = min(1.0, max(0.0, (position - self.origin) / span))
+            if fraction is not None and fraction > 0:
+                eta = (self.ctx.clock() - self.started) * (1 - fraction) / fraction
         return SyncProgress(self.records, self.pages, fraction, eta)
 
     def final(self, records: int) -> SyncProgress:
