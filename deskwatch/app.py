@@ -83,13 +83,14 @@ class DeskwatchApp(App[None]):
     def __init__(
         self,
         cfg: Config,
-        source: Source,
+        source: Source | None,
         *,
         wall: bool = False,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         dashboards: Sequence[type[DashboardScreen]] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         poller: Poller | None = None,
+        feed: Callable[..., Any] | None = None,
     ) -> None:
         keymap = dict(cfg.keys)  # checked by the config layer
         super().__init__()
@@ -100,9 +101,16 @@ class DeskwatchApp(App[None]):
         self.dashboards = tuple(dashboards if dashboards is not None else default_dashboards())
         for screen_cls in self.dashboards:
             self.add_mode(screen_cls.MODE, screen_cls)
-        self.poller = poller or Poller(
-            cfg,
-            source,
+
+        # ``feed(on_data=, on_status=, on_notice=, now=)``: what stands in for the poller,
+        # e.g. a collector/viewer ``deskwatch.live.roles.Node`` (it opens its own source)
+        def poller_on(**callbacks: Any) -> Poller:
+            if source is None:
+                raise ValueError("DeskwatchApp needs a source or a feed")
+            return Poller(cfg, source, **callbacks)
+
+        make = feed or poller_on
+        self.poller: Poller = poller or make(
             on_data=lambda d: self.post_message(DataUpdated(d)),
             on_status=lambda s: self.post_message(StatusUpdated(s)),
             on_notice=self._notice,

@@ -68,8 +68,11 @@ def _run(handle: Any, state_dir: Path, wall: bool) -> int:
     from deskwatch.zendesk import ZendeskClient
 
     cfg = demo_config(handle, state_dir)
-    client = ZendeskClient(cfg, incremental_per_minute=DEMO_INCREMENTAL_LIMIT)
-    return run_app(cfg, wall=wall, client=client)
+    return run_app(
+        cfg,
+        wall=wall,
+        make_client=lambda: ZendeskClient(cfg, incremental_per_minute=DEMO_INCREMENTAL_LIMIT),
+    )
 
 
 def run(args: argparse.Namespace) -> int:

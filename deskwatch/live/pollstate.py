@@ -60,6 +60,18 @@ class StreamState:
 
 
 @dataclass(frozen=True)
+class RoleInfo:
+    """Which part this process plays for its account (see :mod:`deskwatch.live.roles`)."""
+
+    role: str  # "collector" (polls and publishes) or "viewer" (shows what the collector published)
+    collector: str | None = None  # who collects, e.g. "pid 4242 on wall-1"; None: nobody known
+    via: str = "this host"  # where they meet: this host's state dir or the broker URL
+    broker_down: bool = False  # the broker cannot be reached right now
+    published_at: datetime | None = None  # viewer: when the data on screen was published
+    silent: bool = False  # viewer: the collector has published nothing for several intervals
+
+
+@dataclass(frozen=True)
 class PollStatus:
     """Everything the status bar shows from the poller's side (immutable; replaced, not mutated)."""
 
@@ -72,6 +84,7 @@ class PollStatus:
     client: Any = None  # the source's status object (ZendeskClient.status), or None
     retry_at: datetime | None = None  # when the next retry of a failed stream starts
     computed_at: datetime | None = None
+    role: RoleInfo | None = None  # None: a plain poller, no collector/viewer roles
 
     @property
     def first_sync(self) -> bool:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from deskwatch.live.pollstate import PollStatus
+from deskwatch.live.pollstate import PollStatus, RoleInfo
 
 RETRY_STATES = {"retrying", "rate_limited"}
 COMPACT_BELOW = 110  # terminal columns under which the status line uses short words
@@ -56,6 +56,11 @@ def describe(
     failing = status.failing
     states = {s.error_state for s in failing}
     detail = _detail(status, now, tz, client, compact)
+    role = status.role
+    if role is not None and role.broker_down:
+        return StatusView("✖ broker unreachable", "error", detail)
+    if role is not None and role.silent:
+        return StatusView("✖ collector silent", "warning", detail)
     if status.paused:
         return StatusView("PAUSED", "paused", detail)
     if not status.streams and status.last_error:  # the poller itself could not run
@@ -83,7 +88,7 @@ def describe(
 def _detail(
     status: PollStatus, now: datetime, tz: tzinfo | None, client: Any, compact: bool
 ) -> str:
-    parts = []
+    parts = [] if status.role is None else [_role(status.role, now, tz, compact)]
     last = status.last_sync
     if status.failing:  # the failing streams' data is what is old: say how old, not the rest
         oks = [s.last_ok for s in status.failing]
@@ -112,6 +117,19 @@ def _detail(
         parts.append(f"hist {pct}" if compact else f"history {pct}{eta_text} (partial)")
     parts.append(f"poll {fmt_span(status.interval)}")
     return " · ".join(parts)
+
+
+def _role(role: RoleInfo, now: datetime, tz: tzinfo | None, compact: bool) -> str:
+    """``collector`` / ``viewer of pid 42 on wall-1``, and the shown data's age when in doubt."""
+    if role.role == "collector":
+        text = "collector" if compact else f"collector ({role.collector})"
+        return text if role.via == "this host" or compact else f"{text} via {role.via}"
+    text = f"viewer of {role.collector or 'no collector yet'}"
+    if (role.broker_down or role.silent) and role.published_at is not None:
+        when = role.published_at.astimezone(tz) if tz else role.published_at
+        age = fmt_span((now - role.published_at).total_seconds())
+        text += f" · data from {when:%H:%M:%S} ({age} old)"
+    return text
 
 
 class StatusBar(Horizontal):

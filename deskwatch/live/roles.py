@@ -1,0 +1,338 @@
+"""Collector and viewer: one process per account polls Zendesk, every other one only watches.
+
+:class:`Node` stands where the app used to put its :class:`~deskwatch.live.poller.Poller` (same
+controls, same three callbacks). It runs as a **viewer** (no API calls, no cache, no ticket
+frames: it decodes what the collector publishes through the broker) and tries the collector
+lease every :attr:`Node.lead_every` seconds; once it holds the lease it becomes the
+**collector**: it opens the data source (warm start from the saved cursors in the state dir),
+runs a Poller, and publishes each new dashboard data and its status. It renews the lease every
+``lead_every`` seconds and steps back to viewer when it loses it. ``collect=False`` makes a
+viewer that never polls (browser sessions of ``deskwatch serve``).
+
+A collector publishes data only once each stream has finished a first poll in its session
+(synced or failed): a takeover starts from the cache the last collector saved, which can be
+a little behind what viewers already show, and viewers should never see figures go back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from deskwatch.config import Config
+from deskwatch.live.broker import Broker, BrokerDown, identity
+from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.poller import Poller
+from deskwatch.live.pollstate import STALE_FACTOR, PollStatus, RoleInfo, step_interval
+from deskwatch.live.sync import streams_for
+from deskwatch.live.wire import WireError, decode_data, decode_status, encode_data, encode_status
+
+LEAD_EVERY_MAX = 1.0  # seconds: a viewer tries the lease at least this often
+PUBLISH_GAP = 0.05  # seconds between two publishes of the same key (a burst sends the newest)
+
+
+class Node:
+    """A collector or a viewer of one account, switching as the lease comes and goes.
+
+    ``make_source()`` builds a fresh, unopened data source (``LiveSource``) each time this
+    process becomes the collector; the node opens and closes it.
+    """
+
+    def __init__(
+        self,
+        cfg: Config,
+        broker: Broker,
+        make_source: Callable[[], Any],
+        *,
+        on_data: Callable[[DashboardData], object],
+        on_status: Callable[[PollStatus], object] = lambda s: None,
+        on_notice: Callable[[str, str], object] = lambda sev, line: None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        collect: bool = True,
+        lead_every: float | None = None,
+    ) -> None:
+        self.cfg = cfg
+        self.broker = broker
+        self._make_source = make_source
+        self._on_data = on_data
+        self._on_status = on_status
+        self._on_notice = on_notice
+        self._now = now
+        self.collect = collect
+        self.interval = float(cfg.poll.live)
+        self.lead_every = lead_every or min(self.interval / 2, LEAD_EVERY_MAX)
+        self.me = identity()
+        self.paused = False
+        self.role = "viewer"
+        self.poller: Poller | None = None
+        self.source: Any = None
+        self._publisher = _Publisher(broker, on_notice)
+        # viewer side: what the collector published last
+        self._data: DashboardData | None = None
+        self._data_at: datetime | None = None
+        self._remote: PollStatus | None = None
+        self._collector: str | None = None
+        self._heard_at: datetime | None = None
+        self._silent = False
+        # collector side
+        self._unpublished: DashboardData | None = None
+        self._caught_up = False
+
+    # -- controls (the app calls these as it would on a Poller) ------------------------------
+    def _viewer_notice(self, what: str) -> None:
+        who = self._collector or "the collector"
+        self._on_notice("warning", f"this deskwatch is a viewer: {what} is up to {who}")
+
+    def pause(self) -> None:
+        if self.poller is None:
+            self._viewer_notice("pausing")
+            return
+        self.paused = True
+        self.poller.pause()
+
+    def resume(self) -> None:
+        self.paused = False
+        if self.poller is not None:
+            self.poller.resume()
+
+    def refresh_now(self) -> None:
+        if self.poller is None:
+            self._viewer_notice("polling")
+            return
+        self.poller.refresh_now()
+
+    def set_interval(self, seconds: float) -> None:
+        if self.poller is None:
+            self._viewer_notice("the poll interval")
+            return
+        self.poller.set_interval(seconds)
+        self.interval = self.poller.interval
+
+    def step(self, direction: int) -> float:
+        self.set_interval(step_interval(self.interval, direction))
+        return self.interval
+
+    def reconfigure(self, cfg: Config) -> None:
+        self.cfg = cfg
+        if self.poller is not None:
+            self.poller.reconfigure(cfg)
+        else:
+            self._viewer_notice("the KPI window")
+
+    @property
+    def data(self) -> DashboardData | None:
+        return self._data
+
+    # -- the loop ------------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Run until cancelled: view, and collect whenever this process holds the lease."""
+        publisher = asyncio.create_task(self._publisher.run(), name="publish")
+        watcher: asyncio.Task[None] | None = None
+        try:
+            while True:
+                if self.collect and await self._try_lead():
+                    if watcher is not None:
+                        await _cancel(watcher)
+                        watcher = None
+                    await self._collect()
+                    continue
+                if watcher is None:
+                    self.role = "viewer"
+                    watcher = asyncio.create_task(self._watch(), name="watch")
+                    self._emit_viewer_status()
+                await asyncio.sleep(self.lead_every)
+                self._check_silence()
+        finally:
+            if watcher is not None:
+                await _cancel(watcher)
+            await _cancel(publisher)
+            with contextlib.suppress(Exception):
+                await self.broker.aclose()
+
+    async def _try_lead(self) -> bool:
+        try:
+            return await self.broker.lead()
+        except BrokerDown:
+            return False
+
+    # -- collector -------------------------------------------------------------------------------
+    async def _collect(self) -> None:
+        self.role = "collector"
+        self._caught_up = False
+        self._unpublished = None
+        source = self.source = self._make_source()
+        try:
+            await source.open()
+            for line in getattr(source, "warnings", ()):
+                self._on_notice("warning", line)
+            poller = Poller(
+                self.cfg,
+                source,
+                on_data=self._collected_data,
+                on_status=self._collected_status,
+                on_notice=self._on_notice,
+                now=self._now,
+            )
+            if poller.interval != self.interval:
+                poller.set_interval(self.interval)
+            if self.paused:
+                poller.pause()
+            self.poller = poller
+            await self._lead_while(asyncio.create_task(poller.run(), name="poller"))
+        finally:
+            self.poller = None
+            with contextlib.suppress(Exception):
+                await source.aclose()
+            with contextlib.suppress(Exception):
+                await self.broker.resign()
+
+    async def _lead_while(self, task: asyncio.Task[None]) -> None:
+        """Renew the lease while ``task`` (the poller) runs; stop it when the lease is lost."""
+        try:
+            while not task.done():
+                await asyncio.wait([task], timeout=self.lead_every)
+                try:
+                    held = await self.broker.lead()
+                except BrokerDown:
+                    held = True  # keep polling and persisting; publish again when it is back
+                if not held:
+                    self._on_notice(
+                        "warning", "another process took over collecting; this one is a viewer now"
+                    )
+                    return
+                if self.poller is not None:  # the heartbeat viewers judge silence by
+                    self._publish_status(self.poller.status)
+            task.result()  # the poller only ends by failing: let that be seen
+        finally:
+            await _cancel(task)
+
+    def _collected_data(self, data: DashboardData) -> None:
+        self._data = data
+        self._on_data(data)
+        if self._caught_up:
+            self._publisher.offer("data", encode_data(data, self._now()))
+        else:
+            self._unpublished = data
+
+    def _collected_status(self, status: PollStatus) -> None:
+        if not self._caught_up and status.streams:
+            self._caught_up = all(s.synced or s.failures for s in status.streams)
+            if self._caught_up and self._unpublished is not None:
+                self._publisher.offer("data", encode_data(self._unpublished, self._now()))
+                self._unpublished = None
+        role = RoleInfo(
+            "collector", self.me, self.broker.name, broker_down=not self.broker.reachable
+        )
+        self._on_status(replace(status, role=role))
+        self._publish_status(status)
+
+    def _publish_status(self, status: PollStatus) -> None:
+        self._publisher.offer("status", encode_status(status, self.me, self._now()))
+
+    # -- viewer ----------------------------------------------------------------------------------
+    async def _watch(self) -> None:
+        warned = False
+        async for key, payload in self.broker.watch():
+            try:
+                if key == "data":
+                    self._data, self._data_at = decode_data(payload, self.cfg)
+                    self._check_silence(emit=False)
+                    self._emit_viewer_data()
+                elif key == "status":
+                    self._remote, self._collector, self._heard_at = decode_status(payload)
+                    self._check_silence(emit=False)
+                    self._emit_viewer_status()
+            except WireError as exc:
+                if not warned:
+                    self._on_notice("error", f"cannot read what the collector published: {exc}")
+                    warned = True
+
+    def _check_silence(self, *, emit: bool = True) -> None:
+        """A collector silent for several intervals (or an unreachable broker): data is stale."""
+        if self.role != "viewer":
+            return
+        limit = STALE_FACTOR * max(self.interval, self._remote.interval if self._remote else 0)
+        heard = self._heard_at
+        silent = not self.broker.reachable or (
+            heard is not None and (self._now() - heard).total_seconds() > limit + 1
+        )
+        changed = silent != self._silent
+        self._silent = silent
+        if emit:  # the status line's ages move on: repaint even when nothing else changed
+            self._emit_viewer_status()
+            if changed:
+                self._emit_viewer_data()
+
+    def _emit_viewer_data(self) -> None:
+        if self._data is None:
+            return
+        data = self._data
+        if self._silent:
+            data = replace(data, stale=frozenset(streams_for(self.cfg)))
+        self._on_data(data)
+
+    def _emit_viewer_status(self) -> None:
+        base = self._remote or PollStatus(interval=self.interval)
+        role = RoleInfo(
+            "viewer",
+            self._collector,
+            self.broker.name,
+            broker_down=not self.broker.reachable,
+            published_at=self._data_at,
+            silent=self._silent,
+        )
+        self._on_status(replace(base, role=role))
+
+
+class _Publisher:
+    """Sends the newest payload of each key; a burst collapses, a down broker is retried."""
+
+    def __init__(self, broker: Broker, on_notice: Callable[[str, str], object]) -> None:
+        self.broker = broker
+        self._on_notice = on_notice
+        self._pending: dict[str, bytes] = {}
+        self._wake = asyncio.Event()
+
+    def offer(self, key: str, payload: bytes) -> None:
+        self._pending[key] = payload
+        self._wake.set()
+
+    async def run(self) -> None:
+        failing = False
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                key, payload = next(iter(self._pending.items()))
+                try:
+                    await self.broker.publish(key, payload)
+                except BrokerDown:
+                    await asyncio.sleep(1.0)  # keep the newest; try again when it is back
+                    continue
+                except OSError as exc:
+                    if not failing:
+                        self._on_notice("error", f"publishing for viewers failed: {exc}")
+                    failing = True
+                    await asyncio.sleep(1.0)
+                    continue
+                failing = False
+                if self._pending.get(key) is payload:
+                    del self._pending[key]
+            await asyncio.sleep(PUBLISH_GAP)
+
+
+async def _cancel(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
+
+
+def make_broker(cfg: Config) -> Broker:
+    """The broker named in the config: this host's state dir unless ``[broker] url`` is set."""
+    from deskwatch.live.broker import LocalBroker
+
+    return LocalBroker(cfg.state.dir, cfg.zendesk.base_url)
