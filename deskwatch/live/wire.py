@@ -2,8 +2,9 @@
 
 The one place that turns a :class:`~deskwatch.live.dashboard.DashboardData` and a
 :class:`~deskwatch.live.pollstate.PollStatus` into JSON and back. The KPI snapshot travels as
-its own ``to_dict()`` (the KPIS.md contract ``deskwatch export`` writes), so a change of the
-snapshot type changes this file only. No credential is ever in here: the status carries the
+the plain values of :mod:`deskwatch.kpis.plain` (the KPIS.md contract ``deskwatch export``
+writes, plus the operations figures), read back key by key into the typed snapshot, so a change
+of the snapshot type needs no change here. No credential is ever in here: the status carries the
 client's counters and state by name, never the client or the config.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.kpis import KpiSnapshot
-from deskwatch.kpis.ops import OpsFigures
+from deskwatch.kpis.plain import from_plain, to_plain
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.pollstate import PollStatus, StreamState
 from deskwatch.zendesk.model import ClientStatus
@@ -61,15 +62,11 @@ def _load(payload: bytes) -> dict[str, Any]:
 
 # -- the dashboard data ------------------------------------------------------------------------
 def encode_data(data: DashboardData, published_at: datetime) -> bytes:
-    ops = None
-    if data.ops is not None:
-        ops = dataclasses.asdict(data.ops)
     body = {
         "format": FORMAT,
         "published_at": published_at.isoformat(),
         "now": data.now.isoformat(),
-        "snapshot": None if data.snapshot is None else data.snapshot.to_dict(),
-        "ops": ops,
+        "snapshot": None if data.snapshot is None else to_plain(data.snapshot),
         "stale": sorted(data.stale),
     }
     return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
@@ -80,21 +77,15 @@ def decode_data(payload: bytes, cfg: Config) -> tuple[DashboardData, datetime]:
     body = _load(payload)
     try:
         snap = body["snapshot"]
-        ops = body["ops"]
         data = DashboardData(
             cfg,
             datetime.fromisoformat(body["now"]),
-            None if snap is None else KpiSnapshot.from_parts(**snap),
-            None if ops is None else OpsFigures(**{k: _tuples(v) for k, v in ops.items()}),
+            None if snap is None else from_plain(KpiSnapshot, snap, "snapshot"),
             frozenset(body["stale"]),
         )
         return data, datetime.fromisoformat(body["published_at"])
     except (KeyError, TypeError, ValueError) as exc:
         raise WireError(f"damaged dashboard data ({type(exc).__name__}: {exc})") from None
-
-
-def _tuples(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 # -- the poll status ---------------------------------------------------------------------------

@@ -41,11 +41,10 @@ async def main(config: Path, state_dir: Path, collect: bool) -> None:
 
     def on_data(data: Any) -> None:
         snap = data.snapshot
-        tickets = None if snap is None else snap.tickets
         emit(
             kind="data",
             now=data.now.isoformat(),
-            created_today=None if tickets is None else tickets["created"]["today"],
+            created_today=None if snap is None else snap.tickets.created.today,
             stale=sorted(data.stale),
         )
 
