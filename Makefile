@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: test lint unit demo bench soak clean
+.PHONY: test lint unit demo bench soak clean e2e
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,9 @@ bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench
 	$(BIN)/python -m deskwatch.bench.sim_scale
 	$(BIN)/python -m deskwatch.bench.client_sync fast
+
+# deskwatch serve in headless Chromium (Debian's package): a screenshot of the served operations
+# dashboard in e2e-out/, and two browser tabs adding no API requests. Not part of make test.
+e2e: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	$(BIN)/python -m tests.e2e.serve_browser --out e2e-out
