@@ -27,7 +27,13 @@ from deskwatch.config import Config
 from deskwatch.live.broker import Broker, BrokerDown, identity
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.poller import Poller
-from deskwatch.live.pollstate import STALE_FACTOR, PollStatus, RoleInfo, step_interval
+from deskwatch.live.pollstate import (
+    STALE_FACTOR,
+    PollStatus,
+    RoleInfo,
+    is_history,
+    step_interval,
+)
 from deskwatch.live.sync import streams_for
 from deskwatch.live.wire import WireError, decode_data, decode_status, encode_data, encode_status
 
@@ -220,7 +226,9 @@ class Node:
 
     def _collected_status(self, status: PollStatus) -> None:
         if not self._caught_up and status.streams:
-            self._caught_up = all(s.synced or s.failures for s in status.streams)
+            # today's data in (the history backfill may take a while longer: data says partial)
+            today = [s for s in status.streams if not is_history(s.name)]
+            self._caught_up = all(s.synced or s.failures for s in today)
             if self._caught_up and self._unpublished is not None:
                 self._publisher.offer("data", encode_data(self._unpublished, self._now()))
                 self._unpublished = None

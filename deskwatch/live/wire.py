@@ -68,6 +68,7 @@ def encode_data(data: DashboardData, published_at: datetime) -> bytes:
         "now": data.now.isoformat(),
         "snapshot": None if data.snapshot is None else to_plain(data.snapshot),
         "stale": sorted(data.stale),
+        "partial": data.partial,
     }
     return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
 
@@ -82,6 +83,7 @@ def decode_data(payload: bytes, cfg: Config) -> tuple[DashboardData, datetime]:
             datetime.fromisoformat(body["now"]),
             None if snap is None else from_plain(KpiSnapshot, snap, "snapshot"),
             frozenset(body["stale"]),
+            bool(body["partial"]),
         )
         return data, datetime.fromisoformat(body["published_at"])
     except (KeyError, TypeError, ValueError) as exc:
