@@ -69,6 +69,7 @@ def encode_data(data: DashboardData, published_at: datetime) -> bytes:
         "snapshot": None if data.snapshot is None else to_plain(data.snapshot),
         "stale": sorted(data.stale),
         "partial": data.partial,
+        "unavailable": sorted(data.unavailable),
     }
     return json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
 
@@ -84,6 +85,7 @@ def decode_data(payload: bytes, cfg: Config) -> tuple[DashboardData, datetime]:
             None if snap is None else from_plain(KpiSnapshot, snap, "snapshot"),
             frozenset(body["stale"]),
             bool(body["partial"]),
+            frozenset(body["unavailable"]),
         )
         return data, datetime.fromisoformat(body["published_at"])
     except (KeyError, TypeError, ValueError) as exc:

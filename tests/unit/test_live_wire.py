@@ -18,7 +18,8 @@ AT = datetime(2026, 11, 23, 13, 5, 1, tzinfo=UTC)
 
 
 def test_data_round_trip_keeps_the_typed_snapshot_and_staleness():
-    data = replace(make_data(stale=frozenset({"calls"})), partial=True)
+    data = make_data(stale=frozenset({"calls"}))
+    data = replace(data, partial=True, unavailable=frozenset({"legs"}))
     back, published = decode_data(encode_data(data, AT), data.cfg)
     assert published == AT
     assert back == data  # every field, the typed snapshot with its ops figures included
