@@ -23,6 +23,7 @@ text is valid Unicode (no lone surrogates: what UTF-8 cannot encode).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -89,9 +90,14 @@ def _ts(v: Any, now: float) -> Problem:
     dt = to_datetime(v)
     if dt is None:
         return "not an ISO date-time"
-    if not EARLIEST <= dt <= datetime.fromtimestamp(now + FUTURE_SLACK, UTC):
+    if not EARLIEST <= dt <= _latest(now):
         return "time out of range"
     return None
+
+
+@functools.lru_cache(maxsize=4)  # one ``now`` per page: not a datetime per timestamp
+def _latest(now: float) -> datetime:
+    return datetime.fromtimestamp(now + FUTURE_SLACK, UTC)
 
 
 def _epoch(v: Any, now: float) -> Problem:
