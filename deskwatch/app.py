@@ -29,6 +29,8 @@ from deskwatch.bindings import (
     MODE_ORDER,
 )
 from deskwatch.config import Config, FiltersConfig
+from deskwatch.kpis.catalogue import CATALOGUE
+from deskwatch.kpis.drill import Drill
 from deskwatch.kpis.filters import FilterChoices
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.poller import Poller, PollStatus, Source
@@ -37,17 +39,19 @@ from deskwatch.screens.base import DashboardScreen
 from deskwatch.screens.filter import FilterPick, FilterScreen
 from deskwatch.screens.help import HelpScreen
 from deskwatch.screens.talk import LiveAge
+from deskwatch.screens.tickets import TicketsScreen
 from deskwatch.views.kpi import next_window
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
 
 def default_dashboards() -> tuple[type[DashboardScreen], ...]:
     """The dashboards that exist in this build, in :data:`MODE_ORDER`."""
+    from deskwatch.screens.agents import AgentsScreen
     from deskwatch.screens.kpi import KpiScreen
     from deskwatch.screens.operations import OperationsScreen
     from deskwatch.screens.talk import TalkScreen
 
-    return (OperationsScreen, KpiScreen, TalkScreen)
+    return (OperationsScreen, KpiScreen, TalkScreen, AgentsScreen)
 
 
 class DataUpdated(Message):
@@ -344,6 +348,17 @@ class DeskwatchApp(App[None]):
 
     def set_theme(self, name: str) -> None:
         self.theme = name
+
+    # -- drill-down --------------------------------------------------------------------------
+    def drill(self, target: str | Drill, arg: int | None = None, title: str = "") -> None:
+        """List the tickets behind a figure (a catalogue id, or a :class:`Drill`)."""
+        drill = CATALOGUE[target].drill if isinstance(target, str) else target
+        lister = getattr(self.source, "drill", None)
+        if drill is None or lister is None:
+            self.notify("No ticket list here: this process holds no ticket cache", timeout=4)
+            return
+        rows = lister(drill, arg, self.clock())
+        self.push_screen(TicketsScreen(title or str(target), rows, self.cfg.zendesk.base_url))
 
     # -- filters -----------------------------------------------------------------------------
     def filter_choices(self) -> FilterChoices | None:

@@ -34,6 +34,21 @@ TAG_SETS: list[list[str] | None] = [
     ["billing", "vip"],
     None,
 ]
+#: subject stems as long as real subjects (30-60 characters)
+SUBJECTS = [
+    f"{what} {n}: {detail}"
+    for n, (what, detail) in enumerate(
+        (w, d)
+        for w in ("Refund request", "Cannot log in", "Invoice question", "Bug report", "Order")
+        for d in (
+            "charged twice for the annual plan",
+            "password reset email never arrives",
+            "VAT number missing on the PDF",
+            "app crashes when uploading a photo",
+            "delivery is two weeks late, please advise",
+        )
+    )
+]
 AGENTS = 200
 AGENT_BASE = 10_000_000
 
@@ -91,6 +106,14 @@ def tickets(
                     rng, n, ["urgent", "high", "normal", "low", ""], [0.03, 0.15, 0.6, 0.12, 0.1]
                 ).astype(str)
             ).cast(PRIORITY, strict=False),
+            # near-unique, as real subjects are (an order or invoice number in most)
+            "subject": pl.Series("subject", SUBJECTS).gather(
+                pl.Series(rng.integers(0, len(SUBJECTS), n).astype(np.uint32))
+            )
+            + pl.Series(rng.integers(10_000, 10_000_000, n))
+            .cast(pl.String)
+            .str.pad_start(8, " ")
+            .str.replace("^ *", " #"),
             "channel": pl.Series(
                 _choice(rng, n, CHANNELS, [0.4, 0.2, 0.1, 0.1, 0.1, 0.05, 0.04, 0.01]).astype(str)
             ),

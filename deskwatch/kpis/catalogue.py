@@ -5,8 +5,9 @@ contract key, this declaration, the screens and the tests), its label, unit, whi
 good news, the ``[targets]`` key it is held against, the streams it is computed from (a figure
 is stale when one of them is), how it is read from the typed snapshot, how the same figure read
 yesterday at this clock time (for "vs yesterday"), and the drill-down query that lists its
-records (issue 14 fills ``drill``). Screens, help and legends, tests, and later alerts and
-filters read it; nothing else names a figure's label or path.
+records (``drill``: a :class:`deskwatch.kpis.drill.Drill` over the spec the figure is
+computed from, so its listing holds exactly the figure's tickets). Screens, help and legends,
+tests, and later alerts and filters read it; nothing else names a figure's label or path.
 
 Adding a KPI: compute it in a ``deskwatch.kpis`` module, give it a field in
 ``deskwatch.kpis.snapshot`` (and KPIS.md if exported), declare it here, and list its id in a
@@ -19,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from deskwatch.kpis.catalogue_talk import TALK_FIGURES
+from deskwatch.kpis.drill import Drill
 from deskwatch.kpis.figure import Good, Kpi, Unit
 from deskwatch.kpis.snapshot import (
     BacklogDay,
@@ -31,6 +33,7 @@ from deskwatch.kpis.snapshot import (
     Reopened,
     StatusCounts,
 )
+from deskwatch.kpis.tickets import UNSOLVED as UNSOLVED_STATUSES
 
 __all__ = ["CATALOGUE", "Good", "Kpi", "Unit"]
 
@@ -49,6 +52,7 @@ CREATED_TODAY: Kpi[int] = Kpi(
     good=None,
     streams=TICKETS,
     read=lambda s: s.tickets.created.today,
+    drill=Drill("created", span="today"),
     before=lambda s: s.tickets.created.yesterday_same_time,
     help="Tickets created since local midnight, vs yesterday up to the same time",
 )
@@ -59,6 +63,7 @@ UNASSIGNED: Kpi[int] = Kpi(
     good="down",
     streams=TICKETS,
     read=lambda s: s.tickets.unassigned,
+    drill=Drill("current", ("unassigned",)),
     help="Unsolved tickets with no assignee (Zendesk keeps no history: share of unsolved)",
 )
 OPEN: Kpi[int] = Kpi(
@@ -68,6 +73,7 @@ OPEN: Kpi[int] = Kpi(
     good="down",
     streams=TICKETS,
     read=lambda s: s.tickets.status.open,
+    drill=Drill("current", ("open",)),
     help="Tickets in status open now (no history: shown as a share of unsolved)",
 )
 UNSOLVED: Kpi[int] = Kpi(
@@ -77,6 +83,7 @@ UNSOLVED: Kpi[int] = Kpi(
     good="down",
     streams=TICKETS,
     read=lambda s: s.tickets.unsolved,
+    drill=Drill("current", UNSOLVED_STATUSES),
     before=_unsolved_yesterday,
     help="New, open, pending and on-hold tickets; the change is the backlog's over 24 h",
 )
@@ -87,6 +94,7 @@ PENDING: Kpi[int] = Kpi(
     good=None,
     streams=TICKETS,
     read=lambda s: s.tickets.status.pending,
+    drill=Drill("current", ("pending",)),
     help="Tickets waiting on the requester",
 )
 SOLVED_TODAY: Kpi[int] = Kpi(
@@ -96,6 +104,7 @@ SOLVED_TODAY: Kpi[int] = Kpi(
     good="up",
     streams=TICKETS,
     read=lambda s: s.tickets.solved.today,
+    drill=Drill("solves", span="today"),
     before=lambda s: s.tickets.solved.yesterday_same_time,
     help="Tickets solved since local midnight, vs yesterday up to the same time",
 )
@@ -106,6 +115,7 @@ ESCALATED: Kpi[int] = Kpi(
     good="down",
     streams=TICKETS,
     read=lambda s: s.tickets.escalated,
+    drill=Drill("escalated", ("escalated",)),
     help="Unsolved tickets with an escalation priority or tag ([escalation])",
 )
 FIRST_REPLY_MINUTES: Kpi[DurationKpis] = Kpi(
@@ -135,6 +145,7 @@ CREATED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
     good=None,
     streams=TICKETS,
     read=lambda s: s.ops.created_per_hour_today,
+    drill=Drill("created", span="hour"),
     help="Tickets created per local clock hour today",
 )
 SOLVED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
@@ -144,6 +155,7 @@ SOLVED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
     good="up",
     streams=TICKETS,
     read=lambda s: s.ops.solved_per_hour_today,
+    drill=Drill("solves", span="hour"),
     help="Tickets solved per local clock hour today",
 )
 
@@ -310,3 +322,11 @@ _FIGURES: tuple[Kpi[Any], ...] = (
 )
 #: every declared figure, by id
 CATALOGUE: dict[str, Kpi[Any]] = {k.id: k for k in _FIGURES}
+
+#: an agent's figures (KPIS.md ``agents``, window) -> the tickets behind them (argument: agent)
+AGENT_DRILLS: dict[str, Drill] = {
+    "solved": Drill("solves", span="window", agent=True),
+    "first_reply_minutes_median": Drill("first_reply_minutes", span="window", agent=True),
+}
+#: the agent page's open tickets: unsolved, assigned to the agent (argument: agent)
+AGENT_OPEN = Drill("current", UNSOLVED_STATUSES, agent=True, key="assignee_id")

@@ -20,11 +20,13 @@ from deskwatch.config import Config
 from deskwatch.kpis import csat, talk, tickets
 from deskwatch.kpis.agents import agent_kpis
 from deskwatch.kpis.agg import Bucket, Cube, Sums, bucket_values, update_buckets
+from deskwatch.kpis.board import board
 from deskwatch.kpis.delta import apply_change
 from deskwatch.kpis.filtered import narrow_changes
 from deskwatch.kpis.filters import TicketFilter, narrow
 from deskwatch.kpis.ops import ops_from_parts
 from deskwatch.kpis.parts import Parts, People
+from deskwatch.kpis.previous import Previous
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
 from deskwatch.kpis.state import TIMESTAMPS, State, build, query, undated
 from deskwatch.kpis.windows import Windows, make_windows, micros
@@ -91,6 +93,7 @@ class KpiEngine:
         self.filter = flt if flt is not None and flt.active else None
         self._frames = Frames.empty()
         self._state: State | None = None
+        self._previous: Previous | None = None  # the previous window, per agent
         self._people: tuple[pl.DataFrame | None, People] = (None, People([], {}))
         #: how many times the aggregates were rebuilt from the frames (for tests and bench)
         self.rebuilds = 0
@@ -115,6 +118,8 @@ class KpiEngine:
                     self._state = None
                     return
                 apply_change(self._state, change.stream, change.removed, change.added)
+                if self._previous is not None:
+                    self._previous.apply(change.stream, change.removed, change.added)
         except BaseException:
             self._state = None  # half-applied: start over from the frames next time
             raise
@@ -122,7 +127,9 @@ class KpiEngine:
     def compute(self, now: datetime) -> KpiSnapshot:
         w = make_windows(self.cfg, now)
         if self._state is None or self._state.day != w.now_local.date():
-            self._state = build(narrow(self._frames, self.filter), self.cfg, w)
+            frames = narrow(self._frames, self.filter)
+            self._state = build(frames, self.cfg, w)
+            self._previous = Previous.build(frames, w)
             self.rebuilds += 1
         if self._people[0] is not self._frames.users:
             self._people = (self._frames.users, People.of(self._frames.users))
@@ -152,4 +159,5 @@ class KpiEngine:
             filters=None if self.filter is None else self.filter.to_json(),
             ops=ops_from_parts(p, frames, cfg),
             scope="" if self.filter is None else self.filter.label,
+            board=board(p, self._previous, frames.agents_activity if cfg.talk.enabled else None),
         )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from deskwatch.config import Config
+from deskwatch.kpis.drill import Drill
 from deskwatch.kpis.snapshot import KpiSnapshot
 
 T = TypeVar("T")
@@ -33,8 +34,9 @@ class Kpi(Generic[T]):
     target: Callable[[Config], float | None] | None = None
     #: one line for help screens and legends
     help: str = ""
-    #: the query listing the records behind the figure (drill-down, issue 14)
-    drill: Any = None
+    #: the query listing the records behind the figure (drill-down); for a bar chart its
+    #: argument is the bar's index
+    drill: Drill | None = None
 
     def value(self, snap: KpiSnapshot | None) -> T | None:
         return None if snap is None else self.read(snap)

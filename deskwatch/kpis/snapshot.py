@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from deskwatch.kpis.board import Board
 from deskwatch.kpis.ops import OpsFigures
 from deskwatch.kpis.plain import from_plain, to_plain
 
 SCHEMA = "deskwatch.kpis/2"
+EMPTY_BOARD = Board()
 
 # -- shared shapes ------------------------------------------------------------------------------
 
@@ -278,7 +280,7 @@ class KpiSnapshot:
     """Every KPI at one instant. Build it with :func:`deskwatch.kpis.compute_snapshot`.
 
     The fields up to ``filters`` are the KPIS.md contract (``talk`` is None when Talk is off,
-    ``filters`` when every ticket counts); ``ops`` and ``scope`` are not exported.
+    ``filters`` when every ticket counts); ``ops``, ``scope`` and ``board`` are not exported.
     """
 
     schema: str
@@ -294,13 +296,18 @@ class KpiSnapshot:
     ops: OpsFigures
     #: the filter as a person reads it ("group Billing · channel email"); "" when none
     scope: str = ""
+    #: the leaderboard's figures beyond the contract (solved per day, previous ranks, Talk state)
+    board: Board = EMPTY_BOARD
 
     @classmethod
-    def from_parts(cls, *, ops: OpsFigures, scope: str = "", **parts: Any) -> KpiSnapshot:
+    def from_parts(
+        cls, *, ops: OpsFigures, scope: str = "", board: Board | None = None, **parts: Any
+    ) -> KpiSnapshot:
         """Build from the contract's plain JSON-shaped sections (checked key by key) and
         the operations figures."""
         snap = from_plain(_Contract, parts, "snapshot")
-        return cls(**{name: getattr(snap, name) for name in CONTRACT_KEYS}, ops=ops, scope=scope)
+        contract = {name: getattr(snap, name) for name in CONTRACT_KEYS}
+        return cls(**contract, ops=ops, scope=scope, board=board or Board())
 
     def to_dict(self) -> dict[str, Any]:
         """The KPIS.md contract as plain dicts/lists (a fresh copy each call)."""

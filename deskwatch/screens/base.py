@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from textual import events, on
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -54,6 +55,10 @@ class DashboardScreen(Screen[None]):
     }
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "drill", "Tickets", id="drill"),
+    ]
+
     _chrome_mounted = False
     _ready = False
     _data: DashboardData | None = None
@@ -95,6 +100,41 @@ class DashboardScreen(Screen[None]):
 
     def render_view(self, view: Any) -> None:
         """Update the mounted widgets from ``view``; no I/O, no KPI code. Override."""
+
+    # -- drill-down: the tickets behind a figure --------------------------------------------
+    def drill_targets(self) -> list[tuple[str, str, int | None]]:
+        """(what it says, catalogue id, argument) for each figure that lists its tickets.
+        Override; Enter offers them in a picker."""
+        return []
+
+    def drill_target_of(self, widget: Any) -> tuple[str, str, int | None] | None:
+        """The figure a click on ``widget`` (or inside it) drills into; None: none. Override."""
+        return None
+
+    def action_drill(self) -> None:
+        targets = self.drill_targets()
+        if not targets:
+            return
+        from deskwatch.screens.drill_picker import DrillPicker
+
+        self.app.push_screen(DrillPicker(targets), callback=self._drill_chosen)
+
+    def _drill_chosen(self, chosen: tuple[str, int | None, str] | None) -> None:
+        opener = getattr(self.app, "drill", None)
+        if chosen is not None and opener is not None:
+            kpi_id, arg, title = chosen
+            opener(kpi_id, arg, title)
+
+    @on(events.Click)
+    def _clicked(self, event: events.Click) -> None:
+        widget = event.widget
+        while widget is not None and widget is not self:
+            target = self.drill_target_of(widget)
+            if target is not None:
+                text, kpi_id, arg = target
+                self._drill_chosen((kpi_id, arg, text.split(":")[0]))
+                return
+            widget = widget.parent  # type: ignore[assignment]
 
     @on(events.Mount)
     async def _mount_chrome(self, event: events.Mount) -> None:

@@ -117,7 +117,10 @@ class OperationsScreen(DashboardScreen):
     def build_view(self, data: DashboardData) -> OperationsView:
         return operations.view(data.snapshot, data.cfg, data.now)
 
+    _shown: OperationsView | None = None
+
     def render_view(self, view: OperationsView) -> None:
+        self._shown = view
         for t in view.tiles:
             self.query_one(f"#{tile_dom_id(t.id)}", KpiTile).update_tile(
                 t.value,
@@ -133,6 +136,30 @@ class OperationsScreen(DashboardScreen):
         stale = self.is_stale(view.hourly.streams)
         box.set_class(stale, "-stale")
         box.border_subtitle = "STALE" if stale else ""
+
+    def drill_targets(self) -> list[tuple[str, str, int | None]]:
+        view = self._shown
+        if view is None:
+            return []
+        targets: list[tuple[str, str, int | None]] = [
+            (f"{t.label}: {t.value}", t.id, None) for t in view.tiles
+        ]
+        for kpi, counts in (
+            (catalogue.CREATED_PER_HOUR, view.hourly.created),
+            (catalogue.SOLVED_PER_HOUR, view.hourly.solved),
+        ):
+            targets += [
+                (f"{kpi.label} {h:02d}:00–{h + 1:02d}:00: {n}", kpi.id, h)
+                for h, n in enumerate(counts)
+            ]
+        return targets
+
+    def drill_target_of(self, widget: Any) -> tuple[str, str, int | None] | None:
+        if isinstance(widget, KpiTile) and widget.id and self._shown is not None:
+            for t in self._shown.tiles:
+                if tile_dom_id(t.id) == widget.id:
+                    return (f"{t.label}: {t.value}", t.id, None)
+        return None
 
     def _render_panel(self, panel_id: str, d: DurationView) -> None:
         self.query_one(f"#{panel_id}", DurationPanel).update_panel(

@@ -56,6 +56,7 @@ TICKET_SPEC: Spec = {
     "status": (_path("status"), STATUS),
     "type": (_path("type"), TICKET_TYPE),
     "priority": (_path("priority"), PRIORITY),
+    "subject": (_path("subject"), pl.String),  # for drill-down listings
     "channel": (_path("via", "channel"), pl.String),
     "assignee_id": (_path("assignee_id"), pl.Int64),
     "group_id": (_path("group_id"), pl.Int64),

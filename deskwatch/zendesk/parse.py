@@ -181,6 +181,7 @@ TICKET: Spec = {
     "status": _TXT,
     "type": _TXT,
     "priority": _TXT,
+    "subject": _TXT,
     "via": F(_obj),
     "tags": F(_texts),
     **{k: _OPT_ID for k in ("assignee_id", "group_id", "brand_id", "organization_id")},
