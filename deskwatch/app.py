@@ -299,6 +299,9 @@ class DeskwatchApp(App[None]):
             elif b.action.startswith("dashboard("):
                 description = f"{b.description} dashboard (not yet built)"
             rows.append((shown, HELP_TEXT.get(b.id or "", description), b.id or ""))
+        rows.append(
+            ("enter, click", "The tickets behind a figure (Esc back; / search, o open)", "")
+        )
         rows.append(("ctrl+q, ctrl+c", "Quit (always works)", ""))
         return rows
 

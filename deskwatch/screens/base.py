@@ -56,7 +56,7 @@ class DashboardScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "drill", "Tickets", id="drill"),
+        Binding("enter", "drill", "Tickets", id="drill", show=False),
     ]
 
     _chrome_mounted = False

@@ -1,0 +1,100 @@
+"""Drill-down benchmark: listing time at N tickets, and what keeping subjects costs.
+
+``python -m deskwatch.bench.drill [--tickets N ...]`` prints JSON: per size, the time to list
+the tickets behind each kind of figure (current state: open; today: created today; an hourly
+bar; an agent's solved in the window; under a filter), p50 over runs, with the row count; and
+the subject column's cost: the tickets parquet with and without it (cache MB) and its size in
+memory (RSS, MB). Generated data as ``deskwatch.bench`` (90 days, near-unique subjects).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+NOW_ISO = "2026-11-23T14:05:00+00:00"
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _parquet_mb(frame: pl.DataFrame) -> float:
+    buf = io.BytesIO()
+    frame.write_parquet(buf)  # the store's own writer defaults
+    return round(buf.tell() / 2**20, 1)
+
+
+def measure(n: int, runs: int) -> dict[str, Any]:
+    from datetime import datetime
+
+    from deskwatch.bench import gen
+    from deskwatch.config import build_config
+    from deskwatch.kpis.catalogue import AGENT_DRILLS, CATALOGUE
+    from deskwatch.kpis.drill import listing
+    from deskwatch.kpis.filters import TicketFilter
+    from deskwatch.store import Cache
+
+    now = datetime.fromisoformat(NOW_ISO)
+    rng = np.random.default_rng(1)
+    cache = Cache()
+    tickets = gen.tickets(n, now, rng)
+    cache.replace_frame("tickets", tickets)
+    cache.replace_frame("users", gen.users(rng, end_users=1000))
+    frames = cache.frames
+    cfg = build_config({"account": {"timezone": "Europe/Berlin"}}, env={}, require_account=False)
+    agent = int(tickets.get_column("assignee_id").drop_nulls()[0])
+    cases: list[tuple[str, Any, int | None, TicketFilter | None]] = [
+        ("open (current state)", CATALOGUE["tickets.status.open"].drill, None, None),
+        ("created today", CATALOGUE["tickets.created.today"].drill, None, None),
+        ("solved 10:00-11:00 (a bar)", CATALOGUE["ops.solved_per_hour_today"].drill, 10, None),
+        ("an agent's solved (window)", AGENT_DRILLS["solved"], agent, None),
+        (
+            "open, group + channel filter",
+            CATALOGUE["tickets.status.open"].drill,
+            None,
+            TicketFilter(groups=frozenset({1, 2}), channels=frozenset({"email"})),
+        ),
+    ]
+    listings = []
+    listing(frames, cfg, now, cases[0][1])  # first run: lazy imports, thread pool
+    for name, drill, arg, flt in cases:
+        times, rows = [], 0
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            rows = listing(frames, cfg, now, drill, arg, flt).height
+            times.append(time.perf_counter() - t0)
+        listings.append({"figure": name, "rows": rows, "ms_p50": _ms(statistics.median(times))})
+    subject = tickets.get_column("subject")
+    return {
+        "tickets": n,
+        "listing": listings,
+        "subjects": {
+            "tickets_parquet_mb_with": _parquet_mb(tickets),
+            "tickets_parquet_mb_without": _parquet_mb(tickets.drop("subject")),
+            "in_memory_mb": round(subject.estimated_size() / 2**20, 1),
+            "mean_length": round(float(subject.str.len_chars().mean() or 0), 1),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deskwatch.bench.drill", description=__doc__)
+    parser.add_argument("--tickets", type=int, nargs="+", default=[1_000_000], metavar="N")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    results = [measure(n, args.runs) for n in args.tickets]
+    print(json.dumps({"results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
