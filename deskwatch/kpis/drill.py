@@ -19,7 +19,7 @@ import polars as pl
 
 from deskwatch.config import Config
 from deskwatch.kpis.agg import Sums
-from deskwatch.kpis.filters import TicketFilter, narrow
+from deskwatch.kpis.filters import TicketFilter
 from deskwatch.kpis.state import stream_specs
 from deskwatch.kpis.windows import DAY_US, US, Windows, _lit, make_windows
 from deskwatch.store.cache import Frames
@@ -89,8 +89,10 @@ def listing(
 ) -> pl.DataFrame:
     """The tickets behind a figure with :data:`COLUMNS`, oldest first."""
     w = make_windows(cfg, now)
-    frames = narrow(frames, flt)
-    rows = frames.tickets.lazy().filter(where(drill, cfg, w, arg))
+    keep = where(drill, cfg, w, arg)
+    if flt is not None and flt.active:  # one lazy pass: the ratings are not listed
+        keep = keep & flt.tickets()
+    rows = frames.tickets.lazy().filter(keep)
     names = frames.users.lazy().select(pl.col("id").alias("assignee_id"), pl.col("name"))
     groups = frames.groups.lazy().select(pl.col("id").alias("group_id"), pl.col("name"))
     subject = pl.col("subject") if "subject" in frames.tickets.columns else pl.lit(None)
