@@ -7,9 +7,7 @@ equal length (:mod:`deskwatch.kpis.previous`) and, where Talk is on, the live Ta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -31,7 +29,14 @@ class AgentBoard:
 
 @dataclass(frozen=True)
 class Board:
-    agents: Mapping[int, AgentBoard] = field(default_factory=lambda: MappingProxyType({}))
+    """Per agent (a tuple, not a mapping keyed by id: it crosses the viewers' JSON wire)."""
+
+    agents: tuple[AgentBoard, ...] = ()
+    #: False when the synced history does not reach the previous window (no rank changes)
+    previous_known: bool = False
+
+    def of(self, agent_id: int) -> AgentBoard | None:
+        return next((a for a in self.agents if a.agent_id == agent_id), None)
 
 
 def talk_state(agent_state: str | None, call_status: str | None) -> str | None:
@@ -66,9 +71,9 @@ def board(p: Parts, previous: Previous | None, activity: pl.DataFrame | None) ->
     ranks = previous.ranks(roster) if previous is not None else {}
     states = _talk_states(activity)
     days = len(p.w.dates)
-    out = {}
+    out = []
     for agent in roster:
         counts = daily.get(agent)
         solved = (0,) * days if counts is None else tuple(int(x) for x in counts)
-        out[agent] = AgentBoard(agent, solved, ranks.get(agent), states.get(agent))
-    return Board(MappingProxyType(out))
+        out.append(AgentBoard(agent, solved, ranks.get(agent), states.get(agent)))
+    return Board(tuple(out), previous is not None and previous.known)

@@ -129,7 +129,7 @@ class KpiEngine:
         if self._state is None or self._state.day != w.now_local.date():
             frames = narrow(self._frames, self.filter)
             self._state = build(frames, self.cfg, w)
-            self._previous = Previous.build(frames, w)
+            self._previous = Previous.build(frames, w, self.cfg.sync.history_days)
             self.rebuilds += 1
         if self._people[0] is not self._frames.users:
             self._people = (self._frames.users, People.of(self._frames.users))

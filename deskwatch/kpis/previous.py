@@ -32,11 +32,14 @@ class Previous:
     end: datetime
     #: agent id (None: unassigned) -> [solved, good, bad]
     sums: dict[int | None, list[float]] = field(default_factory=dict)
+    #: whether the synced history reaches back to the start of the previous window (else its
+    #: ranks would be computed over a part of it: none are given)
+    known: bool = True
 
     @classmethod
-    def build(cls, frames: Frames, w: Windows) -> Previous:
+    def build(cls, frames: Frames, w: Windows, history_days: int) -> Previous:
         start = local_midnight(w.dates[0] - timedelta(days=len(w.dates)), w.tz)
-        prev = cls(start, w.window_start)
+        prev = cls(start, w.window_start, known=start >= w.now - timedelta(days=history_days))
         prev._add(frames.tickets, "tickets", 1.0)
         prev._add(frames.ratings, "ratings", 1.0)
         return prev
@@ -78,5 +81,7 @@ class Previous:
             score = good / (good + bad) if good + bad else None
             return (-solved, score is None, -(score or 0.0), agent)
 
+        if not self.known:
+            return {}
         active = [a for a in agents if any(self.sums.get(a, [0.0, 0.0, 0.0]))]
         return {a: i + 1 for i, a in enumerate(sorted(active, key=key))}

@@ -34,6 +34,8 @@ class AgentRow:
     kpis: AgentKpis
     solved_daily: tuple[int, ...]
     talk_state: str | None
+    #: whether rank changes are known (the synced history covers the previous window)
+    previous_known: bool = True
 
     @property
     def idle(self) -> bool:
@@ -73,7 +75,7 @@ def rank_cell(r: AgentRow) -> str:
 
 
 def change_cell(r: AgentRow) -> str:
-    if r.rank is None:
+    if r.rank is None or not r.previous_known:
         return ""
     if r.previous_rank is None:
         return "new"
@@ -143,7 +145,7 @@ BY_ID = {c.id: c for c in COLUMNS}
 
 
 def _moved(r: AgentRow) -> int | None:
-    if r.rank is None or r.previous_rank is None:
+    if r.rank is None or r.previous_rank is None or not r.previous_known:
         return None
     return r.previous_rank - r.rank
 
@@ -174,7 +176,7 @@ def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> AgentsView:
     rows = []
     rank = 0
     for a in snap.agents:  # KPIS.md order: the rank
-        extra = snap.board.agents.get(a.agent_id)
+        extra = snap.board.of(a.agent_id)
         active = _active(a)
         rank += active
         rows.append(
@@ -186,6 +188,7 @@ def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> AgentsView:
                 kpis=a,
                 solved_daily=extra.solved_daily if extra is not None else (),
                 talk_state=extra.talk_state if extra is not None else None,
+                previous_known=snap.board.previous_known,
             )
         )
     rows.sort(key=lambda r: r.idle)  # stable: idle agents last, the rest in rank order
@@ -207,4 +210,4 @@ def sort_rows(
 
 
 def board_of(snap: KpiSnapshot, agent_id: int) -> AgentBoard | None:
-    return snap.board.agents.get(agent_id)
+    return snap.board.of(agent_id)

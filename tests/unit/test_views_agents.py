@@ -13,7 +13,7 @@ from deskwatch.views.agents import COLUMNS, sort_rows, spark, view
 from tests.unit.kpi_records import cfg, rating, ticket, user
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-CFG = cfg(kpis={"window_days": 7})
+CFG = cfg(kpis={"window_days": 7}, sync={"history_days": 30})
 DAY = timedelta(days=1)
 
 
@@ -128,6 +128,28 @@ def test_the_engine_keeps_the_previous_window_by_deltas() -> None:
     snap = engine.compute(NOW)
     assert engine.rebuilds == 1
     assert snap.board == compute_snapshot(c.frames, CFG, NOW).board
-    board = snap.board.agents
+    board = {a.agent_id: a for a in snap.board.agents}
     assert (board[3].previous_rank, board[2].previous_rank) == (1, 2)
     assert board[1].solved_daily[-1] == 1
+
+
+def test_no_rank_change_when_the_history_does_not_reach_the_previous_window() -> None:
+    short = cfg(kpis={"window_days": 7}, sync={"history_days": 10})
+    snap = compute_snapshot(cache().frames, short, NOW)
+    assert not snap.board.previous_known
+    rows = view(snap, short, NOW).rows
+    change = next(c for c in COLUMNS if c.id == "change")
+    assert {change.cell(r) for r in rows} == {""}
+    assert all(r.previous_rank is None for r in rows)
+
+
+def test_the_board_crosses_the_viewers_wire() -> None:
+    import json
+
+    from deskwatch.kpis.plain import from_plain, to_plain
+    from deskwatch.kpis.snapshot import KpiSnapshot
+
+    snap = compute_snapshot(cache().frames, CFG, NOW)
+    back = from_plain(KpiSnapshot, json.loads(json.dumps(to_plain(snap))), "snapshot")
+    assert back.board == snap.board and back.board.of(1) is not None
+    assert view(back, CFG, NOW) == view(snap, CFG, NOW)
