@@ -37,7 +37,7 @@ def test_snapshot_is_deeply_immutable_and_serialises() -> None:
 def test_from_parts_checks_keys() -> None:
     snap = compute_snapshot(Cache().frames, cfg(), datetime(2026, 3, 1, 12, tzinfo=UTC))
     parts = snap.to_dict()
-    assert KpiSnapshot.from_parts(ops=snap.ops, **parts) == snap
+    assert KpiSnapshot.from_parts(ops=snap.ops, board=snap.board, **parts) == snap
     with pytest.raises(ValueError, match="missing"):
         KpiSnapshot.from_parts(ops=snap.ops, schema="x")
     del parts["tickets"]["one_touch"]
