@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench.sim_scale
 	$(BIN)/python -m deskwatch.bench.client_sync fast
 	$(BIN)/python -m deskwatch.bench.drill
+	$(BIN)/python -m deskwatch.bench.first_sync
 
 # deskwatch serve in headless Chromium (Debian's package): a screenshot of the served operations
 # dashboard in e2e-out/, and two browser tabs adding no API requests. Not part of make test.
