@@ -1,4 +1,4 @@
-"""First-sync benchmark: today first, history behind, at Zendesk's real limits (not in ``make test``).
+"""First-sync benchmark: today first, history behind, at Zendesk's real limits (not a test).
 
     python -m deskwatch.bench.first_sync [--tickets 1000000] [--calls 500000] [--backfill 180]
 
@@ -99,7 +99,7 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
                     job,
                     t0,
                 )
-            )  # fmt: skip
+            )
             for job in histories_for(cfg)
         ]
         await asyncio.wait(jobs, timeout=backfill_seconds)
