@@ -9,7 +9,8 @@ does on a first run:
 
 1. **live**: every stream's first sync, concurrently; the exports from today's local midnight.
    Reports the seconds until today's figures are complete (every stream but the backfills;
-   ratings are read whole from ``sync.history_days`` and reported apart).
+   ratings are read whole from ``sync.history_days``, concurrently, and reported apart: their
+   time, or the records read when the run ends).
 2. **backfill**: the history behind today, for ``--backfill`` seconds, then stopped; reports
    records a minute against the rate limit's bound (10 export pages of 1,000 a minute).
 3. **requests**: a smaller account (``--small`` tickets) synced to the end with the limits lifted,
@@ -83,13 +84,15 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
     done_at: dict[str, float] = {}
     async with ZendeskClient(cfg, incremental_per_minute=export_limit) as client:
         t0 = time.perf_counter()
-        live = [
-            _timed(sync_stream(client, cache, s, on_batch=counter), done_at, s, t0)
+        live = {
+            s: asyncio.create_task(_timed(sync_stream(client, cache, s, on_batch=counter),
+                                          done_at, s, t0))
             for s in streams_for(cfg)
-        ]
-        await asyncio.gather(*live)
+        }  # fmt: skip
+        # today is live once every stream but ratings (read whole, reported apart) is in
+        await asyncio.gather(*(t for s, t in live.items() if s != "ratings"))
+        today = max(done_at.values())
         live_requests = client.status.requests
-        today = max(v for k, v in done_at.items() if k != "ratings")
         backfill_started = time.perf_counter()
         jobs = [
             asyncio.create_task(
@@ -103,9 +106,9 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
             for job in histories_for(cfg)
         ]
         await asyncio.wait(jobs, timeout=backfill_seconds)
-        for job in jobs:
+        for job in [*jobs, live["ratings"]]:
             job.cancel()
-        await asyncio.gather(*jobs, return_exceptions=True)
+        await asyncio.gather(*jobs, live["ratings"], return_exceptions=True)
         minutes = (time.perf_counter() - backfill_started) / 60
         requests = client.status.requests
     backfilled = {k: v for k, v in counter.records.items() if k.endswith(".history")}
