@@ -282,8 +282,10 @@ class Poller:
     def _check_stale(self) -> None:
         if self._data is not None and self._compute_task is None:
             stale, refused = self._stale(), self._unavailable()
-            if (stale, refused) != (self._data.stale, self._data.unavailable):
-                self._emit(replace(self._data, stale=stale, unavailable=refused))
+            partial = self._status.backfill is not None
+            now = (stale, refused, partial)
+            if now != (self._data.stale, self._data.unavailable, self._data.partial):
+                self._emit(replace(self._data, stale=stale, unavailable=refused, partial=partial))
 
     def _next_stale(self) -> float | None:
         """Seconds until a fresh stream turns stale (so the badge appears without a poll)."""

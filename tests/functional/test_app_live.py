@@ -77,6 +77,7 @@ async def test_warm_start_shows_the_cached_snapshot_before_any_request(
                 app.data is not None
                 and not app.data.stale
                 and not app.data.partial
+                and not any(s.state.running for s in app.poller._streams.values())
                 and app.poller._computed_version == source.cache.version
             ),
         )
