@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench.client_sync fast
 	$(BIN)/python -m deskwatch.bench.drill
 	$(BIN)/python -m deskwatch.bench.first_sync
+	$(BIN)/python -m deskwatch.bench.viewers
 
 # deskwatch serve in headless Chromium (Debian's package): a screenshot of the served operations
 # dashboard in e2e-out/, and two browser tabs adding no API requests. Not part of make test.

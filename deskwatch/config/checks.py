@@ -157,6 +157,23 @@ def url(value: Any) -> str | None:
     return None
 
 
+def nats_url(value: Any) -> str | None:
+    """A NATS server URL (``nats://`` or ``tls://``), or "" for the one-host broker."""
+    expected = 'a NATS URL such as "nats://broker.example.com:4222" (or "" for this host only)'
+    if not isinstance(value, str):
+        return expected
+    if value == "":
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        return expected
+    if parts.scheme not in ("nats", "tls") or not parts.hostname or parts.path not in ("", "/"):
+        return expected
+    return None
+
+
 def mask_userinfo(value: str) -> str:
     """``value`` with any ``user:password@`` of a URL replaced by ``***@``."""
     scheme, sep, rest = value.partition("://")

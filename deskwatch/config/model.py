@@ -208,6 +208,17 @@ class StateConfig:
     dir: Path = setting(None, c.string, convert=_state_dir, factory=default_state_dir)
 
 
+@dataclass(frozen=True)
+class BrokerConfig:
+    """Where collectors and viewers of the account meet beyond one host (NATS JetStream)."""
+
+    url: str = setting("", c.nats_url, mask=c.mask_userinfo)
+    credentials: str = setting("", c.string)  # a NATS .creds file (JWT + NKey seed)
+    tls_ca: str = setting("", c.string)  # files; "" = none
+    tls_cert: str = setting("", c.string)
+    tls_key: str = setting("", c.string)
+
+
 def _keymap_field() -> Any:
     return field(default_factory=dict, metadata={"keymap": True})
 
@@ -227,6 +238,7 @@ class Config:
     cost: CostConfig = section(CostConfig)
     state: StateConfig = section(StateConfig)
     filters: FiltersConfig = section(FiltersConfig)
+    broker: BrokerConfig = section(BrokerConfig)
     keys: Mapping[str, str] = _keymap_field()  # binding id -> keys; checked by config.keys
     source: Path | None = None
     warnings: tuple[str, ...] = ()

@@ -124,6 +124,7 @@ class LocalBroker:
     # -- publishing and watching -------------------------------------------------------------
     async def publish(self, key: str, payload: bytes) -> None:
         target = self.path(key)
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             tmp.write_bytes(payload)

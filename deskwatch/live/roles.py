@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from deskwatch.config import Config
+from deskwatch.config import Config, ConfigError
 from deskwatch.live.broker import Broker, BrokerDown, identity
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.poller import Poller
@@ -38,6 +40,8 @@ from deskwatch.live.sync import streams_for
 from deskwatch.live.wire import WireError, decode_data, decode_status, encode_data, encode_status
 
 LEAD_EVERY_MAX = 1.0  # seconds: a viewer tries the lease at least this often
+LEASE_TTL = 3  # a NATS lease not renewed for this many renewal periods has lapsed...
+LEASE_TTL_MIN = 5.0  # ...and at least this many seconds (a loaded host, a GC pause)
 PUBLISH_GAP = 0.05  # seconds between two publishes of the same key (a burst sends the newest)
 
 
@@ -70,7 +74,7 @@ class Node:
         self._now = now
         self.collect = collect
         self.interval = float(cfg.poll.live)
-        self.lead_every = lead_every or min(self.interval / 2, LEAD_EVERY_MAX)
+        self.lead_every = lead_every or lead_period(cfg)
         self.me = identity()
         self.paused = False
         self.role = "viewer"
@@ -142,7 +146,7 @@ class Node:
             while True:
                 if self.collect and await self._try_lead():
                     if watcher is not None:
-                        await _cancel(watcher)
+                        await _cancel(watcher, wait=1.0)
                         watcher = None
                     await self._collect()
                     continue
@@ -170,7 +174,11 @@ class Node:
         self.role = "collector"
         self._caught_up = False
         self._unpublished = None
+        lost = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_lease(lost), name="lease")
+        self._on_status(PollStatus(interval=self.interval, role=self._collector_role()))
         source = self.source = self._make_source()
+        poller_task: asyncio.Task[None] | None = None
         try:
             await source.open()
             for line in getattr(source, "warnings", ()):
@@ -188,33 +196,40 @@ class Node:
             if self.paused:
                 poller.pause()
             self.poller = poller
-            await self._lead_while(asyncio.create_task(poller.run(), name="poller"))
+            poller_task = asyncio.create_task(poller.run(), name="poller")
+            gone = asyncio.create_task(lost.wait())
+            await asyncio.wait([poller_task, gone], return_when=asyncio.FIRST_COMPLETED)
+            gone.cancel()
+            if lost.is_set():
+                self._on_notice(
+                    "warning", "another process took over collecting; this one is a viewer now"
+                )
+            else:
+                poller_task.result()  # the poller only ends by failing: let that be seen
         finally:
+            await _cancel(keeper)
+            if poller_task is not None:
+                await _cancel(poller_task)  # the poller's shutdown writes the cache
             self.poller = None
             with contextlib.suppress(Exception):
                 await source.aclose()
             with contextlib.suppress(Exception):
                 await self.broker.resign()
 
-    async def _lead_while(self, task: asyncio.Task[None]) -> None:
-        """Renew the lease while ``task`` (the poller) runs; stop it when the lease is lost."""
-        try:
-            while not task.done():
-                await asyncio.wait([task], timeout=self.lead_every)
-                try:
-                    held = await self.broker.lead()
-                except BrokerDown:
-                    held = True  # keep polling and persisting; publish again when it is back
-                if not held:
-                    self._on_notice(
-                        "warning", "another process took over collecting; this one is a viewer now"
-                    )
-                    return
-                if self.poller is not None:  # the heartbeat viewers judge silence by
-                    self._publish_status(self.poller.status)
-            task.result()  # the poller only ends by failing: let that be seen
-        finally:
-            await _cancel(task)
+    async def _keep_lease(self, lost: asyncio.Event) -> None:
+        """Renew the lease every ``lead_every`` seconds (from the start: opening a large cache
+        takes a while); set ``lost`` when another process has it."""
+        while True:
+            await asyncio.sleep(self.lead_every)
+            try:
+                held = await self.broker.lead()
+            except BrokerDown:
+                held = True  # keep polling and persisting; publish again when it is back
+            if not held:
+                lost.set()
+                return
+            if self.poller is not None:  # the heartbeat viewers judge silence by
+                self._publish_status(self.poller.status)
 
     def _collected_data(self, data: DashboardData) -> None:
         self._data = data
@@ -232,11 +247,11 @@ class Node:
             if self._caught_up and self._unpublished is not None:
                 self._publisher.offer("data", encode_data(self._unpublished, self._now()))
                 self._unpublished = None
-        role = RoleInfo(
-            "collector", self.me, self.broker.name, broker_down=not self.broker.reachable
-        )
-        self._on_status(replace(status, role=role))
+        self._on_status(replace(status, role=self._collector_role()))
         self._publish_status(status)
+
+    def _collector_role(self) -> RoleInfo:
+        return RoleInfo("collector", self.me, self.broker.name, not self.broker.reachable)
 
     def _publish_status(self, status: PollStatus) -> None:
         self._publisher.offer("status", encode_status(status, self.me, self._now()))
@@ -245,6 +260,8 @@ class Node:
     async def _watch(self) -> None:
         warned = False
         async for key, payload in self.broker.watch():
+            if self.role != "viewer":  # a watch still winding down after a takeover
+                return
             try:
                 if key == "data":
                     self._data, self._data_at = decode_data(payload, self.cfg)
@@ -333,14 +350,42 @@ class _Publisher:
             await asyncio.sleep(PUBLISH_GAP)
 
 
-async def _cancel(task: asyncio.Task[Any]) -> None:
+async def _cancel(task: asyncio.Task[Any], wait: float | None = None) -> None:
+    """Cancel ``task`` and wait until it stopped (at most ``wait`` seconds, if given)."""
     task.cancel()
     with contextlib.suppress(BaseException):
-        await task
+        await asyncio.wait_for(asyncio.shield(task), wait) if wait else await task
+
+
+def lead_period(cfg: Config) -> float:
+    """Seconds between two tries (or renewals) of the collector lease."""
+    return min(float(cfg.poll.live) / 2, LEAD_EVERY_MAX)
 
 
 def make_broker(cfg: Config) -> Broker:
     """The broker named in the config: this host's state dir unless ``[broker] url`` is set."""
     from deskwatch.live.broker import LocalBroker
 
-    return LocalBroker(cfg.state.dir, cfg.zendesk.base_url)
+    if not cfg.broker.url:
+        return LocalBroker(cfg.state.dir, cfg.zendesk.base_url)
+    from deskwatch.live.nats_broker import NatsBroker, tls_context
+
+    b = cfg.broker
+    ca, cert, key, creds = (
+        Path(v).expanduser() if v else None
+        for v in (b.tls_ca, b.tls_cert, b.tls_key, b.credentials)
+    )
+    try:
+        tls = tls_context(ca, cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"broker.tls_*: cannot load the TLS files: {exc}") from None
+    if creds is not None and not creds.is_file():
+        raise ConfigError(f"broker.credentials: {creds} is not a readable file")
+    return NatsBroker(
+        b.url,
+        cfg.state.dir,
+        cfg.zendesk.base_url,
+        ttl=max(LEASE_TTL_MIN, LEASE_TTL * lead_period(cfg)),
+        credentials=creds,
+        tls=tls,
+    )
