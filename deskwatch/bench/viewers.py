@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -116,7 +115,7 @@ def viewer(data: Any, state: Path, seconds: float) -> dict[str, Any]:
     broker = LocalBroker(state, URL)
     asyncio.run(broker.publish("data", encode_data(data, datetime.now(UTC))))
     child = subprocess.Popen(
-        [sys.executable, "-m", "deskwatch.bench.viewers", "--viewer-app", str(seconds), state],
+        [sys.executable, "-c", VIEWER_APP, str(seconds), state],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -131,50 +130,47 @@ def viewer(data: Any, state: Path, seconds: float) -> dict[str, Any]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
-def viewer_app(seconds: float, state: Path) -> dict[str, Any]:
-    """Runs in the child: the real app as a viewer, headless, for ``seconds``."""
-    from deskwatch.app import DeskwatchApp
-    from deskwatch.live.roles import Node, make_broker
+# The viewer runs as its own program (the bench itself stays free of Textual: import-linter).
+VIEWER_APP = """
+import asyncio, json, os, sys, time
+from pathlib import Path
+from deskwatch.app import DeskwatchApp
+from deskwatch.bench.viewers import _config, _proc_status
+from deskwatch.live.roles import Node, make_broker
 
-    cfg = _config(state)
-    shown = [0]
+seconds, state = float(sys.argv[1]), Path(sys.argv[2])
+cfg = _config(state)
+shown = [0]
 
-    def feed(**callbacks: Any) -> Node:
-        on_data = callbacks.pop("on_data")
+def feed(on_data, **callbacks):
+    def counted(d):
+        shown[0] += 1
+        on_data(d)
+    return Node(cfg, make_broker(cfg), lambda: None, collect=False, on_data=counted, **callbacks)
 
-        def counted(d: Any) -> None:
-            shown[0] += 1
-            on_data(d)
+app = DeskwatchApp(cfg, None, feed=feed)
 
-        return Node(
-            cfg, make_broker(cfg), lambda: None, collect=False, on_data=counted, **callbacks
-        )
-
-    app = DeskwatchApp(cfg, None, feed=feed)
-
-    async def stop_later() -> None:
+async def run():
+    async def stop_later():
         await asyncio.sleep(seconds)
         app.exit()
+    task = asyncio.create_task(stop_later())
+    await app.run_async(headless=True, size=(160, 50))
+    task.cancel()
 
-    start_cpu, start = os.times(), time.monotonic()
-
-    async def run() -> None:
-        task = asyncio.create_task(stop_later())
-        await app.run_async(headless=True, size=(160, 50))
-        task.cancel()
-
-    asyncio.run(run())
-    cpu = os.times()
-    used = (cpu.user - start_cpu.user) + (cpu.system - start_cpu.system)
-    wall = time.monotonic() - start
-    memory = _proc_status()
-    return {
-        "peak_rss_mb": round(memory["VmHWM"] / 1024, 1),
-        "rss_mb": round(memory["VmRSS"] / 1024, 1),
-        "cpu_percent": round(100 * used / wall, 1),
-        "seconds": round(wall, 1),
-        "snapshots_shown": shown[0],
-    }
+start_cpu, start = os.times(), time.monotonic()
+asyncio.run(run())
+cpu, wall = os.times(), time.monotonic() - start
+used = (cpu.user - start_cpu.user) + (cpu.system - start_cpu.system)
+memory = _proc_status()
+print(json.dumps({
+    "peak_rss_mb": round(memory["VmHWM"] / 1024, 1),
+    "rss_mb": round(memory["VmRSS"] / 1024, 1),
+    "cpu_percent": round(100 * used / wall, 1),
+    "seconds": round(wall, 1),
+    "snapshots_shown": shown[0],
+}))
+"""
 
 
 def _proc_status() -> dict[str, int]:
@@ -192,11 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--count", type=int, default=100, help="publishes per latency run")
     parser.add_argument("--seconds", type=float, default=20.0, help="viewer measurement time")
-    parser.add_argument("--viewer-app", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.viewer_app:
-        print(json.dumps(viewer_app(float(args.viewer_app[0]), Path(args.viewer_app[1]))))
-        return 0
     with tempfile.TemporaryDirectory(prefix="deskwatch-bench-viewers-") as tmp:
         state = Path(tmp)
         data = snapshot_data(args.tickets, state)
