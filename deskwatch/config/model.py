@@ -130,6 +130,11 @@ class KpiConfig:
 
 
 @dataclass(frozen=True)
+class BaselinesConfig:
+    weeks: int = setting(4, c.number(1, 52, integer=True))
+
+
+@dataclass(frozen=True)
 class EscalationConfig:
     tags: tuple[str, ...] = setting(("escalated",), c.str_list, convert=tuple)
     priorities: tuple[str, ...] = setting(("urgent",), c.str_list, convert=tuple)
@@ -230,6 +235,7 @@ class Config:
     sync: SyncConfig = section(SyncConfig)
     poll: PollConfig = section(PollConfig)
     kpis: KpiConfig = section(KpiConfig)
+    baselines: BaselinesConfig = section(BaselinesConfig)
     escalation: EscalationConfig = section(EscalationConfig)
     talk: TalkConfig = section(TalkConfig)
     display: DisplayConfig = section(DisplayConfig)

@@ -30,8 +30,10 @@ from deskwatch.kpis.snapshot import (
     GoodBad,
     KpiSnapshot,
     OneTouch,
+    Projection,
     Reopened,
     StatusCounts,
+    Typical,
 )
 from deskwatch.kpis.tickets import UNSOLVED as UNSOLVED_STATUSES
 
@@ -54,7 +56,8 @@ CREATED_TODAY: Kpi[int] = Kpi(
     read=lambda s: s.tickets.created.today,
     drill=Drill("created", span="today"),
     before=lambda s: s.tickets.created.yesterday_same_time,
-    help="Tickets created since local midnight, vs yesterday up to the same time",
+    typical=lambda s: s.typical.created,
+    help="Tickets created since local midnight, vs yesterday and typical up to the same time",
 )
 UNASSIGNED: Kpi[int] = Kpi(
     id="tickets.unassigned",
@@ -106,7 +109,8 @@ SOLVED_TODAY: Kpi[int] = Kpi(
     read=lambda s: s.tickets.solved.today,
     drill=Drill("solves", span="today"),
     before=lambda s: s.tickets.solved.yesterday_same_time,
-    help="Tickets solved since local midnight, vs yesterday up to the same time",
+    typical=lambda s: s.typical.solved,
+    help="Tickets solved since local midnight, vs yesterday and typical up to the same time",
 )
 ESCALATED: Kpi[int] = Kpi(
     id="tickets.escalated",
@@ -292,6 +296,82 @@ CSAT_DAILY: Kpi[tuple[CsatDay, ...]] = Kpi(
     help="The satisfaction score of each day of the window, against targets.csat",
 )
 
+TYPICAL_HELP = "median (p25-p75) over the same weekday of the last [baselines] weeks"
+CALLS = ("calls",)
+
+TYPICAL_CREATED: Kpi[Typical] = Kpi(
+    id="typical.created",
+    label="Typical created",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.typical.created,
+    help=f"Tickets created by this clock time and all day, {TYPICAL_HELP}",
+)
+TYPICAL_SOLVED: Kpi[Typical] = Kpi(
+    id="typical.solved",
+    label="Typical solved",
+    unit="count",
+    good="up",
+    streams=TICKETS,
+    read=lambda s: s.typical.solved,
+    help=f"Tickets solved by this clock time and all day, {TYPICAL_HELP}",
+)
+TYPICAL_INBOUND_CALLS: Kpi[Typical | None] = Kpi(
+    id="typical.inbound_calls",
+    label="Typical inbound calls",
+    unit="count",
+    good=None,
+    streams=CALLS,
+    read=lambda s: s.typical.inbound_calls,
+    help=f"Inbound calls by this clock time and all day, {TYPICAL_HELP}",
+)
+PROJECTED_CREATED: Kpi[Projection | None] = Kpi(
+    id="projection.created",
+    label="Projected created",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.projection.created,
+    help="Tickets created by the end of today: so far + the typical rest of the day (range)",
+)
+PROJECTED_SOLVED: Kpi[Projection | None] = Kpi(
+    id="projection.solved",
+    label="Projected solved",
+    unit="count",
+    good="up",
+    streams=TICKETS,
+    read=lambda s: s.projection.solved,
+    help="Tickets solved by the end of today: so far + the typical rest of the day (range)",
+)
+PROJECTED_INBOUND_CALLS: Kpi[Projection | None] = Kpi(
+    id="projection.inbound_calls",
+    label="Projected inbound calls",
+    unit="count",
+    good=None,
+    streams=CALLS,
+    read=lambda s: s.projection.inbound_calls,
+    help="Inbound calls by the end of today: so far + the typical rest of the day (range)",
+)
+TYPICAL_CREATED_PER_HOUR: Kpi[tuple[float, ...] | None] = Kpi(
+    id="ops.typical_created_per_hour",
+    label="typical created",
+    unit="count",
+    good=None,
+    streams=TICKETS,
+    read=lambda s: s.ops.typical_created_per_hour,
+    help="Per local clock hour, the median created over the baseline days",
+)
+TYPICAL_SOLVED_PER_HOUR: Kpi[tuple[float, ...] | None] = Kpi(
+    id="ops.typical_solved_per_hour",
+    label="typical solved",
+    unit="count",
+    good="up",
+    streams=TICKETS,
+    read=lambda s: s.ops.typical_solved_per_hour,
+    help="Per local clock hour, the median solved over the baseline days",
+)
+
 _FIGURES: tuple[Kpi[Any], ...] = (
     CREATED_TODAY,
     UNASSIGNED,
@@ -318,6 +398,14 @@ _FIGURES: tuple[Kpi[Any], ...] = (
     CSAT_BAD,
     CSAT_TODAY,
     CSAT_DAILY,
+    TYPICAL_CREATED,
+    TYPICAL_SOLVED,
+    TYPICAL_INBOUND_CALLS,
+    PROJECTED_CREATED,
+    PROJECTED_SOLVED,
+    PROJECTED_INBOUND_CALLS,
+    TYPICAL_CREATED_PER_HOUR,
+    TYPICAL_SOLVED_PER_HOUR,
     *TALK_FIGURES,
 )
 #: every declared figure, by id

@@ -29,6 +29,7 @@ from deskwatch.kpis.parts import Parts, People
 from deskwatch.kpis.previous import Previous
 from deskwatch.kpis.snapshot import SCHEMA, KpiSnapshot
 from deskwatch.kpis.state import TIMESTAMPS, State, build, query, undated
+from deskwatch.kpis.typical import typical_kpis
 from deskwatch.kpis.windows import Windows, make_windows, micros
 from deskwatch.store.cache import Change, Frames
 from deskwatch.store.schema import KEYS
@@ -138,6 +139,15 @@ class KpiEngine:
 
     def _snapshot(self, p: Parts) -> KpiSnapshot:
         cfg, frames, w = self.cfg, self._frames, p.w
+        ticket_figures = tickets.ticket_kpis(p, cfg.cost.monthly_support_cost)
+        talk_figures = (
+            talk.talk_kpis(p, frames.queue, frames.agents_activity) if cfg.talk.enabled else None
+        )
+        today = {
+            "created": ticket_figures["created"]["today"],
+            "solved": ticket_figures["solved"]["today"],
+            "inbound_calls": talk_figures["inbound"]["today"] if talk_figures else None,
+        }
         return KpiSnapshot.from_parts(
             schema=SCHEMA,
             now=w.now_local.isoformat(),
@@ -148,15 +158,12 @@ class KpiEngine:
                 "start": w.dates[0].isoformat(),
                 "end": w.dates[-1].isoformat(),
             },
-            tickets=tickets.ticket_kpis(p, cfg.cost.monthly_support_cost),
+            tickets=ticket_figures,
             csat=csat.csat_kpis(p),
             agents=agent_kpis(p),
-            talk=(
-                talk.talk_kpis(p, frames.queue, frames.agents_activity)
-                if cfg.talk.enabled
-                else None
-            ),
+            talk=talk_figures,
             filters=None if self.filter is None else self.filter.to_json(),
+            **typical_kpis(p, cfg, today),
             ops=ops_from_parts(p, frames, cfg),
             scope="" if self.filter is None else self.filter.label,
             board=board(p, self._previous, frames.agents_activity if cfg.talk.enabled else None),

@@ -12,7 +12,7 @@ from typing import Generic, Literal, TypeVar
 
 from deskwatch.config import Config
 from deskwatch.kpis.drill import Drill
-from deskwatch.kpis.snapshot import KpiSnapshot
+from deskwatch.kpis.snapshot import KpiSnapshot, Typical
 
 T = TypeVar("T")
 Unit = Literal["count", "minutes", "ratio", "seconds", "money"]
@@ -37,6 +37,11 @@ class Kpi(Generic[T]):
     #: the query listing the records behind the figure (drill-down); for a bar chart its
     #: argument is the bar's index
     drill: Drill | None = None
+    #: the figure's typical day (KPIS.md "Typical day and projection"), for "vs typical"
+    typical: Callable[[KpiSnapshot], Typical | None] | None = None
+
+    def typical_of(self, snap: KpiSnapshot | None) -> Typical | None:
+        return None if snap is None or self.typical is None else self.typical(snap)
 
     def value(self, snap: KpiSnapshot | None) -> T | None:
         return None if snap is None else self.read(snap)

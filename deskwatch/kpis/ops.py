@@ -12,6 +12,8 @@ yesterday at the same time" and the hourly charts need:
 - The Talk screen's live figures the contract does not hold: of the agents in the newest
   activity rows, how many are available (``agent_state`` online, no ``call_status``) and on a
   call (``call_status`` on_call). None when Talk is off or no activity was fetched.
+- ``typical_created_per_hour`` / ``typical_solved_per_hour``: per local clock hour, the median
+  count over the baseline days that count (see :mod:`deskwatch.kpis.typical`); None when none.
 
 Built from the engine's :class:`~deskwatch.kpis.parts.Parts`: the settled ticket aggregates
 plus the fresh ticket rows (``now - 24h`` is always after the first fresh date).
@@ -26,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from deskwatch.config import Config
+from deskwatch.kpis import typical
 from deskwatch.kpis.parts import Parts
 from deskwatch.kpis.tickets import in_day, moments
 from deskwatch.kpis.windows import micros
@@ -42,6 +45,10 @@ class OpsFigures:
     solved_per_hour_yesterday: tuple[int, ...]
     agents_available: int | None = None
     agents_on_call: int | None = None
+    #: per local clock hour, the typical count (:mod:`deskwatch.kpis.typical`); None: no
+    #: baseline day counts
+    typical_created_per_hour: tuple[float, ...] | None = None
+    typical_solved_per_hour: tuple[float, ...] | None = None
 
 
 def _backlog_at(p: Parts, t: datetime) -> int:
@@ -68,6 +75,7 @@ def _agents(activity: pl.DataFrame, state: pl.Expr) -> int | None:
 
 def ops_from_parts(p: Parts, frames: Frames, cfg: Config) -> OpsFigures:
     w, today = p.w, p.w.today_slot
+    slots = typical.baseline_slots(p, cfg, typical.history_start(cfg, w.now))
     ops = OpsFigures(
         backlog_now=_backlog_at(p, w.now),
         backlog_24h_ago=_backlog_at(p, w.now - timedelta(hours=24)),
@@ -75,6 +83,8 @@ def ops_from_parts(p: Parts, frames: Frames, cfg: Config) -> OpsFigures:
         solved_per_hour_today=_hourly(p, "solve_time", today),
         created_per_hour_yesterday=_hourly(p, "created_at", today - 1),
         solved_per_hour_yesterday=_hourly(p, "solve_time", today - 1),
+        typical_created_per_hour=typical.per_hour(p, "created_tod", slots),
+        typical_solved_per_hour=typical.per_hour(p, "solved_tod", slots),
     )
     if not cfg.talk.enabled:
         return ops

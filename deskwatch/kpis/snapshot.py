@@ -272,6 +272,50 @@ class Filters:
     channels: tuple[str, ...]
 
 
+# -- typical day and projection ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quartiles:
+    """Median, p25 and p75 over the baseline days (all None when none counts)."""
+
+    median: float | None
+    p25: float | None
+    p75: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Typical:
+    """KPIS.md T: a series on the same weekday over the baseline weeks."""
+
+    so_far: Quartiles
+    full_day: Quartiles
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class TypicalDay:
+    created: Typical
+    solved: Typical
+    inbound_calls: Typical | None
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """KPIS.md P: today so far + the p25 / median / p75 of the rest of the baseline days."""
+
+    low: float
+    expected: float
+    high: float
+
+
+@dataclass(frozen=True, slots=True)
+class Projections:
+    created: Projection | None
+    solved: Projection | None
+    inbound_calls: Projection | None
+
+
 # -- the snapshot -------------------------------------------------------------------------------
 
 
@@ -279,7 +323,7 @@ class Filters:
 class KpiSnapshot:
     """Every KPI at one instant. Build it with :func:`deskwatch.kpis.compute_snapshot`.
 
-    The fields up to ``filters`` are the KPIS.md contract (``talk`` is None when Talk is off,
+    The fields up to ``projection`` are the KPIS.md contract (``talk`` is None when Talk is off,
     ``filters`` when every ticket counts); ``ops``, ``scope`` and ``board`` are not exported.
     """
 
@@ -293,6 +337,8 @@ class KpiSnapshot:
     agents: tuple[AgentKpis, ...]
     talk: TalkKpis | None
     filters: Filters | None
+    typical: TypicalDay
+    projection: Projections
     ops: OpsFigures
     #: the filter as a person reads it ("group Billing · channel email"); "" when none
     scope: str = ""
@@ -331,6 +377,8 @@ class _Contract:
     agents: tuple[AgentKpis, ...]
     talk: TalkKpis | None
     filters: Filters | None
+    typical: TypicalDay
+    projection: Projections
 
 
 #: the top-level keys of the export, in order

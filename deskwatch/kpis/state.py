@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from deskwatch.config import Config
-from deskwatch.kpis import csat, talk, tickets
+from deskwatch.kpis import csat, talk, tickets, typical
 from deskwatch.kpis.agg import Bucket, Cube, Sums, Values, bucket_values, sums_query, values_query
 from deskwatch.kpis.windows import Windows, _lit, local_midnight
 from deskwatch.store.cache import Frames
@@ -33,10 +33,17 @@ TIMESTAMPS = {
 
 
 def stream_specs(cfg: Config, w: Windows) -> dict[str, list[Spec]]:
+    alive = tickets.ALIVE
+    typical_tickets = [
+        typical.tod_spec("created_tod", "created_at", alive, w),
+        typical.tod_spec("solved_tod", "solve_time", alive, w),
+    ]
+    inbound = pl.col("outcome").is_not_null()
+    typical_calls = [typical.tod_spec("inbound_tod", "created_at", inbound, w)]
     return {
-        "tickets": tickets.ticket_specs(cfg, w),
+        "tickets": [*tickets.ticket_specs(cfg, w), *typical_tickets],
         "ratings": list(csat.rating_specs()),
-        "calls": list(talk.call_specs()),
+        "calls": [*talk.call_specs(), *(typical_calls if cfg.talk.enabled else [])],
         "legs": list(talk.leg_specs()),
     }
 

@@ -4,8 +4,8 @@ Every boundary is a UTC instant. Ranges are half-open ``[start, end)`` except th
 ending at ``now`` includes ``now``.
 
 Dating rows by local day is done with a *slot*: the number of local dates since ``first_date``
-(the earliest date any range needs: the window start, the 1st of the month, or the day
-before yesterday).
+(the earliest date any range needs: the window start, the 1st of the month, the day
+before yesterday, or the oldest baseline day of the typical day).
 ``Windows.slot(col)`` computes it columnar and exactly, DST included: wall-clock time =
 UTC + the zone's offset, where the offset is piecewise constant between the (few) transitions
 found in the covered span; slot = floor((wall - wall(first_date 00:00)) / 1 day).
@@ -133,6 +133,10 @@ class Windows:
         base = int(datetime.combine(self.first_date, time(0), tzinfo=UTC).timestamp()) * US
         return (wall - base) // DAY_US
 
+    def time_of_day_us(self, col: str) -> pl.Expr:
+        """Local wall-clock time of day of ``col``: µs since its local midnight."""
+        return self.wall_us(col) % DAY_US
+
     def hour_of_wall(self, wall: np.ndarray) -> np.ndarray:
         """Local hour of :meth:`wall_np` times."""
         return (wall // (3600 * US)) % 24
@@ -150,8 +154,10 @@ def make_windows(cfg: Config, now: datetime) -> Windows:
     dates = tuple(today - timedelta(days=days - 1 - i) for i in range(days))
     starts = tuple(local_midnight(d, tz) for d in dates)
     same_time = datetime.combine(yesterday, now_local.time().replace(tzinfo=None), tzinfo=tz)
-    # two days before today at least: the KPI engine's fresh rows start there
-    first_date = min(dates[0], today.replace(day=1), today - timedelta(days=2))
+    # two days before today at least: the KPI engine's fresh rows start there; the typical
+    # day reads the same weekday back over baselines.weeks weeks
+    baseline = today - timedelta(days=7 * cfg.baselines.weeks)
+    first_date = min(dates[0], today.replace(day=1), today - timedelta(days=2), baseline)
     first_start = local_midnight(first_date, tz)
     horizon = local_midnight(today + timedelta(days=1), tz)
     off0, steps = offset_steps(tz, first_start, max(now_utc, horizon))

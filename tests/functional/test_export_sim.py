@@ -103,7 +103,18 @@ def check_contract(doc: dict[str, Any]) -> None:
         "agents",
         "talk",
         "filters",
+        "typical",
+        "projection",
     ]
+    for series in ("created", "solved", "inbound_calls"):
+        typical, projection = doc["typical"][series], doc["projection"][series]
+        assert set(typical) == {"so_far", "full_day", "n"} and isinstance(typical["n"], int)
+        for part in ("so_far", "full_day"):
+            assert set(typical[part]) == {"median", "p25", "p75"}
+            assert all(is_num_or_null(v) for v in typical[part].values())
+        assert (
+            projection is None or projection["low"] <= projection["expected"] <= projection["high"]
+        )
     assert doc["schema"] == "deskwatch.kpis/2" and doc["timezone"] == "Europe/Berlin"
     assert doc["now"].startswith("2026-") or doc["now"][4] == "-"
     assert doc["time_basis"] in ("calendar", "business")

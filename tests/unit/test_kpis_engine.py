@@ -2,7 +2,8 @@
 
 Random data, random upsert sequences (newer and older versions, deletes, moved timestamps,
 events after ``now``), ``now`` moving forward: after every step the engine's snapshot and
-operations figures equal ``compute_snapshot``'s on the same frames, and the
+operations figures (typical day and projection included) equal ``compute_snapshot``'s on
+the same frames, and the
 engine did not rebuild (it really followed the deltas).
 """
 
@@ -25,7 +26,8 @@ from deskwatch.store import cache as cache_module
 from tests.unit.kpi_records import call, cfg, leg, rating, ticket, user
 
 NOW = datetime(2026, 3, 29, 11, 0, tzinfo=UTC)  # DST day in Europe/Berlin
-CFG = cfg(account={"timezone": "Europe/Berlin"}, kpis={"window_days": 7})
+# two baseline weeks: the typical day reads 03-22 and 03-15 (the data reaches 16 days back)
+CFG = cfg(account={"timezone": "Europe/Berlin"}, kpis={"window_days": 7}, baselines={"weeks": 2})
 STATUSES = ["new", "open", "pending", "hold", "solved", "closed", "deleted"]
 AGENTS = [11, 12, 13]
 FILTERS = [
@@ -35,7 +37,7 @@ FILTERS = [
     TicketFilter(channels=frozenset({"web", "unknown"})),
 ]
 # minutes before NOW; negative: after NOW (later the same day, or tomorrow)
-ages = st.integers(-14 * 60, 60 * 24 * 12)
+ages = st.integers(-14 * 60, 60 * 24 * 16)
 
 
 def assert_same(a: Any, b: Any, path: str = "") -> None:

@@ -15,6 +15,7 @@ from tests.unit.kpi_records import cfg
 KEYS = [
     *("schema", "now", "timezone", "time_basis", "window"),
     *("tickets", "csat", "agents", "talk", "filters"),
+    *("typical", "projection"),
 ]
 
 

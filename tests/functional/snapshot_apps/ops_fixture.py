@@ -72,6 +72,32 @@ TICKETS = {
 }
 
 
+def _typical(so_far: tuple[float, float, float], full: tuple[float, float, float], n: int) -> dict:
+    def q(x: tuple[float, float, float]) -> dict:
+        return dict(zip(("p25", "median", "p75"), x, strict=True))
+
+    return {"so_far": q(so_far), "full_day": q(full), "n": n}
+
+
+#: four Mondays of history: created runs above typical, solved inside its band
+TYPICAL = {
+    "created": _typical((101.0, 110.0, 118.5), (205.0, 221.5, 236.0), 4),
+    "solved": _typical((1180.0, 1240.0, 1290.0), (2300.0, 2410.0, 2490.0), 4),
+    "inbound_calls": None,
+}
+PROJECTION = {
+    "created": {"low": 128 + 98.0, "expected": 128 + 110.5, "high": 128 + 121.0},
+    "solved": {"low": 1234 + 1105.0, "expected": 1234 + 1170.0, "high": 1234 + 1215.0},
+    "inbound_calls": None,
+}
+#: a weekday with no history yet
+NO_TYPICAL = {
+    "created": _typical((None, None, None), (None, None, None), 0),  # type: ignore[arg-type]
+    "solved": _typical((None, None, None), (None, None, None), 0),  # type: ignore[arg-type]
+    "inbound_calls": None,
+}
+NO_PROJECTION = {"created": None, "solved": None, "inbound_calls": None}
+
 #: created / solved per local hour 00..23; hours after 14 (now is 14:05) are still 0
 CREATED_PER_HOUR = (1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19) + (0,) * 9
 SOLVED_PER_HOUR = (0, 0, 0, 0, 0, 1, 3, 7, 11, 14, 16, 12, 10, 13, 8) + (0,) * 9
@@ -87,7 +113,9 @@ OPS = OpsFigures(
 )
 
 
-def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
+def make_snapshot(
+    *, typical: dict | None = None, projection: dict | None = None, **ticket_overrides: Any
+) -> KpiSnapshot:
     return KpiSnapshot.from_parts(
         schema="deskwatch.kpis/2",
         now=NOW.isoformat(),
@@ -105,6 +133,8 @@ def make_snapshot(**ticket_overrides: Any) -> KpiSnapshot:
         agents=[],
         talk=None,
         filters=None,
+        typical=TYPICAL if typical is None else typical,
+        projection=PROJECTION if projection is None else projection,
         ops=OPS,
     )
 
