@@ -32,6 +32,7 @@ from deskwatch.config import Config, FiltersConfig
 from deskwatch.kpis.catalogue import CATALOGUE
 from deskwatch.kpis.drill import Drill
 from deskwatch.kpis.filters import FilterChoices
+from deskwatch.live.alerting import Alerting
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.poller import Poller, PollStatus, Source
 from deskwatch.palette import DeskwatchCommands
@@ -126,6 +127,7 @@ class DeskwatchApp(App[None]):
         self._last_key = -1e9
         self._last_rotation = 0.0
         self._poller_worker: Worker[None] | None = None
+        self.alerting = Alerting(cfg)
         self.theme = cfg.display.theme
         if keymap:
             self.set_keymap(keymap)
@@ -139,6 +141,8 @@ class DeskwatchApp(App[None]):
         self._poller_worker = self.run_worker(
             self._run_poller(), name="poller", group="poller", exit_on_error=False
         )
+        if self.cfg.alerts.rules:
+            self.run_worker(self.alerting.sender.run(), name="webhook", exit_on_error=False)
         self.set_interval(1.0, self._tick)
 
     async def _run_poller(self) -> None:
@@ -182,10 +186,26 @@ class DeskwatchApp(App[None]):
 
     # -- data and status ---------------------------------------------------------------------
     def on_data_updated(self, message: DataUpdated) -> None:
-        self.data = message.data
+        self._show(message.data)
+
+    def _show(self, data: DashboardData, *, alerts_only: bool = False) -> None:
+        """New data (or the clock moved): evaluate the alert rules, then show it."""
+        data, events = self.alerting.step(data, self.clock())
+        if alerts_only and self.data is not None and data.alerts == self.data.alerts:
+            return
+        self.data = data
+        for event in events:
+            firing = event.kind == "firing"
+            self.notify(
+                f"{'⚑ ' if firing else '✓ '}{event.text}",
+                severity="error" if firing else "information",
+                timeout=20,
+            )
+            if firing and self.cfg.alerts.bell:
+                self.bell()
         for screen in self.screen_stack:
             if isinstance(screen, DashboardScreen):
-                screen.show(message.data)
+                screen.show(data)
         self._refresh_chrome()
 
     def on_status_updated(self, message: StatusUpdated) -> None:
@@ -196,6 +216,8 @@ class DeskwatchApp(App[None]):
         self._refresh_chrome(message.screen)
 
     def _tick(self) -> None:
+        if self.data is not None and self.alerting.states:  # for_minutes runs on the clock
+            self._show(self.data, alerts_only=True)
         self._refresh_chrome()
         if self.wall and self._rotation_due():
             self.action_cycle(1)

@@ -23,7 +23,16 @@ from deskwatch.errors import DeskwatchError
 
 # Subcommand modules (deskwatch/commands/<name>.py), in the order --help lists them.
 # Each exposes add_parser(subparsers, common) and sets its handler with set_defaults.
-COMMAND_MODULES: tuple[str, ...] = ("run", "collect", "serve", "demo", "sim", "export", "check")
+COMMAND_MODULES: tuple[str, ...] = (
+    "run",
+    "collect",
+    "serve",
+    "demo",
+    "sim",
+    "export",
+    "check",
+    "alerts",
+)
 DEFAULT_COMMAND = "run"  # `deskwatch [options]` means `deskwatch run [options]`
 
 

@@ -57,8 +57,11 @@ def run_app(
     """Run the app on ``cfg`` until the user quits. Config problems raise before the screen
     is taken over, so they print as one line."""
     from deskwatch.app import DeskwatchApp
+    from deskwatch.kpis.alerts import check_rules
     from deskwatch.live.roles import Node, make_broker
     from deskwatch.live.source import LiveSource
+
+    check_rules(cfg)  # an unknown figure id is a config error before the screen is taken
 
     broker = make_broker(cfg)
 

@@ -19,6 +19,7 @@ import platformdirs
 
 from deskwatch.config.keys import check_keymap
 from deskwatch.config.model import APP_NAME, Config, ConfigError, ZendeskConfig
+from deskwatch.config.rules import parse_rules
 from deskwatch.config.text import clean, describe, did_you_mean
 
 MAX_BYTES = 1 << 20  # a config file is a few kilobytes; refuse to parse anything huge
@@ -78,6 +79,12 @@ def _build(
                     f"{where}: {key}: found {describe(table)}, expected a table{nested}"
                 )
             values[name] = _build(meta["section"], table, f"{key}.", where, env)
+            continue
+        if "rules" in meta:
+            try:
+                values[name] = parse_rules(data.get(name, []))
+            except ValueError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
             continue
         if "keymap" in meta:
             table = data.get(name, {})

@@ -15,6 +15,7 @@ import platformdirs
 
 from deskwatch.config import checks as c
 from deskwatch.config.keys import THEMES
+from deskwatch.config.rules import FORMATS, AlertRule, webhook_url
 
 APP_NAME = "deskwatch"
 AUTH_METHODS = ("oauth", "oauth_client_credentials", "api_token")
@@ -135,6 +136,18 @@ class BaselinesConfig:
 
 
 @dataclass(frozen=True)
+class AlertsConfig:
+    bell: bool = setting(False, c.boolean)
+    webhook_url: Secret = setting(
+        Secret(), webhook_url, env="DESKWATCH_WEBHOOK_URL", convert=Secret, secret=True
+    )
+    format: str = setting("json", c.choice(FORMATS))
+    renotify_minutes: float = setting(30.0, c.number(1, 1440, unit="minutes"), convert=float)
+    hysteresis: float = setting(0.1, c.number(0, 0.9), convert=float)
+    rules: tuple[AlertRule, ...] = field(default=(), metadata={"rules": True})
+
+
+@dataclass(frozen=True)
 class EscalationConfig:
     tags: tuple[str, ...] = setting(("escalated",), c.str_list, convert=tuple)
     priorities: tuple[str, ...] = setting(("urgent",), c.str_list, convert=tuple)
@@ -236,6 +249,7 @@ class Config:
     poll: PollConfig = section(PollConfig)
     kpis: KpiConfig = section(KpiConfig)
     baselines: BaselinesConfig = section(BaselinesConfig)
+    alerts: AlertsConfig = section(AlertsConfig)
     escalation: EscalationConfig = section(EscalationConfig)
     talk: TalkConfig = section(TalkConfig)
     display: DisplayConfig = section(DisplayConfig)

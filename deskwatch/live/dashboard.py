@@ -7,6 +7,7 @@ from datetime import datetime
 
 from deskwatch.config import Config
 from deskwatch.kpis import KpiSnapshot
+from deskwatch.kpis.alerts import RuleState
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,10 @@ class DashboardData:
     stale: frozenset[str] = field(default_factory=frozenset)
     partial: bool = False
     unavailable: frozenset[str] = field(default_factory=frozenset)
+    #: the alert rules' states (:mod:`deskwatch.kpis.alerts`)
+    alerts: tuple[RuleState, ...] = ()
+
+    @property
+    def firing(self) -> frozenset[str]:
+        """The ids of figures with a firing rule."""
+        return frozenset(s.rule.kpi for s in self.alerts if s.firing)

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from deskwatch.kpis.catalogue import Kpi
+from deskwatch.live.alerting import status_lines
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
@@ -87,7 +88,12 @@ class DashboardScreen(Screen[None]):
         """Render ``data`` now, or as soon as the screen is mounted."""
         self._data = data
         if self._ready:
-            self.render_view(self.build_view(data))
+            self._render_data(data)
+
+    def _render_data(self, data: DashboardData) -> None:
+        self.render_view(self.build_view(data))
+        for bar in self.query(StatusBar):
+            bar.set_alerts(status_lines(data.alerts))
 
     def is_stale(self, streams: Iterable[str]) -> bool:
         """Whether a figure computed from ``streams`` is stale in the data being rendered."""
@@ -146,5 +152,5 @@ class DashboardScreen(Screen[None]):
         await self.mount(Vertical(StatusBar(), Footer(compact=True), id="chrome-bottom"))
         self._ready = True
         if self._data is not None:
-            self.render_view(self.build_view(self._data))
+            self._render_data(self._data)
         self.post_message(self.ChromeReady(self))

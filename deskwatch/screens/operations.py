@@ -72,6 +72,8 @@ class OperationsScreen(DashboardScreen):
 
         &.-narrow #ops-tiles, &.-tiny #ops-tiles { grid-size: 5; }
         &.-narrow .-wide-only, &.-tiny .-wide-only { display: none; }
+        .-wall-only { display: none; }
+        &.-wall .-wall-only { display: block; }
         /* 16 columns a tile at 80: no side borders, so "Created today" and "66% of unsolved" fit */
         &.-narrow KpiTile { border-left: none; border-right: none; padding: 0 0 0 1; }
         &.-wall.-narrow KpiTile {
@@ -93,6 +95,8 @@ class OperationsScreen(DashboardScreen):
         &.-wall.-tiny #ops-tiles { grid-size: 2; }
         &.-wall #ops-times DurationPanel { height: auto; }
         &.-wall #ops-body { scrollbar-size-vertical: 0; }
+        /* a short wall has no room for the chart under big tiles: the projection says it */
+        &.-wall.-short #ops-hourly-box { display: none; }
     }
     """
 
@@ -106,6 +110,7 @@ class OperationsScreen(DashboardScreen):
                         id=tile_dom_id(kpi.id),
                         classes="-wide-only" if wide_only else None,
                     )
+                yield KpiTile("By end of day", id="ops-projection", classes="-wall-only")
             with Horizontal(id="ops-times"):
                 for panel_id, (kpi, _) in PANELS.items():
                     yield DurationPanel(kpi.label, id=panel_id)
@@ -115,7 +120,7 @@ class OperationsScreen(DashboardScreen):
                 yield HourlyBars(labels, id="ops-hourly")
 
     def build_view(self, data: DashboardData) -> OperationsView:
-        return operations.view(data.snapshot, data.cfg, data.now)
+        return operations.view(data.snapshot, data.cfg, data.now, data.firing)
 
     _shown: OperationsView | None = None
 
@@ -128,10 +133,26 @@ class OperationsScreen(DashboardScreen):
                 delta=t.delta,
                 versus=t.versus,
                 stale=self.is_stale(t.streams),
+                typical=(t.typical, t.typical_short),
+                typical_verdict=t.typical_verdict,
+                alert=t.alert,
             )
         for panel_id, (_, part) in PANELS.items():
             self._render_panel(panel_id, part(view))
-        self.query_one(HourlyBars).set_counts(view.hourly.created, view.hourly.solved)
+        h = view.hourly
+        self.query_one(HourlyBars).set_counts(
+            h.created, h.solved, (h.typical_created, h.typical_solved)
+        )
+        created, solved = view.projections
+        known = created.expected != "-"
+        self.query_one("#ops-projection", KpiTile).update_tile(
+            created.expected,
+            versus=f"created {created.range}" if known else created.range,
+            typical=(f"solved {solved.expected} ({solved.range})", f"solved {solved.expected}")
+            if solved.expected != "-"
+            else ("", ""),
+            stale=self.is_stale(h.streams),
+        )
         box = self.query_one("#ops-hourly-box")
         stale = self.is_stale(view.hourly.streams)
         box.set_class(stale, "-stale")

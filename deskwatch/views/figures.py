@@ -12,8 +12,10 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.format import (
+    DOWN,
     MISSING,
     NO_DELTA,
+    UP,
     Delta,
     Verdict,
     delta,
@@ -25,7 +27,14 @@ from deskwatch.format import (
     versus_target,
 )
 from deskwatch.kpis.catalogue import Kpi, Unit
-from deskwatch.kpis.snapshot import DailyStats, DurationKpis, KpiSnapshot, Stats
+from deskwatch.kpis.snapshot import (
+    DailyStats,
+    DurationKpis,
+    KpiSnapshot,
+    Projection,
+    Stats,
+    Typical,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,13 @@ class TileView:
     streams: tuple[str, ...]
     #: the value against its target (good/bad colours the value), neutral without one
     verdict: Verdict = "neutral"
+    #: "vs typical": the band so far, e.g. "▲ typ 110 (101–119)" and a short form
+    #: ("▲ typ 110") for narrow tiles; "" when the figure has no typical day
+    typical: str = ""
+    typical_short: str = ""
+    typical_verdict: Verdict = "neutral"
+    #: a rule on this figure is firing
+    alert: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,50 @@ class SeriesView:
     streams: tuple[str, ...]
     #: the summary's verdict (good/bad against the target)
     verdict: Verdict = "neutral"
+
+
+NO_HISTORY = "typ: no history"
+
+
+def typical_texts(
+    value: float | None, typical: Typical | None, up_is_good: bool | None
+) -> tuple[str, str, Verdict]:
+    """The "vs typical" line: where ``value`` stands against the typical band so far."""
+    if typical is None:
+        return "", "", "neutral"
+    q = typical.so_far
+    if typical.n == 0 or q.median is None or q.p25 is None or q.p75 is None:
+        return NO_HISTORY, NO_HISTORY, "neutral"
+    direction: str | None = None
+    if value is not None and value > q.p75:
+        direction, mark = "up", UP
+    elif value is not None and value < q.p25:
+        direction, mark = "down", DOWN
+    else:
+        mark = "≈"
+    verdict: Verdict = "neutral"
+    if direction is not None and up_is_good is not None:
+        verdict = "good" if (direction == "up") == up_is_good else "bad"
+    median = fmt_count(round_half_up(q.median))
+    band = f"{fmt_count(round_half_up(q.p25))}–{fmt_count(round_half_up(q.p75))}"
+    return f"{mark} typ {median} ({band})", f"{mark} typ {median}", verdict
+
+
+@dataclass(frozen=True)
+class ProjectionView:
+    """A projected end-of-day total: the expected figure and its range, or why there is none."""
+
+    label: str
+    expected: str
+    range: str
+
+
+def projection_view(label: str, p: Projection | None, has_snapshot: bool) -> ProjectionView:
+    if p is None:
+        why = "too little history" if has_snapshot else ""
+        return ProjectionView(label, "-", why)
+    low, high = fmt_count(round_half_up(p.low)), fmt_count(round_half_up(p.high))
+    return ProjectionView(label, fmt_count(round_half_up(p.expected)), f"{low}–{high}")
 
 
 @dataclass(frozen=True)
@@ -149,10 +209,22 @@ def versus(
     return ""
 
 
-def tile(kpi: Kpi[int], snap: KpiSnapshot | None, *, share_of: Kpi[int] | None = None) -> TileView:
+def tile(
+    kpi: Kpi[int],
+    snap: KpiSnapshot | None,
+    *,
+    share_of: Kpi[int] | None = None,
+    alert: bool = False,
+) -> TileView:
     """A tile for a count figure: the change vs yesterday when the figure has a history, else
-    its share of ``share_of`` (e.g. unassigned as a share of unsolved)."""
+    its share of ``share_of`` (e.g. unassigned as a share of unsolved); "vs typical" when it
+    has a typical day; ``alert`` when a rule on it fires."""
     value = kpi.value(snap)
+    typical, typical_short, typical_verdict = (
+        typical_texts(value, kpi.typical_of(snap), kpi.up_is_good)
+        if kpi.typical is not None and snap is not None
+        else ("", "", "neutral")
+    )
     before = kpi.previous(snap)
     whole = None if share_of is None else (share_of.label.lower(), share_of.value(snap))
     text = fmt_value(kpi.unit, value)
@@ -165,6 +237,10 @@ def tile(kpi: Kpi[int], snap: KpiSnapshot | None, *, share_of: Kpi[int] | None =
         versus=versus(value, before, whole),
         up_is_good=kpi.up_is_good,
         streams=kpi.streams,
+        typical=typical,
+        typical_short=typical_short,
+        typical_verdict=typical_verdict,
+        alert=alert,
     )
 
 

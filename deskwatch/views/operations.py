@@ -3,8 +3,11 @@
 The seed's daily-operations board: the top row holds created, unassigned, open, solved and
 escalated tickets; created and solved show the change vs yesterday at the same time (the
 snapshot's ``yesterday_same_time``), the current-state counts (unassigned, open, escalated:
-Zendesk keeps no history of them) their share of the unsolved tickets. Unsolved (the backlog,
-whose change over 24 h the KPI code derives) joins the row where the screen is wide enough.
+Zendesk keeps no history of them) their share of the unsolved tickets. Created and solved
+also show "vs typical" (the p25-p75 band of the same weekday so far); the hourly chart draws
+the typical curve for the rest of the day; wall mode shows the end-of-day projections.
+Unsolved (the backlog, whose change over 24 h the KPI code derives) joins the row where the
+screen is wide enough.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ from typing import Any
 from deskwatch.config import Config
 from deskwatch.kpis import catalogue as k
 from deskwatch.kpis.snapshot import KpiSnapshot
-from deskwatch.views.figures import DurationView, TileView, duration, hours_so_far, tile
+from deskwatch.views.figures import (
+    DurationView,
+    ProjectionView,
+    TileView,
+    duration,
+    hours_so_far,
+    projection_view,
+    tile,
+)
 
 #: the top row, in order; the second element: the tile only shows where the row is wide
 TILES: tuple[tuple[k.Kpi[int], bool], ...] = (
@@ -36,16 +47,23 @@ FIGURES: tuple[k.Kpi[Any], ...] = (
     k.FULL_RESOLUTION_MINUTES,
     k.CREATED_PER_HOUR,
     k.SOLVED_PER_HOUR,
+    k.TYPICAL_CREATED_PER_HOUR,
+    k.TYPICAL_SOLVED_PER_HOUR,
+    k.PROJECTED_CREATED,
+    k.PROJECTED_SOLVED,
 )
 
 
 @dataclass(frozen=True)
 class HourlyView:
-    """Created and solved per local clock hour today, up to the hour now."""
+    """Created and solved per local clock hour today, up to the hour now, and the typical
+    created / solved per hour for the whole day (None: no baseline day counts)."""
 
     created: tuple[int, ...]
     solved: tuple[int, ...]
     streams: tuple[str, ...]
+    typical_created: tuple[float, ...] | None = None
+    typical_solved: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,12 +72,30 @@ class OperationsView:
     first_reply: DurationView
     full_resolution: DurationView
     hourly: HourlyView
+    #: end-of-day projections (wall mode shows them in big figures)
+    projections: tuple[ProjectionView, ...] = ()
 
 
-def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> OperationsView:
-    """What the operations screen shows for ``snap`` (None: nothing computed yet) at ``now``."""
+def view(
+    snap: KpiSnapshot | None,
+    cfg: Config,
+    now: datetime,
+    firing: frozenset[str] = frozenset(),
+) -> OperationsView:
+    """What the operations screen shows for ``snap`` (None: nothing computed yet) at ``now``;
+    ``firing``: the ids of figures with a firing alert rule."""
     tiles = tuple(
-        tile(kpi, snap, share_of=None if kpi.before is not None else SHARE_OF) for kpi, _ in TILES
+        tile(
+            kpi,
+            snap,
+            share_of=None if kpi.before is not None else SHARE_OF,
+            alert=kpi.id in firing,
+        )
+        for kpi, _ in TILES
+    )
+    projections = tuple(
+        projection_view(label, kpi.value(snap), snap is not None)
+        for label, kpi in (("created", k.PROJECTED_CREATED), ("solved", k.PROJECTED_SOLVED))
     )
     hours = hours_so_far(now, cfg)
     created = k.CREATED_PER_HOUR.value(snap) or ()
@@ -72,5 +108,8 @@ def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> OperationsView
             created=tuple(created[:hours]),
             solved=tuple(solved[:hours]),
             streams=k.CREATED_PER_HOUR.streams,
+            typical_created=k.TYPICAL_CREATED_PER_HOUR.value(snap),
+            typical_solved=k.TYPICAL_SOLVED_PER_HOUR.value(snap),
         ),
+        projections=projections,
     )

@@ -11,8 +11,9 @@ from deskwatch.widgets.trend_chart import ThemedPlot
 class HourlyBars(ThemedPlot):
     """Paired bars per local hour (0-23) for two counts, e.g. created and solved today.
 
-    Hours after the last one given are not drawn. Under ``NO_COLOR`` the second series is
-    drawn with a shaded marker so the two stay apart.
+    Hours after the last one given are not drawn as bars; with typical counts, the typical
+    curves run from the current hour to the end of the day (the x axis then spans 0-23).
+    Under ``NO_COLOR`` the second series is drawn with a shaded marker so the two stay apart.
     """
 
     def __init__(
@@ -26,16 +27,28 @@ class HourlyBars(ThemedPlot):
         self.labels = labels
         self._first: tuple[int, ...] = ()
         self._second: tuple[int, ...] = ()
+        self._typical: tuple[tuple[float, ...] | None, tuple[float, ...] | None] = (None, None)
 
-    def set_counts(self, first: Sequence[int], second: Sequence[int]) -> None:
-        """Counts per hour from local midnight, oldest first (both series the same length)."""
-        new = (tuple(first), tuple(second))
-        if new != (self._first, self._second):
-            self._first, self._second = new
+    def set_counts(
+        self,
+        first: Sequence[int],
+        second: Sequence[int],
+        typical: tuple[Sequence[float] | None, Sequence[float] | None] = (None, None),
+    ) -> None:
+        """Counts per hour from local midnight, oldest first (both series the same length),
+        and optionally each series' typical count for all 24 hours: drawn as a curve from the
+        current hour to the end of the day."""
+        curves = (
+            None if typical[0] is None else tuple(typical[0]),
+            None if typical[1] is None else tuple(typical[1]),
+        )
+        new = (tuple(first), tuple(second), curves)
+        if new != (self._first, self._second, self._typical):
+            self._first, self._second, self._typical = new
             self.refresh()
 
     def data_key(self) -> tuple[Any, ...]:
-        return (self.labels, self._first, self._second)
+        return (self.labels, self._first, self._second, self._typical)
 
     def has_data(self) -> bool:
         return bool(self._first) and bool(self._second)
@@ -57,12 +70,31 @@ class HourlyBars(ThemedPlot):
             plt.multiple_bar(
                 hours, [first, second], labels=list(self.labels), color=["cyan+", "green+"]
             )
-        step = 1 if self.size.width >= 6 * n else (2 if self.size.width >= 3 * n else 4)
-        ticks = [h for h in hours if h % step == 0]
+        rest = self._draw_typical(plt, n)
+        span = list(range(24)) if rest else hours
+        width = len(span)
+        step = 1 if self.size.width >= 6 * width else (2 if self.size.width >= 3 * width else 4)
+        ticks = [h for h in span if h % step == 0]
         plt.xticks(ticks, [str(h) for h in ticks])
-        top = max([*first, *second, 1])
+        top = max([*first, *second, *rest, 1])
         plt.ylim(0, top * 1.15)
         plt.yticks(*_integer_ticks(top, max(2, min(5, self.size.height // 3))))
+
+    def _draw_typical(self, plt: Any, n: int) -> list[int]:
+        """The typical curves from the current hour (``n - 1``) to 23; their rounded values."""
+        drawn: list[int] = []
+        styles = (("typical " + self.labels[0], "cyan"), ("typical " + self.labels[1], "green"))
+        for curve, (label, color) in zip(self._typical, styles, strict=True):
+            if curve is None or n == 0:
+                continue
+            hours = list(range(n - 1, 24))
+            values = [float(curve[h]) for h in hours]
+            if self.monochrome:
+                plt.plot(hours, values, label=label, marker="dot", color="default")
+            else:
+                plt.plot(hours, values, label=label, marker="braille", color=color)
+            drawn += [round(v) for v in values]
+        return drawn
 
 
 def _integer_ticks(top: int, count: int) -> tuple[list[int], list[str]]:

@@ -1,4 +1,5 @@
-"""KpiTile: one number with its label, its change vs yesterday and a stale badge. Passive.
+"""KpiTile: one number with its label, its change vs yesterday, vs typical, a stale badge and
+an alert marker. Passive.
 
 The tile shows the value twice, as text and as big ``Digits``; CSS decides which one is
 visible (a screen in wall mode shows the digits). When the digits are wider than the tile
@@ -20,6 +21,7 @@ from textual.widgets import Digits, Static
 from deskwatch.format import NO_DELTA, Delta, Verdict
 
 _VERDICT_CLASSES = ("-good", "-bad", "-neutral")
+ALERT_MARK = "⚑"
 
 
 class KpiTile(Widget):
@@ -44,7 +46,16 @@ class KpiTile(Widget):
         .tile--value.-good, .tile--delta.-good { color: $text-success; }
         .tile--value.-bad, .tile--delta.-bad { color: $text-error; }
         .tile--delta.-bad { text-style: bold; }
+        .tile--typical { width: 1fr; color: $text-muted; }
+        .tile--typical.-good { color: $text-success; }
+        .tile--typical.-bad { color: $text-error; }
         &.-stale { border: round $warning; }
+        &.-alert {
+            border: heavy $error;
+            border-title-color: $error;
+            border-subtitle-color: $error;
+        }
+        &.-alert .tile--value { color: $text-error; }
         &.-stale .tile--value { color: $text-muted; }
     }
     .-wall KpiTile {
@@ -69,11 +80,13 @@ class KpiTile(Widget):
         self.border_title = label
         self._state: tuple[object, ...] | None = None
         self._digits = "—"
+        self._typical = ("", "")
 
     def compose(self) -> ComposeResult:
         yield Static("—", classes="tile--value", markup=False)
         yield Digits("—", classes="tile--digits")
         yield Static(" ", classes="tile--delta", markup=False)
+        yield Static(" ", classes="tile--typical", markup=False)
 
     @property
     def value_text(self) -> str:
@@ -84,6 +97,10 @@ class KpiTile(Widget):
     def delta_text(self) -> str:
         return str(self.query_one(".tile--delta", Static).content)
 
+    @property
+    def typical_text(self) -> str:
+        return str(self.query_one(".tile--typical", Static).content)
+
     def update_tile(
         self,
         value: str,
@@ -93,11 +110,26 @@ class KpiTile(Widget):
         versus: str = "",
         value_verdict: Verdict = "neutral",
         stale: bool = False,
+        typical: tuple[str, str] = ("", ""),
+        typical_verdict: Verdict = "neutral",
+        alert: bool = False,
     ) -> None:
         """Show ``value`` (and ``digits`` in big digits, default the value), the change
-        ``delta`` followed by ``versus`` (e.g. "vs 114"), and the stale badge if ``stale``.
-        Does nothing when nothing changed."""
-        state = (value, digits, delta, versus, value_verdict, stale)
+        ``delta`` followed by ``versus`` (e.g. "vs 114"), the "vs typical" line (long and
+        short form: the short one where the long one does not fit), the stale badge if
+        ``stale`` and the alert look and marker (⚑) if ``alert``. Does nothing when nothing
+        changed."""
+        state = (
+            value,
+            digits,
+            delta,
+            versus,
+            value_verdict,
+            stale,
+            typical,
+            typical_verdict,
+            alert,
+        )
         if state == self._state:
             return
         self._state = state
@@ -111,11 +143,26 @@ class KpiTile(Widget):
         change = " ".join(part for part in (delta.text, versus) if part)
         delta_widget.update(change or " ")
         _set_verdict(delta_widget, delta.verdict(self.up_is_good))
+        self._typical = typical
+        typical_widget = self.query_one(".tile--typical", Static)
+        _set_verdict(typical_widget, typical_verdict)
+        self._fit_typical()
         self.set_class(stale, "-stale")
-        self.border_subtitle = "STALE" if stale else ""
+        self.set_class(alert, "-alert")
+        self.border_title = f"{ALERT_MARK} {self.label}" if alert else self.label
+        self.border_subtitle = " ".join(
+            word for word, on in (("ALERT", alert), ("STALE", stale)) if on
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit()
+        self._fit_typical()
+
+    def _fit_typical(self) -> None:
+        long, short = self._typical
+        width = self.content_size.width
+        text = long if width == 0 or len(long) <= width else short
+        self.query_one(".tile--typical", Static).update(text or " ")
 
     def _fit(self) -> None:
         """Flag digits wider than the tile's content (wall mode then shows the text)."""

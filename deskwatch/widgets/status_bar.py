@@ -142,6 +142,11 @@ class StatusBar(Horizontal):
         background: $panel;
         color: $foreground;
         #status-state { padding: 0 1; text-style: bold; width: auto; }
+        #status-alert {
+            padding: 0 1; width: auto; display: none;
+            background: $error; color: $background; text-style: bold;
+        }
+        &.-alert #status-alert { display: block; }
         #status-progress { width: 18; display: none; }
         #status-progress Bar { width: 16; }
         #status-detail {
@@ -181,6 +186,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("… starting", id="status-state")
+        yield Label("", id="status-alert", markup=False)
         yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="status-progress")
         yield Label("", id="status-detail")
         yield Label("", id="status-filter", markup=False)
@@ -199,6 +205,18 @@ class StatusBar(Horizontal):
         if str(label.content) != text:
             label.update(text)
         self.set_class(bool(scope), "-filtered")
+
+    def set_alerts(self, lines: tuple[str, ...]) -> None:
+        """Show the firing rules (marker ⚑ and colour): the first one, and how many more."""
+        label = next(self.query("#status-alert").results(Label), None)
+        if label is None:  # not composed yet
+            return
+        self.set_class(bool(lines), "-alert")
+        text = ""
+        if lines:
+            text = f"⚑ {lines[0]}" + (f" +{len(lines) - 1}" if len(lines) > 1 else "")
+        if str(label.content) != text:
+            label.update(text)
 
     def update_status(self, status: PollStatus, now: datetime, tz: tzinfo | None = None) -> None:
         """Show ``status`` as of ``now``; repaints only the parts whose text changed."""

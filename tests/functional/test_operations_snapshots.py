@@ -45,3 +45,33 @@ def test_operations_no_color(snap_compare: Any, monkeypatch: pytest.MonkeyPatch)
 def test_operations_very_narrow(snap_compare: Any) -> None:
     """Below 70 columns the tiles go two by two and the time panels stack."""
     assert snap_compare(OpsApp(), terminal_size=(60, 30))
+
+
+def firing_data() -> Any:
+    """No history for this weekday yet, and a rule on Unassigned (9 > 5) firing."""
+    from dataclasses import replace
+
+    from deskwatch.config.rules import AlertRule
+    from deskwatch.kpis.alerts import RuleState
+    from tests.functional.snapshot_apps.ops_fixture import (
+        NO_PROJECTION,
+        NO_TYPICAL,
+        make_data,
+        make_snapshot,
+    )
+
+    rule = AlertRule(kpi="tickets.unassigned", above=5)
+    state = RuleState(rule, firing=True, unknown=False, value=9.0)
+    snap = make_snapshot(typical=NO_TYPICAL, projection=NO_PROJECTION)
+    return replace(make_data(), snapshot=snap, alerts=(state,))
+
+
+def test_operations_no_history_and_a_firing_alert(snap_compare: Any) -> None:
+    """ "typ: no history" instead of a number; the firing tile: heavy red border, ⚑ in its
+    title and ALERT under it; the status bar: ⚑ and the rule on red."""
+    assert snap_compare(OpsApp(firing_data()), terminal_size=(80, 24))
+
+
+def test_operations_wall_without_history(snap_compare: Any) -> None:
+    """Wall mode: the projection tile says there is too little history."""
+    assert snap_compare(OpsApp(firing_data(), wall=True), terminal_size=(80, 24))

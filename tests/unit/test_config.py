@@ -107,6 +107,7 @@ def test_each_key_is_declared_once_with_its_check_and_environment_variable() -> 
         "ZENDESK_CLIENT_SECRET": "zendesk.auth.client_secret",
         "ZENDESK_EMAIL": "zendesk.auth.email",
         "ZENDESK_API_TOKEN": "zendesk.auth.api_token",
+        "DESKWATCH_WEBHOOK_URL": "alerts.webhook_url",
     }
     # the declared default of every key passes its own check
     cfg = build_config({}, {}, require_account=False)

@@ -102,6 +102,15 @@ NO_PROJECTION = {"created": None, "solved": None, "inbound_calls": None}
 CREATED_PER_HOUR = (1, 0, 0, 1, 0, 2, 4, 9, 15, 18, 17, 14, 12, 16, 19) + (0,) * 9
 SOLVED_PER_HOUR = (0, 0, 0, 0, 0, 1, 3, 7, 11, 14, 16, 12, 10, 13, 8) + (0,) * 9
 
+# fmt: off
+TYPICAL_CREATED_PER_HOUR = (
+    1, 0, 0, 0, 0, 1, 3, 8, 13, 16, 15, 13, 11, 14, 15, 14, 12, 10, 7, 5, 3, 2, 1, 1,
+)
+TYPICAL_SOLVED_PER_HOUR = (
+    0, 0, 0, 0, 0, 1, 3, 6, 10, 13, 14, 12, 10, 12, 12, 13, 13, 11, 8, 6, 4, 2, 1, 0,
+)
+# fmt: on
+
 #: backlog 150 now vs 162 24 h ago: the Unsolved tile (148) compares with 148 + 12 = 160
 OPS = OpsFigures(
     backlog_now=150,
@@ -110,6 +119,9 @@ OPS = OpsFigures(
     solved_per_hour_today=SOLVED_PER_HOUR,
     created_per_hour_yesterday=(3,) * 24,
     solved_per_hour_yesterday=(2,) * 24,
+    # typical per hour: the afternoon and evening still to come
+    typical_created_per_hour=TYPICAL_CREATED_PER_HOUR,
+    typical_solved_per_hour=TYPICAL_SOLVED_PER_HOUR,
 )
 
 
