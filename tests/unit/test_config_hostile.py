@@ -74,6 +74,7 @@ def test_every_float_key_is_covered() -> None:
         "targets.answer_seconds", "budget.share", "targets.wait_seconds",
         "targets.hold_seconds", "targets.wrap_up_seconds", "targets.quality",
         "cost.monthly_support_cost",
+        "alerts.renotify_minutes", "alerts.hysteresis",
     }  # fmt: skip
 
 
@@ -91,6 +92,8 @@ def test_nan_inf_and_absurd_numbers_are_refused_for_every_float(
 ) -> None:
     if key == "targets.csat" and value in ("1e-300", "0.0"):
         return  # a satisfaction target of 0 is odd, not absurd: every score meets it
+    if key == "alerts.hysteresis" and value in ("1e-300", "0.0"):
+        return  # no hysteresis: a rule resolves as soon as it is back under its threshold
     section, name = key.split(".")
     if key in ZERO_IS_OFF and value == "0.0":
         cfg = load_config(write(tmp_path, f"{GOOD}[{section}]\n{name} = 0.0\n"), {})
