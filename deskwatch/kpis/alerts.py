@@ -173,8 +173,10 @@ def evaluate(
     stale: frozenset[str],
     now: datetime,
     cfg: Config,
+    partial: bool = False,
 ) -> tuple[tuple[RuleState, ...], list[AlertEvent]]:
-    """The rules' new states at ``now`` and the notifications due."""
+    """The rules' new states at ``now`` and the notifications due (``partial``: the history
+    is still being backfilled, so ``outside_typical`` rules are unknown)."""
     out: list[RuleState] = []
     events: list[AlertEvent] = []
     account = account_name(cfg)
@@ -182,7 +184,12 @@ def evaluate(
     for s in states:
         rule, kpi = s.rule, ALERTABLE[s.rule.kpi]
         raw = kpi.value(snap)
-        if snap is None or raw is None or set(kpi.streams) & stale:
+        if (
+            snap is None
+            or raw is None
+            or set(kpi.streams) & stale
+            or (partial and rule.outside_typical)
+        ):
             # unknown: neither fires nor resolves; the time the condition held is forgotten
             out.append(replace(s, unknown=True, since=s.since if s.firing else None))
             continue

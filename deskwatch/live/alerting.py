@@ -23,7 +23,9 @@ class Alerting:
         the webhooks)."""
         if not self.states:
             return data, []
-        self.states, events = evaluate(self.states, data.snapshot, data.stale, now, self.cfg)
+        self.states, events = evaluate(
+            self.states, data.snapshot, data.stale, now, self.cfg, data.partial
+        )
         rules = {e.kpi: s.rule for s in self.states for e in events if e.kpi == s.rule.kpi}
         for event in events:
             self.sender.send(event, rules.get(event.kpi))

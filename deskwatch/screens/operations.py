@@ -120,7 +120,7 @@ class OperationsScreen(DashboardScreen):
                 yield HourlyBars(labels, id="ops-hourly")
 
     def build_view(self, data: DashboardData) -> OperationsView:
-        return operations.view(data.snapshot, data.cfg, data.now, data.firing)
+        return operations.view(data.snapshot, data.cfg, data.now, data.firing, data.partial)
 
     _shown: OperationsView | None = None
 

@@ -98,6 +98,7 @@ class SeriesView:
 
 
 NO_HISTORY = "typ: no history"
+SYNCING = "typ: syncing"
 
 
 def typical_texts(
@@ -133,7 +134,11 @@ class ProjectionView:
     range: str
 
 
-def projection_view(label: str, p: Projection | None, has_snapshot: bool) -> ProjectionView:
+def projection_view(
+    label: str, p: Projection | None, has_snapshot: bool, partial: bool = False
+) -> ProjectionView:
+    if partial and has_snapshot:
+        return ProjectionView(label, "-", "history syncing")
     if p is None:
         why = "too little history" if has_snapshot else ""
         return ProjectionView(label, "-", why)
@@ -215,16 +220,20 @@ def tile(
     *,
     share_of: Kpi[int] | None = None,
     alert: bool = False,
+    partial: bool = False,
 ) -> TileView:
     """A tile for a count figure: the change vs yesterday when the figure has a history, else
     its share of ``share_of`` (e.g. unassigned as a share of unsolved); "vs typical" when it
-    has a typical day; ``alert`` when a rule on it fires."""
+    has a typical day (``partial``: the history backfill is under way, so the baseline days
+    are not all there yet); ``alert`` when a rule on it fires."""
     value = kpi.value(snap)
     typical, typical_short, typical_verdict = (
         typical_texts(value, kpi.typical_of(snap), kpi.up_is_good)
         if kpi.typical is not None and snap is not None
         else ("", "", "neutral")
     )
+    if partial and typical:
+        typical, typical_short, typical_verdict = SYNCING, SYNCING, "neutral"
     before = kpi.previous(snap)
     whole = None if share_of is None else (share_of.label.lower(), share_of.value(snap))
     text = fmt_value(kpi.unit, value)

@@ -81,20 +81,23 @@ def view(
     cfg: Config,
     now: datetime,
     firing: frozenset[str] = frozenset(),
+    partial: bool = False,
 ) -> OperationsView:
     """What the operations screen shows for ``snap`` (None: nothing computed yet) at ``now``;
-    ``firing``: the ids of figures with a firing alert rule."""
+    ``firing``: the ids of figures with a firing alert rule; ``partial``: the history backfill
+    is under way (typical day and projection wait for it)."""
     tiles = tuple(
         tile(
             kpi,
             snap,
             share_of=None if kpi.before is not None else SHARE_OF,
             alert=kpi.id in firing,
+            partial=partial,
         )
         for kpi, _ in TILES
     )
     projections = tuple(
-        projection_view(label, kpi.value(snap), snap is not None)
+        projection_view(label, kpi.value(snap), snap is not None, partial)
         for label, kpi in (("created", k.PROJECTED_CREATED), ("solved", k.PROJECTED_SOLVED))
     )
     hours = hours_so_far(now, cfg)
@@ -108,8 +111,8 @@ def view(
             created=tuple(created[:hours]),
             solved=tuple(solved[:hours]),
             streams=k.CREATED_PER_HOUR.streams,
-            typical_created=k.TYPICAL_CREATED_PER_HOUR.value(snap),
-            typical_solved=k.TYPICAL_SOLVED_PER_HOUR.value(snap),
+            typical_created=None if partial else k.TYPICAL_CREATED_PER_HOUR.value(snap),
+            typical_solved=None if partial else k.TYPICAL_SOLVED_PER_HOUR.value(snap),
         ),
         projections=projections,
     )

@@ -253,3 +253,11 @@ async def test_the_probe_event_and_an_unreachable_receiver_never_raise() -> None
     task.cancel()
     assert sender.failed == 1 and "ConnectError" in sender.last_error
     assert not WebhookSender(config()).send(probe_event(c, T0))  # no webhook: nothing queued
+
+
+def test_outside_typical_is_unknown_while_the_history_backfills() -> None:
+    c = config({"kpi": "tickets.created.today", "outside_typical": True})
+    states, events = evaluate(initial(c), snap(0, created=200), frozenset(), T0, c, partial=True)
+    assert events == [] and states[0].unknown
+    states, events = evaluate(states, snap(0, created=200), frozenset(), T0, c)
+    assert [e.kind for e in events] == ["firing"]

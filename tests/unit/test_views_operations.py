@@ -82,3 +82,14 @@ def test_a_count_at_zero_yesterday_reads_new() -> None:
     t = tile(k.CREATED_TODAY, make_snapshot(created=created))
     assert (t.delta.text, t.versus) == ("▲ new", "vs 0")
     assert NOW.hour == 14
+
+
+def test_typical_and_projection_wait_for_the_history_backfill() -> None:
+    from deskwatch.views.operations import view as ops_view
+
+    done = ops_view(make_snapshot(), make_data().cfg, NOW)
+    partial = ops_view(make_snapshot(), make_data().cfg, NOW, partial=True)
+    assert done.tiles[0].typical == "▲ typ 110 (101–119)" and done.projections[0].expected == "239"
+    assert partial.tiles[0].typical == "typ: syncing"
+    assert partial.projections[0].range == "history syncing"
+    assert partial.hourly.typical_created is None and done.hourly.typical_created is not None
