@@ -13,11 +13,17 @@ from deskwatch.commands.run import add_display_options, run_app
 from deskwatch.config import build_config
 from deskwatch.errors import DeskwatchError
 
-# 20 minutes of activity per real minute: tiles still change every few polls, while today's
-# counts stay comparable with yesterday's (at 120x the "vs yesterday" deltas read +400%).
-DEFAULT_SPEED = 20.0
+# Real pace: the history was generated at this account's rate, so today plays at the same
+# rate and "vs yesterday" and "vs typical" compare like with like (at 20x, "Solved today 92
+# ▲ 300% vs 23": today ran 20 times faster than the day it was compared with).
+DEFAULT_SPEED = 1.0
+# busy enough that created/solved move every few polls at real pace (a weekday afternoon
+# brings a ticket about every 20 s), small enough for a first sync of about a minute
+DEMO_TICKETS_PER_DAY = 1500
 DEMO_POLL = {"live": 5, "incremental": 10, "reference": 300}
-DEMO_HISTORY_DAYS = 35  # the 30-day window plus a margin; a first sync of about half a minute
+# four baseline weeks of the typical day (and today); the trend window fits inside it
+DEMO_HISTORY_DAYS = 29
+DEMO_WINDOW_DAYS = 28
 # Zendesk's High Volume add-on allows 30 incremental exports a minute (10 without): the demo
 # account has it, so the first sync is short; the client is told the same limit.
 DEMO_INCREMENTAL_LIMIT = 30
@@ -41,6 +47,12 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help=f"activity multiplier: 60 = an hour of tickets per minute (default {DEFAULT_SPEED:g})",
     )
     parser.add_argument("--seed", default="7", help="seed of the simulated account (default 7)")
+    parser.add_argument(
+        "--alert-unassigned",
+        metavar="N",
+        help="add an alert rule: unassigned tickets above N for a minute (try it: a toast, "
+        "the tile and the status bar show it)",
+    )
     add_display_options(parser)
     parser.set_defaults(handler=run)
 
@@ -56,18 +68,22 @@ def _parse(value: str, flag: str, *, integer: bool, high: float) -> Any:
     return number
 
 
-def demo_config(handle: Any, state_dir: Path) -> Any:
+def demo_config(handle: Any, state_dir: Path, alert_above: float | None = None) -> Any:
     """The simulator's [zendesk] block + demo cadences; the environment is ignored."""
     data = tomllib.loads(handle.config_toml())
     data["poll"] = dict(DEMO_POLL)
     data["sync"] = {"history_days": DEMO_HISTORY_DAYS}
+    data["kpis"] = {"window_days": DEMO_WINDOW_DAYS}
+    if alert_above is not None:
+        rule = {"kpi": "tickets.unassigned", "above": alert_above, "for_minutes": 1}
+        data["alerts"] = {"rules": [{**rule, "name": "unassigned pile-up (demo)"}]}
     return build_config(data, env={}, state_dir=state_dir)
 
 
-def _run(handle: Any, state_dir: Path, wall: bool) -> int:
+def _run(handle: Any, state_dir: Path, wall: bool, alert_above: float | None) -> int:
     from deskwatch.zendesk import ZendeskClient
 
-    cfg = demo_config(handle, state_dir)
+    cfg = demo_config(handle, state_dir, alert_above)
     return run_app(
         cfg,
         wall=wall,
@@ -78,6 +94,11 @@ def _run(handle: Any, state_dir: Path, wall: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     speed = _parse(args.speed, "--speed", integer=False, high=100_000)
     seed = _parse(args.seed, "--seed", integer=True, high=2**32 - 1)
+    alert_above = (
+        None
+        if args.alert_unassigned is None
+        else _parse(args.alert_unassigned, "--alert-unassigned", integer=True, high=10**9)
+    )
     from deskwatch.sim import start_simulator
 
     print("deskwatch demo: generating a simulated account…", file=sys.stderr, flush=True)
@@ -85,12 +106,13 @@ def run(args: argparse.Namespace) -> int:
         seed=seed,
         speed=speed,
         history_days=DEMO_HISTORY_DAYS,
+        tickets=DEMO_TICKETS_PER_DAY * DEMO_HISTORY_DAYS,
         incremental_limit=DEMO_INCREMENTAL_LIMIT,
     )
     try:
         if args.state_dir is not None:
-            return _run(handle, args.state_dir, args.wall)
+            return _run(handle, args.state_dir, args.wall, alert_above)
         with tempfile.TemporaryDirectory(prefix="deskwatch-demo-") as tmp:
-            return _run(handle, Path(tmp), args.wall)
+            return _run(handle, Path(tmp), args.wall, alert_above)
     finally:
         handle.stop()
