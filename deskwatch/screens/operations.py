@@ -73,6 +73,8 @@ class OperationsScreen(DashboardScreen):
         &.-narrow #ops-tiles, &.-tiny #ops-tiles { grid-size: 5; }
         &.-narrow .-wide-only, &.-tiny .-wide-only { display: none; }
         .-wall-only { display: none; }
+        /* every tile of the row keeps the "vs typical" line, so the row stays even */
+        #ops-tiles KpiTile .tile--typical { display: block; }
         &.-wall .-wall-only { display: block; }
         /* 16 columns a tile at 80: no side borders, so "Created today" and "66% of unsolved" fit */
         &.-narrow KpiTile { border-left: none; border-right: none; padding: 0 0 0 1; }

@@ -46,7 +46,8 @@ class KpiTile(Widget):
         .tile--value.-good, .tile--delta.-good { color: $text-success; }
         .tile--value.-bad, .tile--delta.-bad { color: $text-error; }
         .tile--delta.-bad { text-style: bold; }
-        .tile--typical { width: 1fr; color: $text-muted; }
+        .tile--typical { width: 1fr; color: $text-muted; display: none; }
+        &.-typical .tile--typical { display: block; }
         .tile--typical.-good { color: $text-success; }
         .tile--typical.-bad { color: $text-error; }
         &.-stale { border: round $warning; }
@@ -144,6 +145,7 @@ class KpiTile(Widget):
         delta_widget.update(change or " ")
         _set_verdict(delta_widget, delta.verdict(self.up_is_good))
         self._typical = typical
+        self.set_class(bool(typical[0] or typical[1]), "-typical")
         typical_widget = self.query_one(".tile--typical", Static)
         _set_verdict(typical_widget, typical_verdict)
         self._fit_typical()

@@ -13,7 +13,7 @@ from deskwatch.config import build_config
 from deskwatch.kpis.snapshot import KpiSnapshot
 from deskwatch.live.dashboard import DashboardData
 
-from .ops_fixture import NOW, OPS, TICKETS, WINDOW_START
+from .ops_fixture import NOW, OPS, PROJECTION, TICKETS, TYPICAL, WINDOW_START
 
 DATES = [(WINDOW_START + timedelta(days=i)).isoformat() for i in range(30)]
 
@@ -130,6 +130,8 @@ def make_snapshot(*, talk: bool = True, cost: float | None = 14.372) -> KpiSnaps
         agents=[],
         talk=TALK if talk else None,
         filters=None,
+        typical=TYPICAL,
+        projection=PROJECTION,
         ops=LIVE_OPS if talk else OPS,
     )
 
