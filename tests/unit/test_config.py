@@ -97,7 +97,7 @@ def test_example_config_is_valid_and_documents_every_declared_key_and_no_other()
 
 def test_each_key_is_declared_once_with_its_check_and_environment_variable() -> None:
     declared = dict(declared_keys())
-    assert len(declared) == 41
+    assert len(declared) == 46
     assert env_overrides() == {
         "ZENDESK_SUBDOMAIN": "zendesk.subdomain",
         "ZENDESK_URL": "zendesk.url",
