@@ -131,6 +131,7 @@ FIRST_REPLY_MINUTES: Kpi[DurationKpis] = Kpi(
     read=lambda s: s.tickets.first_reply_minutes,
     target=lambda cfg: cfg.targets.first_reply_minutes,
     help="Minutes to the first public reply (time_basis), by when the reply happened",
+    unlisted="a median of durations, not a count: there is no list behind it",
 )
 FULL_RESOLUTION_MINUTES: Kpi[DurationKpis] = Kpi(
     id="tickets.full_resolution_minutes",
@@ -141,6 +142,7 @@ FULL_RESOLUTION_MINUTES: Kpi[DurationKpis] = Kpi(
     read=lambda s: s.tickets.full_resolution_minutes,
     target=lambda cfg: cfg.targets.full_resolution_minutes,
     help="Minutes from creation to the final solve (time_basis), by solve time",
+    unlisted="a median of durations, not a count: there is no list behind it",
 )
 CREATED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
     id="ops.created_per_hour_today",
@@ -174,6 +176,7 @@ CREATED_WINDOW: Kpi[int] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.created.window,
     help="Tickets created in the KPI window (the last kpis.window_days days)",
+    drill=Drill("created", span="window"),
 )
 SOLVED_WINDOW: Kpi[int] = Kpi(
     id="tickets.solved.window",
@@ -183,6 +186,7 @@ SOLVED_WINDOW: Kpi[int] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.solved.window,
     help="Tickets solved in the window, by solve time",
+    drill=Drill("solves", span="window"),
 )
 STATUS: Kpi[StatusCounts] = Kpi(
     id="tickets.status",
@@ -192,6 +196,7 @@ STATUS: Kpi[StatusCounts] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.status,
     help="Every ticket by its status now (new, open, pending, on hold, solved, closed)",
+    drill=Drill("current", by="status"),
 )
 REOPENED: Kpi[Reopened] = Kpi(
     id="tickets.reopened",
@@ -201,6 +206,8 @@ REOPENED: Kpi[Reopened] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.reopened,
     help="Of the tickets created in the window, those reopened at least once",
+    drill=Drill("created", ("reopened",), span="window"),
+    lists=lambda s: ((None, s.tickets.reopened.count),),
 )
 ONE_TOUCH: Kpi[OneTouch] = Kpi(
     id="tickets.one_touch",
@@ -210,6 +217,8 @@ ONE_TOUCH: Kpi[OneTouch] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.one_touch,
     help="Of the tickets solved in the window, those solved with one public reply",
+    drill=Drill("solves", ("one_touch",), span="window"),
+    lists=lambda s: ((None, s.tickets.one_touch.count),),
 )
 BY_TYPE: Kpi[ByType] = Kpi(
     id="tickets.by_type",
@@ -219,6 +228,7 @@ BY_TYPE: Kpi[ByType] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.by_type,
     help="Tickets created in the window by type (none: no type set)",
+    drill=Drill("created", span="window", by="type", null_as="none"),
 )
 BY_CHANNEL: Kpi[Mapping[str, int]] = Kpi(
     id="tickets.by_channel",
@@ -228,6 +238,7 @@ BY_CHANNEL: Kpi[Mapping[str, int]] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.by_channel,
     help="Tickets created in the window by channel (via.channel; unknown: not given)",
+    drill=Drill("created", span="window", by="channel", null_as="unknown"),
 )
 BACKLOG_DAILY: Kpi[tuple[BacklogDay, ...]] = Kpi(
     id="tickets.backlog_daily",
@@ -237,6 +248,8 @@ BACKLOG_DAILY: Kpi[tuple[BacklogDay, ...]] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.backlog_daily,
     help="Unsolved tickets at the end of each day of the window (now for today)",
+    unlisted="a count at the end of past days: Zendesk keeps no past states to list "
+    "(Enter on Unsolved lists the backlog now)",
 )
 COST_PER_TICKET: Kpi[float | None] = Kpi(
     id="tickets.cost_per_ticket",
@@ -246,6 +259,7 @@ COST_PER_TICKET: Kpi[float | None] = Kpi(
     streams=TICKETS,
     read=lambda s: s.tickets.cost_per_ticket,
     help="cost.monthly_support_cost so far this month over the tickets solved this month",
+    unlisted="a cost, not a count: Enter on Solved lists the tickets solved",
 )
 CSAT_SCORE: Kpi[float | None] = Kpi(
     id="csat.score",
@@ -256,6 +270,8 @@ CSAT_SCORE: Kpi[float | None] = Kpi(
     read=lambda s: s.csat.score,
     target=lambda cfg: cfg.targets.csat,
     help="Satisfaction: good / (good + bad) ratings in the window, against targets.csat",
+    drill=Drill("csat", span="window", stream="ratings"),
+    lists=lambda s: ((None, s.csat.good + s.csat.bad),),
 )
 CSAT_GOOD: Kpi[int] = Kpi(
     id="csat.good",
@@ -265,6 +281,7 @@ CSAT_GOOD: Kpi[int] = Kpi(
     streams=RATINGS,
     read=lambda s: s.csat.good,
     help="Good satisfaction ratings in the window",
+    drill=Drill("csat", ("good",), span="window", stream="ratings"),
 )
 CSAT_BAD: Kpi[int] = Kpi(
     id="csat.bad",
@@ -274,6 +291,7 @@ CSAT_BAD: Kpi[int] = Kpi(
     streams=RATINGS,
     read=lambda s: s.csat.bad,
     help="Bad satisfaction ratings in the window",
+    drill=Drill("csat", ("bad",), span="window", stream="ratings"),
 )
 CSAT_TODAY: Kpi[GoodBad] = Kpi(
     id="csat.today",
@@ -284,6 +302,8 @@ CSAT_TODAY: Kpi[GoodBad] = Kpi(
     read=lambda s: s.csat.today,
     target=lambda cfg: cfg.targets.csat,
     help="Good and bad ratings since local midnight and their score",
+    drill=Drill("csat", span="today", stream="ratings"),
+    lists=lambda s: ((None, s.csat.today.good + s.csat.today.bad),),
 )
 CSAT_DAILY: Kpi[tuple[CsatDay, ...]] = Kpi(
     id="csat.daily",
@@ -294,6 +314,8 @@ CSAT_DAILY: Kpi[tuple[CsatDay, ...]] = Kpi(
     read=lambda s: s.csat.daily,
     target=lambda cfg: cfg.targets.csat,
     help="The satisfaction score of each day of the window, against targets.csat",
+    drill=Drill("csat", span="day", stream="ratings"),
+    lists=lambda s: tuple((d.date, d.good + d.bad) for d in s.csat.daily),
 )
 
 TYPICAL_HELP = "median (p25-p75) over the same weekday of the last [baselines] weeks"
@@ -307,6 +329,7 @@ TYPICAL_CREATED: Kpi[Typical] = Kpi(
     streams=TICKETS,
     read=lambda s: s.typical.created,
     help=f"Tickets created by this clock time and all day, {TYPICAL_HELP}",
+    unlisted="a typical day (medians over past days), not records",
 )
 TYPICAL_SOLVED: Kpi[Typical] = Kpi(
     id="typical.solved",
@@ -316,6 +339,7 @@ TYPICAL_SOLVED: Kpi[Typical] = Kpi(
     streams=TICKETS,
     read=lambda s: s.typical.solved,
     help=f"Tickets solved by this clock time and all day, {TYPICAL_HELP}",
+    unlisted="a typical day (medians over past days), not records",
 )
 TYPICAL_INBOUND_CALLS: Kpi[Typical | None] = Kpi(
     id="typical.inbound_calls",
@@ -325,6 +349,7 @@ TYPICAL_INBOUND_CALLS: Kpi[Typical | None] = Kpi(
     streams=CALLS,
     read=lambda s: s.typical.inbound_calls,
     help=f"Inbound calls by this clock time and all day, {TYPICAL_HELP}",
+    unlisted="a typical day (medians over past days), not records",
 )
 PROJECTED_CREATED: Kpi[Projection | None] = Kpi(
     id="projection.created",
@@ -334,6 +359,7 @@ PROJECTED_CREATED: Kpi[Projection | None] = Kpi(
     streams=TICKETS,
     read=lambda s: s.projection.created,
     help="Tickets created by the end of today: so far + the typical rest of the day (range)",
+    unlisted="a typical day (medians over past days), not records",
 )
 PROJECTED_SOLVED: Kpi[Projection | None] = Kpi(
     id="projection.solved",
@@ -343,6 +369,7 @@ PROJECTED_SOLVED: Kpi[Projection | None] = Kpi(
     streams=TICKETS,
     read=lambda s: s.projection.solved,
     help="Tickets solved by the end of today: so far + the typical rest of the day (range)",
+    unlisted="a typical day (medians over past days), not records",
 )
 PROJECTED_INBOUND_CALLS: Kpi[Projection | None] = Kpi(
     id="projection.inbound_calls",
@@ -352,6 +379,7 @@ PROJECTED_INBOUND_CALLS: Kpi[Projection | None] = Kpi(
     streams=CALLS,
     read=lambda s: s.projection.inbound_calls,
     help="Inbound calls by the end of today: so far + the typical rest of the day (range)",
+    unlisted="a typical day (medians over past days), not records",
 )
 TYPICAL_CREATED_PER_HOUR: Kpi[tuple[float, ...] | None] = Kpi(
     id="ops.typical_created_per_hour",
@@ -361,6 +389,7 @@ TYPICAL_CREATED_PER_HOUR: Kpi[tuple[float, ...] | None] = Kpi(
     streams=TICKETS,
     read=lambda s: s.ops.typical_created_per_hour,
     help="Per local clock hour, the median created over the baseline days",
+    unlisted="a typical day (medians over past days), not records",
 )
 TYPICAL_SOLVED_PER_HOUR: Kpi[tuple[float, ...] | None] = Kpi(
     id="ops.typical_solved_per_hour",
@@ -370,6 +399,7 @@ TYPICAL_SOLVED_PER_HOUR: Kpi[tuple[float, ...] | None] = Kpi(
     streams=TICKETS,
     read=lambda s: s.ops.typical_solved_per_hour,
     help="Per local clock hour, the median solved over the baseline days",
+    unlisted="a typical day (medians over past days), not records",
 )
 
 _FIGURES: tuple[Kpi[Any], ...] = (

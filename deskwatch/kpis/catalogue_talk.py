@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from deskwatch.kpis.drill import Drill
 from deskwatch.kpis.figure import Kpi
 from deskwatch.kpis.snapshot import (
     Efficiency,
@@ -21,6 +22,8 @@ from deskwatch.kpis.snapshot import (
     TalkKpis,
     TopAgent,
 )
+from deskwatch.kpis.talk import UNSUCCESSFUL
+from deskwatch.store.schema import OUTCOMES
 
 T = TypeVar("T")
 QUEUE = ("queue",)
@@ -41,6 +44,8 @@ def _eff(rng: str, get: Callable[[Efficiency], T]) -> Callable[[KpiSnapshot], T 
     return lambda s: None if s.talk is None else get(getattr(s.talk.efficiency, rng))
 
 
+MEAN = "a mean of call times, not a count: Enter on Inbound or Answered lists the calls"
+
 CALLS_WAITING: Kpi[float | None] = Kpi(
     id="talk.queue.calls_waiting",
     label="Calls waiting",
@@ -49,6 +54,7 @@ CALLS_WAITING: Kpi[float | None] = Kpi(
     streams=QUEUE,
     read=_queue(lambda q: q.calls_waiting),
     help="Callers in the queue now (current queue activity)",
+    unlisted="a live figure of Zendesk's queue: it has no records to list",
 )
 
 CALLBACKS_WAITING: Kpi[float | None] = Kpi(
@@ -59,6 +65,7 @@ CALLBACKS_WAITING: Kpi[float | None] = Kpi(
     streams=QUEUE,
     read=_queue(lambda q: q.callbacks_waiting),
     help="Callback requests waiting now",
+    unlisted="a live figure of Zendesk's queue: it has no records to list",
 )
 
 LONGEST_WAIT: Kpi[float | None] = Kpi(
@@ -70,6 +77,7 @@ LONGEST_WAIT: Kpi[float | None] = Kpi(
     read=_queue(lambda q: q.longest_wait_time),
     target=lambda cfg: cfg.targets.wait_seconds or None,
     help="The longest wait of a caller in the queue now",
+    unlisted="a live figure of Zendesk's queue: it has no records to list",
 )
 
 AVERAGE_WAIT: Kpi[float | None] = Kpi(
@@ -81,6 +89,7 @@ AVERAGE_WAIT: Kpi[float | None] = Kpi(
     read=_queue(lambda q: q.average_wait_time),
     target=lambda cfg: cfg.targets.wait_seconds or None,
     help="The average wait of callers in the queue now",
+    unlisted="a live figure of Zendesk's queue: it has no records to list",
 )
 
 AGENTS_ONLINE: Kpi[float | None] = Kpi(
@@ -91,6 +100,7 @@ AGENTS_ONLINE: Kpi[float | None] = Kpi(
     streams=QUEUE,
     read=_queue(lambda q: q.agents_online),
     help="Talk agents online now (current queue activity)",
+    unlisted="a live figure of Zendesk's queue: it has no records to list",
 )
 
 AGENTS_AVAILABLE: Kpi[int | None] = Kpi(
@@ -101,6 +111,7 @@ AGENTS_AVAILABLE: Kpi[int | None] = Kpi(
     streams=ACTIVITY,
     read=lambda s: s.ops.agents_available,
     help="Agents online and not on a call or wrapping up (agents activity)",
+    unlisted="live agent states (the Agents board shows each agent's)",
 )
 
 AGENTS_ON_CALL: Kpi[int | None] = Kpi(
@@ -111,6 +122,7 @@ AGENTS_ON_CALL: Kpi[int | None] = Kpi(
     streams=ACTIVITY,
     read=lambda s: s.ops.agents_on_call,
     help="Agents on a call now (agents activity call_status on_call)",
+    unlisted="live agent states (the Agents board shows each agent's)",
 )
 
 UTILIZATION_TODAY: Kpi[float | None] = Kpi(
@@ -121,6 +133,7 @@ UTILIZATION_TODAY: Kpi[float | None] = Kpi(
     streams=ACTIVITY,
     read=_talk(lambda t: t.utilization_today),
     help="(talk + wrap-up time) / online time of the agents today",
+    unlisted="a ratio of agents' times, not a count of calls",
 )
 
 INBOUND_TODAY: Kpi[int | None] = Kpi(
@@ -131,6 +144,7 @@ INBOUND_TODAY: Kpi[int | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.inbound.today),
     help="Inbound calls since local midnight",
+    drill=Drill("calls", span="today", stream="calls", by="outcome", values=OUTCOMES),
 )
 
 INBOUND_WINDOW: Kpi[int | None] = Kpi(
@@ -141,6 +155,7 @@ INBOUND_WINDOW: Kpi[int | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.inbound.window),
     help="Inbound calls in the window",
+    drill=Drill("calls", span="window", stream="calls", by="outcome", values=OUTCOMES),
 )
 
 ANSWERED_TODAY: Kpi[int | None] = Kpi(
@@ -151,6 +166,7 @@ ANSWERED_TODAY: Kpi[int | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.answered.today),
     help="Inbound calls answered since local midnight",
+    drill=Drill("calls", span="today", stream="calls", by="outcome", values=("answered",)),
 )
 
 ANSWERED_WINDOW: Kpi[int | None] = Kpi(
@@ -161,6 +177,7 @@ ANSWERED_WINDOW: Kpi[int | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.answered.window),
     help="Inbound calls answered in the window",
+    drill=Drill("calls", span="window", stream="calls", by="outcome", values=("answered",)),
 )
 
 UNSUCCESSFUL_TODAY: Kpi[Outcomes | None] = Kpi(
@@ -171,6 +188,7 @@ UNSUCCESSFUL_TODAY: Kpi[Outcomes | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.unsuccessful.today),
     help="Inbound calls not answered today, by reason",
+    drill=Drill("calls", span="today", stream="calls", by="outcome"),
 )
 
 UNSUCCESSFUL_WINDOW: Kpi[Outcomes | None] = Kpi(
@@ -181,6 +199,7 @@ UNSUCCESSFUL_WINDOW: Kpi[Outcomes | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.unsuccessful.window),
     help="Inbound calls not answered in the window, by reason",
+    drill=Drill("calls", span="window", stream="calls", by="outcome"),
 )
 
 UNSUCCESSFUL_DAILY: Kpi[tuple[OutcomesDay, ...] | None] = Kpi(
@@ -191,6 +210,11 @@ UNSUCCESSFUL_DAILY: Kpi[tuple[OutcomesDay, ...] | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.unsuccessful.daily),
     help="Unsuccessful inbound calls of each day of the window, by reason",
+    drill=Drill("calls", span="day", stream="calls", by="outcome", values=UNSUCCESSFUL),
+    lists=lambda s: tuple(
+        (d.date, d.exceeded_wait + d.voicemail + d.abandoned + d.not_answered)
+        for d in (s.talk.unsuccessful.daily if s.talk else ())
+    ),
 )
 
 TIME_TO_ANSWER_TODAY: Kpi[float | None] = Kpi(
@@ -202,6 +226,7 @@ TIME_TO_ANSWER_TODAY: Kpi[float | None] = Kpi(
     read=_eff("today", lambda e: e.time_to_answer_seconds_mean),
     target=lambda cfg: cfg.targets.answer_seconds,
     help="Today, answered inbound calls: mean seconds to answer",
+    unlisted=MEAN,
 )
 
 WAIT_TIME_TODAY: Kpi[float | None] = Kpi(
@@ -213,6 +238,7 @@ WAIT_TIME_TODAY: Kpi[float | None] = Kpi(
     read=_eff("today", lambda e: e.wait_time_seconds_mean),
     target=lambda cfg: cfg.targets.wait_seconds or None,
     help="Today, all inbound calls: mean seconds in the queue",
+    unlisted=MEAN,
 )
 
 TALK_TIME_TODAY: Kpi[float | None] = Kpi(
@@ -223,6 +249,7 @@ TALK_TIME_TODAY: Kpi[float | None] = Kpi(
     streams=CALLS,
     read=_eff("today", lambda e: e.talk_time_seconds_mean),
     help="Today, answered inbound calls: mean talk seconds",
+    unlisted=MEAN,
 )
 
 HOLD_TIME_TODAY: Kpi[float | None] = Kpi(
@@ -234,6 +261,7 @@ HOLD_TIME_TODAY: Kpi[float | None] = Kpi(
     read=_eff("today", lambda e: e.hold_time_seconds_mean),
     target=lambda cfg: cfg.targets.hold_seconds or None,
     help="Today, answered inbound calls: mean seconds on hold",
+    unlisted=MEAN,
 )
 
 WRAP_UP_TIME_TODAY: Kpi[float | None] = Kpi(
@@ -245,6 +273,7 @@ WRAP_UP_TIME_TODAY: Kpi[float | None] = Kpi(
     read=_eff("today", lambda e: e.wrap_up_time_seconds_mean),
     target=lambda cfg: cfg.targets.wrap_up_seconds or None,
     help="Today, answered inbound calls: mean wrap-up seconds",
+    unlisted=MEAN,
 )
 
 LEG_TALK_TIME_TODAY: Kpi[float | None] = Kpi(
@@ -255,6 +284,7 @@ LEG_TALK_TIME_TODAY: Kpi[float | None] = Kpi(
     streams=LEGS,
     read=_eff("today", lambda e: e.leg_talk_time_seconds_mean),
     help="Today, agent legs that talked: mean talk seconds per leg",
+    unlisted=MEAN,
 )
 
 TIME_TO_ANSWER_WINDOW: Kpi[float | None] = Kpi(
@@ -266,6 +296,7 @@ TIME_TO_ANSWER_WINDOW: Kpi[float | None] = Kpi(
     read=_eff("window", lambda e: e.time_to_answer_seconds_mean),
     target=lambda cfg: cfg.targets.answer_seconds,
     help="In the window, answered inbound calls: mean seconds to answer",
+    unlisted=MEAN,
 )
 
 WAIT_TIME_WINDOW: Kpi[float | None] = Kpi(
@@ -277,6 +308,7 @@ WAIT_TIME_WINDOW: Kpi[float | None] = Kpi(
     read=_eff("window", lambda e: e.wait_time_seconds_mean),
     target=lambda cfg: cfg.targets.wait_seconds or None,
     help="In the window, all inbound calls: mean seconds in the queue",
+    unlisted=MEAN,
 )
 
 TALK_TIME_WINDOW: Kpi[float | None] = Kpi(
@@ -287,6 +319,7 @@ TALK_TIME_WINDOW: Kpi[float | None] = Kpi(
     streams=CALLS,
     read=_eff("window", lambda e: e.talk_time_seconds_mean),
     help="In the window, answered inbound calls: mean talk seconds",
+    unlisted=MEAN,
 )
 
 HOLD_TIME_WINDOW: Kpi[float | None] = Kpi(
@@ -298,6 +331,7 @@ HOLD_TIME_WINDOW: Kpi[float | None] = Kpi(
     read=_eff("window", lambda e: e.hold_time_seconds_mean),
     target=lambda cfg: cfg.targets.hold_seconds or None,
     help="In the window, answered inbound calls: mean seconds on hold",
+    unlisted=MEAN,
 )
 
 WRAP_UP_TIME_WINDOW: Kpi[float | None] = Kpi(
@@ -309,6 +343,7 @@ WRAP_UP_TIME_WINDOW: Kpi[float | None] = Kpi(
     read=_eff("window", lambda e: e.wrap_up_time_seconds_mean),
     target=lambda cfg: cfg.targets.wrap_up_seconds or None,
     help="In the window, answered inbound calls: mean wrap-up seconds",
+    unlisted=MEAN,
 )
 
 LEG_TALK_TIME_WINDOW: Kpi[float | None] = Kpi(
@@ -319,6 +354,7 @@ LEG_TALK_TIME_WINDOW: Kpi[float | None] = Kpi(
     streams=LEGS,
     read=_eff("window", lambda e: e.leg_talk_time_seconds_mean),
     help="In the window, agent legs that talked: mean talk seconds per leg",
+    unlisted=MEAN,
 )
 
 TOP_AGENTS: Kpi[tuple[TopAgent, ...] | None] = Kpi(
@@ -329,6 +365,10 @@ TOP_AGENTS: Kpi[tuple[TopAgent, ...] | None] = Kpi(
     streams=CALLS,
     read=_talk(lambda t: t.top_agents),
     help="Up to 8 agents with the most answered inbound calls in the window, with talk time",
+    drill=Drill("accepted", span="window", stream="calls", agent=True),
+    lists=lambda s: tuple(
+        (a.agent_id, a.calls_accepted) for a in (s.talk.top_agents if s.talk else ())
+    ),
 )
 
 QUALITY_DAILY: Kpi[tuple[QualityDay, ...] | None] = Kpi(
@@ -340,6 +380,7 @@ QUALITY_DAILY: Kpi[tuple[QualityDay, ...] | None] = Kpi(
     read=_talk(lambda t: t.quality_daily),
     target=lambda cfg: cfg.targets.quality or None,
     help="Share of completed calls without quality issues, each day of the window",
+    unlisted="a daily share of calls: Enter on Answered lists the calls",
 )
 
 #: every Talk figure, in the order the dashboard shows them

@@ -6,12 +6,13 @@ operations figures) and :mod:`deskwatch.kpis.catalogue_talk` (Talk); ``CATALOGUE
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from deskwatch.config import Config
-from deskwatch.kpis.drill import Drill
+from deskwatch.kpis.drill import Arg, Drill
 from deskwatch.kpis.snapshot import KpiSnapshot, Typical
 
 T = TypeVar("T")
@@ -35,10 +36,34 @@ class Kpi(Generic[T]):
     #: one line for help screens and legends
     help: str = ""
     #: the query listing the records behind the figure (drill-down); for a bar chart its
-    #: argument is the bar's index
+    #: argument names the bar (an hour, a status, a reason, a date, an agent)
     drill: Drill | None = None
+    #: how many records the drill lists, per argument: snapshot -> ((argument, count), ...);
+    #: by default the figure's value for a count, each bar for counts by key
+    lists: Callable[[KpiSnapshot], Sequence[tuple[Arg, int]]] | None = None
+    #: why the figure lists no records (the screen says so rather than opening a list)
+    unlisted: str = ""
     #: the figure's typical day (KPIS.md "Typical day and projection"), for "vs typical"
     typical: Callable[[KpiSnapshot], Typical | None] | None = None
+
+    def drill_counts(self, snap: KpiSnapshot | None) -> tuple[tuple[Arg, int], ...]:
+        """(argument, how many records its listing holds) for each list behind the figure:
+        one ``(None, n)`` for a count, one per bar of a chart; () when nothing is listed."""
+        value = self.value(snap)
+        if self.drill is None or value is None:
+            return ()
+        if self.lists is not None:
+            assert snap is not None
+            return tuple(self.lists(snap))
+        if isinstance(value, int):
+            return ((None, value),)
+        if isinstance(value, tuple):  # per hour
+            return tuple(enumerate(value))
+        if isinstance(value, Mapping):
+            return tuple(value.items())
+        if dataclasses.is_dataclass(value):
+            return tuple((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+        raise TypeError(f"{self.id}: say what its drill lists (lists=...)")
 
     def typical_of(self, snap: KpiSnapshot | None) -> Typical | None:
         return None if snap is None or self.typical is None else self.typical(snap)

@@ -1,20 +1,23 @@
-"""Drill-down: for every figure the catalogue gives a drill query, on generated data, the
-listing holds exactly as many tickets as the figure says (tiles, hourly bars, agent figures),
-with and without a filter."""
+"""Drill-down: for every figure the catalogue gives a drill query, on generated data (tickets,
+ratings, calls), each listing holds exactly as many records as the figure says (tiles, every
+bar of every chart, per day and per agent), with and without a filter; every figure a
+dashboard shows either lists its records or says why it cannot."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import numpy as np
+import polars as pl
 import pytest
 
 from deskwatch.bench import gen
 from deskwatch.kpis import compute_snapshot
 from deskwatch.kpis.catalogue import AGENT_DRILLS, CATALOGUE
-from deskwatch.kpis.drill import COLUMNS, listing
+from deskwatch.kpis.drill import COLUMNS_OF, Drill, listing
 from deskwatch.kpis.filters import TicketFilter
 from deskwatch.store import Cache, Frames
+from deskwatch.views import kpi, operations, talk
 from tests.unit.kpi_records import cfg
 
 NOW = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
@@ -29,6 +32,9 @@ def frames() -> Frames:
     tickets = gen.tickets(6000, NOW, rng, days=30)
     c.replace_frame("tickets", tickets)
     c.replace_frame("ratings", gen.ratings(tickets, NOW, rng))
+    calls, legs = gen.calls_and_legs(6000, NOW, rng, days=30)
+    c.replace_frame("calls", calls)
+    c.replace_frame("legs", legs)
     c.replace_frame("users", gen.users(rng, end_users=10))
     return c.frames
 
@@ -36,8 +42,13 @@ def frames() -> Frames:
 DRILLED = [k for k in CATALOGUE.values() if k.drill is not None]
 
 
-def test_every_count_tile_and_bar_has_a_drill_query() -> None:
-    ids = {k.id for k in DRILLED}
+def test_every_figure_on_a_dashboard_lists_its_records_or_says_why_not() -> None:
+    shown = {k.id: k for k in (*operations.FIGURES, *kpi.FIGURES, *talk.FIGURES)}
+    silent = [i for i, k in shown.items() if k.drill is None and not k.unlisted]
+    assert not silent
+    both = [k.id for k in CATALOGUE.values() if k.drill is not None and k.unlisted]
+    assert not both
+    # the counts of every dashboard (tiles and bars) are listed
     assert {
         "tickets.created.today",
         "tickets.unassigned",
@@ -48,23 +59,105 @@ def test_every_count_tile_and_bar_has_a_drill_query() -> None:
         "tickets.escalated",
         "ops.created_per_hour_today",
         "ops.solved_per_hour_today",
-    } <= ids
+        "tickets.created.window",
+        "tickets.solved.window",
+        "tickets.reopened",
+        "tickets.one_touch",
+        "tickets.status",
+        "tickets.by_type",
+        "tickets.by_channel",
+        "csat.score",
+        "csat.good",
+        "csat.bad",
+        "csat.today",
+        "talk.inbound.today",
+        "talk.answered.today",
+        "talk.unsuccessful.today",
+        "talk.unsuccessful.daily",
+        "talk.top_agents",
+    } <= {k.id for k in DRILLED}
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=["all", "filtered"])
 @pytest.mark.parametrize("kpi", DRILLED, ids=lambda k: k.id)
 def test_the_listing_holds_the_figure(frames: Frames, kpi, flt) -> None:  # type: ignore[no-untyped-def]
     snap = compute_snapshot(frames, CFG, NOW, flt)
-    value = kpi.value(snap)
-    if isinstance(value, tuple):  # a bar chart: each bar
-        assert sum(value) > 0
-        for hour, count in enumerate(value):
-            rows = listing(frames, CFG, NOW, kpi.drill, hour, flt)
-            assert rows.height == count, (kpi.id, hour)
-        return
-    rows = listing(frames, CFG, NOW, kpi.drill, None, flt)
-    assert value > 0 and rows.height == value
-    assert tuple(rows.columns) == COLUMNS
+    counts = kpi.drill_counts(snap)
+    assert counts and sum(n for _, n in counts) > 0, kpi.id  # the data exercises it
+    for arg, count in counts:
+        rows = listing(frames, CFG, NOW, kpi.drill, arg, flt)
+        assert rows.height == count, (kpi.id, arg)
+        assert tuple(rows.columns) == COLUMNS_OF[kpi.drill.stream]
+        assert rows.get_column("id").is_unique().all()
+
+
+def test_bars_by_key_split_the_whole(frames: Frames) -> None:
+    """The status bars add up to every live ticket, the type bars to the tickets created in
+    the window: no ticket is in two bars or in none (nulls included: "none", "unknown")."""
+    snap = compute_snapshot(frames, CFG, NOW)
+    for figure, whole in (
+        ("tickets.status", frames.tickets.filter(pl.col("status") != "deleted").height),
+        ("tickets.by_type", CATALOGUE["tickets.created.window"].value(snap)),
+        ("tickets.by_channel", CATALOGUE["tickets.created.window"].value(snap)),
+    ):
+        drill = CATALOGUE[figure].drill
+        assert drill is not None
+        ids = pl.concat(
+            listing(frames, CFG, NOW, drill, arg).get_column("id")
+            for arg, _ in CATALOGUE[figure].drill_counts(snap)
+        )
+        assert ids.len() == whole and ids.is_unique().all(), figure
+
+
+def test_a_stacked_column_of_several_days_lists_them_all(frames: Frames) -> None:
+    snap = compute_snapshot(frames, CFG, NOW)
+    daily = CATALOGUE["talk.unsuccessful.daily"]
+    counts = dict(daily.drill_counts(snap))
+    days = sorted(counts)[-3:]
+    assert daily.drill is not None
+    rows = listing(frames, CFG, NOW, daily.drill, f"{days[0]}..{days[-1]}")
+    assert rows.height == sum(counts[d] for d in days) > 0
+    assert set(rows["outcome"].to_list()) <= {
+        "exceeded_wait",
+        "voicemail",
+        "abandoned",
+        "not_answered",
+    }
+
+
+def test_calls_are_account_wide_under_a_ticket_filter(frames: Frames) -> None:
+    drill = CATALOGUE["talk.inbound.today"].drill
+    assert drill is not None
+    assert listing(frames, CFG, NOW, drill, None, FILTERS[1]).height == (
+        listing(frames, CFG, NOW, drill).height
+    )
+
+
+def test_ratings_follow_their_ticket_under_a_filter(frames: Frames) -> None:
+    drill = CATALOGUE["csat.good"].drill
+    assert drill is not None
+    rows = listing(frames, CFG, NOW, drill, None, FILTERS[1])
+    kept = frames.tickets.filter(FILTERS[1].tickets()).get_column("id")  # type: ignore[union-attr]
+    assert 0 < rows.height < listing(frames, CFG, NOW, drill).height
+    assert rows.get_column("ticket_id").is_in(kept.implode()).all()
+    assert set(rows["score"].to_list()) == {"good"}
+
+
+def test_subjects_read_on_demand_for_the_listed_tickets_only(frames: Frames) -> None:
+    from dataclasses import replace
+
+    asked: list[int] = []
+
+    def subjects(ids: pl.Series) -> pl.DataFrame:
+        asked.extend(ids.to_list())
+        return frames.tickets.filter(pl.col("id").is_in(ids.implode())).select("id", "subject")
+
+    lean = replace(frames, tickets=frames.tickets.drop("subject"))
+    drill = CATALOGUE["tickets.status.open"].drill
+    assert drill is not None
+    full = listing(frames, CFG, NOW, drill)
+    rows = listing(lean, CFG, NOW, drill, subjects=subjects)
+    assert rows.equals(full) and sorted(asked) == sorted(full["id"].to_list())
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=["all", "filtered"])
@@ -81,3 +174,16 @@ def test_agent_figures_list_their_tickets(frames: Frames, flt) -> None:  # type:
                 assert (values == 0) == (getattr(agent, field) is None)
             checked += 1
     assert checked
+
+
+def test_a_drill_is_plain_data() -> None:
+    """A drill and its argument cross to another process (viewers) as JSON-able values."""
+    import dataclasses
+    import json
+
+    for k in DRILLED:
+        assert k.drill is not None
+        again = Drill(**json.loads(json.dumps(dataclasses.asdict(k.drill))))
+        assert dataclasses.replace(again, parts=tuple(again.parts), values=tuple(again.values)) == (
+            k.drill
+        )
