@@ -30,7 +30,7 @@ from deskwatch.bindings import (
 )
 from deskwatch.config import Config, FiltersConfig
 from deskwatch.kpis.catalogue import CATALOGUE
-from deskwatch.kpis.drill import Drill
+from deskwatch.kpis.drill import Arg, Drill
 from deskwatch.kpis.filters import FilterChoices
 from deskwatch.live.alerting import Alerting
 from deskwatch.live.dashboard import DashboardData
@@ -375,15 +375,33 @@ class DeskwatchApp(App[None]):
         self.theme = name
 
     # -- drill-down --------------------------------------------------------------------------
-    def drill(self, target: str | Drill, arg: int | None = None, title: str = "") -> None:
-        """List the tickets behind a figure (a catalogue id, or a :class:`Drill`)."""
-        drill = CATALOGUE[target].drill if isinstance(target, str) else target
+    def drill(self, target: str | Drill, arg: Arg = None, title: str = "") -> None:
+        """List the records behind a figure (a catalogue id, or a :class:`Drill`) and its
+        argument (a bar, an hour, a day, an agent); a figure with nothing to list says why."""
+        kpi = CATALOGUE.get(target) if isinstance(target, str) else None
+        drill = kpi.drill if kpi is not None else target
+        if not isinstance(drill, Drill):
+            why = kpi.unlisted if kpi is not None else ""
+            label = kpi.label if kpi is not None else str(target)
+            self.notify(f"{label}: {why or 'nothing to list'}", title="No list", timeout=6)
+            return
         lister = getattr(self.source, "drill", None)
-        if drill is None or lister is None:
-            self.notify("No ticket list here: this process holds no ticket cache", timeout=4)
+        if lister is None:
+            self.notify("No records here: this process holds no cache to list them", timeout=4)
             return
         rows = lister(drill, arg, self.clock())
-        self.push_screen(TicketsScreen(title or str(target), rows, self.cfg.zendesk.base_url))
+        note = self.scope
+        if drill.stream == "calls" and note:
+            note = "account-wide: calls carry no group or brand"
+        self.push_screen(
+            TicketsScreen(
+                title or str(target),
+                rows,
+                self.cfg.zendesk.base_url,
+                kind=drill.stream,
+                note=note,
+            )
+        )
 
     # -- filters -----------------------------------------------------------------------------
     def filter_choices(self) -> FilterChoices | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from textual import events, on
@@ -12,10 +12,17 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from deskwatch.format import fmt_count
 from deskwatch.kpis.catalogue import Kpi
+from deskwatch.kpis.drill import Arg
 from deskwatch.live.alerting import status_lines
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
+
+#: a figure on a screen that Enter or a click may list: (what it says, catalogue id, argument)
+Target = tuple[str, str, Arg]
+#: what a drill's stream lists, as the picker counts it
+NOUNS = {"tickets": "tickets", "ratings": "ratings", "calls": "calls"}
 
 
 class DashboardScreen(Screen[None]):
@@ -57,7 +64,7 @@ class DashboardScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "drill", "Tickets", id="drill", show=False),
+        Binding("enter", "drill", "Records", id="drill", show=False),
     ]
 
     _chrome_mounted = False
@@ -107,13 +114,38 @@ class DashboardScreen(Screen[None]):
     def render_view(self, view: Any) -> None:
         """Update the mounted widgets from ``view``; no I/O, no KPI code. Override."""
 
-    # -- drill-down: the tickets behind a figure --------------------------------------------
-    def drill_targets(self) -> list[tuple[str, str, int | None]]:
-        """(what it says, catalogue id, argument) for each figure that lists its tickets.
-        Override; Enter offers them in a picker."""
+    # -- drill-down: the records behind a figure --------------------------------------------
+    def drill_targets(self) -> list[Target]:
+        """(what it says, catalogue id, argument) for each figure on the screen: Enter offers
+        them in a picker (a figure that lists nothing is shown with the reason, disabled).
+        Override."""
         return []
 
-    def drill_target_of(self, widget: Any) -> tuple[str, str, int | None] | None:
+    def figure_targets(
+        self, kpi: Kpi[Any], names: Mapping[Any, str] | None = None, what: str = ""
+    ) -> list[Target]:
+        """The picker's options for ``kpi``: one per list behind it (each bar of a chart),
+        saying how many records it holds (the catalogue's count); or the figure alone (it
+        lists nothing: the picker says why). ``names``: how the bars' arguments read."""
+        label = what or kpi.label
+        if kpi.drill is None:
+            return [(label, kpi.id, None)]
+        snap = self._data.snapshot if self._data is not None else None
+        noun = NOUNS.get(kpi.drill.stream, "records")
+        targets: list[Target] = []
+        for arg, n in kpi.drill_counts(snap):
+            name = label if arg is None else f"{label} · {(names or {}).get(arg, arg)}"
+            targets.append((f"{name}: {fmt_count(n)} {noun}", kpi.id, arg))
+        return targets
+
+    def figure_target(self, kpi: Kpi[Any], arg: Arg = None, what: str = "") -> Target:
+        """The option of ``kpi`` (and a bar's ``arg``) as :meth:`figure_targets` words it."""
+        for target in self.figure_targets(kpi, what=what):
+            if target[2] == arg:
+                return target
+        return (what or kpi.label, kpi.id, arg)
+
+    def drill_target_of(self, widget: Any, event: events.Click) -> Target | None:
         """The figure a click on ``widget`` (or inside it) drills into; None: none. Override."""
         return None
 
@@ -125,7 +157,7 @@ class DashboardScreen(Screen[None]):
 
         self.app.push_screen(DrillPicker(targets), callback=self._drill_chosen)
 
-    def _drill_chosen(self, chosen: tuple[str, int | None, str] | None) -> None:
+    def _drill_chosen(self, chosen: tuple[str, Arg, str] | None) -> None:
         opener = getattr(self.app, "drill", None)
         if chosen is not None and opener is not None:
             kpi_id, arg, title = chosen
@@ -135,10 +167,10 @@ class DashboardScreen(Screen[None]):
     def _clicked(self, event: events.Click) -> None:
         widget = event.widget
         while widget is not None and widget is not self:
-            target = self.drill_target_of(widget)
+            target = self.drill_target_of(widget, event)
             if target is not None:
                 text, kpi_id, arg = target
-                self._drill_chosen((kpi_id, arg, text.split(":")[0]))
+                self._drill_chosen((kpi_id, arg, text.rsplit(": ", 1)[0]))
                 return
             widget = widget.parent  # type: ignore[assignment]
 

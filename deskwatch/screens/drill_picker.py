@@ -1,4 +1,6 @@
-"""Pick a figure of the screen to list the tickets behind it (Enter on a dashboard)."""
+"""Pick a figure of the screen to list the records behind it (Enter on a dashboard): every
+tile and every bar of the screen is an option; a figure that lists nothing (a median, a live
+queue figure) is shown disabled with the reason, so nothing misleading opens."""
 
 from __future__ import annotations
 
@@ -13,11 +15,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-#: (what the option says, catalogue id, argument: a bar's index or None)
-Target = tuple[str, str, int | None]
+from deskwatch.kpis.catalogue import CATALOGUE
+from deskwatch.kpis.drill import Arg
+
+#: (what the option says, catalogue id, argument: a bar's key, an hour, a day, an agent, None)
+Target = tuple[str, str, Arg]
 
 
-class DrillPicker(ModalScreen[tuple[str, int | None, str] | None]):
+def option_text(target: Target) -> tuple[str, bool]:
+    """What the option says, and whether it lists anything."""
+    text, kpi_id, _ = target
+    kpi = CATALOGUE.get(kpi_id)
+    if kpi is None or kpi.drill is None:
+        reason = "" if kpi is None else kpi.unlisted
+        return f"{text} · no list: {reason}", False
+    return text, True
+
+
+class DrillPicker(ModalScreen[tuple[str, Arg, str] | None]):
     """Returns (catalogue id, argument, title) of the chosen figure, or None (Esc)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -31,7 +46,7 @@ class DrillPicker(ModalScreen[tuple[str, int | None, str] | None]):
         #drill-box {
             width: auto;
             min-width: 40;
-            max-width: 90%;
+            max-width: 96%;
             height: auto;
             max-height: 90%;
             border: round $accent;
@@ -49,16 +64,17 @@ class DrillPicker(ModalScreen[tuple[str, int | None, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="drill-box"):
-            yield Label("Which tickets? (enter lists them, esc closes)", id="drill-title")
-            yield OptionList(
-                *(Option(text, id=str(i)) for i, (text, _, _) in enumerate(self.targets)),
-                id="drill-options",
-            )
+            yield Label("Which records? (enter lists them, esc closes)", id="drill-title")
+            options = []
+            for i, target in enumerate(self.targets):
+                text, listed = option_text(target)
+                options.append(Option(text, id=str(i), disabled=not listed))
+            yield OptionList(*options, id="drill-options")
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         text, kpi_id, arg = self.targets[int(event.option.id or 0)]
-        self.dismiss((kpi_id, arg, text.split(":")[0]))
+        self.dismiss((kpi_id, arg, text.rsplit(": ", 1)[0]))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

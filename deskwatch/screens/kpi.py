@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskwatch.kpis import catalogue as k
 from deskwatch.live.dashboard import DashboardData
-from deskwatch.screens.base import DashboardScreen
+from deskwatch.screens.base import DashboardScreen, Target
 from deskwatch.views import kpi
 from deskwatch.views.figures import BarsView, SeriesView
 from deskwatch.views.kpi import KpiView
@@ -129,7 +130,49 @@ class KpiScreen(DashboardScreen):
     def build_view(self, data: DashboardData) -> KpiView:
         return kpi.view(data.snapshot, data.cfg, data.now, partial=data.partial)
 
+    _shown: KpiView | None = None
+
+    def drill_targets(self) -> list[Target]:
+        view = self._shown
+        if view is None:
+            return []
+        targets: list[Target] = []
+        for t in view.tiles:
+            targets += self.figure_targets(k.CATALOGUE[t.id])
+        for figure in (k.CSAT_GOOD, k.CSAT_BAD, k.CSAT_TODAY):
+            targets += self.figure_targets(figure)
+        for figure_id, part in BARS.items():
+            names = {b.key: b.label for b in part(view).bars}
+            targets += self.figure_targets(k.CATALOGUE[figure_id], names)
+        for figure_id, trend in TRENDS.items():
+            if figure_id != k.CSAT_DAILY.id:  # its days: Enter on CSAT lists the window's
+                targets.append((trend[0], figure_id, None))
+        return targets
+
+    def drill_target_of(self, widget: Any, event: events.Click) -> Target | None:
+        view = self._shown
+        if view is None or not widget.id:
+            return None
+        if isinstance(widget, KpiTile):
+            figure = next((f for f in kpi.TILES if dom_id(f.id) == widget.id), None)
+            return None if figure is None else self.figure_target(figure)
+        if isinstance(widget, BarList):
+            figure_id = next((f for f in BARS if dom_id(f) == widget.id), None)
+            offset = event.get_content_offset(widget)
+            bar = None if offset is None else widget.bar_at(offset.y)
+            if figure_id is None or bar is None or bar.key is None:
+                return None
+            return self.figure_target(k.CATALOGUE[figure_id], bar.key)
+        if isinstance(widget, TrendPanel):
+            figure_id = next((f for f in TRENDS if dom_id(f) == widget.id), None)
+            if figure_id == k.CSAT_DAILY.id:  # the ratings behind the window's score
+                return self.figure_target(k.CSAT_SCORE)
+            if figure_id is not None:
+                return (TRENDS[figure_id][0], figure_id, None)
+        return None
+
     def render_view(self, view: KpiView) -> None:
+        self._shown = view
         title = self.query_one("#kpi-title", Static)
         hint = "  [ ] window 7/30/90"
         title.update(f"{view.title}{hint}" + (f" · {view.partial}" if view.partial else ""))

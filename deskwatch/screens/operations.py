@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 
+from deskwatch.format import fmt_count
 from deskwatch.kpis import catalogue
 from deskwatch.kpis.catalogue import Kpi
 from deskwatch.live.dashboard import DashboardData
-from deskwatch.screens.base import DashboardScreen
+from deskwatch.screens.base import DashboardScreen, Target
 from deskwatch.views import operations
 from deskwatch.views.figures import DurationView
 from deskwatch.views.operations import OperationsView
@@ -37,6 +39,17 @@ PANELS: dict[str, tuple[Kpi[Any], Callable[[OperationsView], DurationView]]] = {
     "panel-first-reply": (catalogue.FIRST_REPLY_MINUTES, lambda v: v.first_reply),
     "panel-resolution": (catalogue.FULL_RESOLUTION_MINUTES, lambda v: v.full_resolution),
 }
+
+
+#: the hourly chart's series, left bar first, and where the view holds them
+HOURLY: tuple[tuple[Kpi[Any], Callable[[OperationsView], tuple[int, ...]]], ...] = (
+    (catalogue.CREATED_PER_HOUR, lambda v: v.hourly.created),
+    (catalogue.SOLVED_PER_HOUR, lambda v: v.hourly.solved),
+)
+
+
+def hour_text(kpi: Kpi[Any], hour: int, count: str) -> str:
+    return f"{kpi.label.capitalize()} {hour:02d}:00–{hour + 1:02d}:00: {count}"
 
 
 class OperationsScreen(DashboardScreen):
@@ -160,28 +173,36 @@ class OperationsScreen(DashboardScreen):
         box.set_class(stale, "-stale")
         box.border_subtitle = "STALE" if stale else ""
 
-    def drill_targets(self) -> list[tuple[str, str, int | None]]:
+    def drill_targets(self) -> list[Target]:
         view = self._shown
         if view is None:
             return []
-        targets: list[tuple[str, str, int | None]] = [
-            (f"{t.label}: {t.value}", t.id, None) for t in view.tiles
-        ]
-        for kpi, counts in (
-            (catalogue.CREATED_PER_HOUR, view.hourly.created),
-            (catalogue.SOLVED_PER_HOUR, view.hourly.solved),
-        ):
+        targets: list[Target] = [(f"{t.label}: {t.value}", t.id, None) for t in view.tiles]
+        targets += [(kpi.label, kpi.id, None) for kpi, _ in PANELS.values()]
+        for kpi, counts in HOURLY:
             targets += [
-                (f"{kpi.label} {h:02d}:00–{h + 1:02d}:00: {n}", kpi.id, h)
-                for h, n in enumerate(counts)
+                (hour_text(kpi, h, fmt_count(n)), kpi.id, h) for h, n in enumerate(counts(view))
             ]
         return targets
 
-    def drill_target_of(self, widget: Any) -> tuple[str, str, int | None] | None:
-        if isinstance(widget, KpiTile) and widget.id and self._shown is not None:
-            for t in self._shown.tiles:
+    def drill_target_of(self, widget: Any, event: events.Click) -> Target | None:
+        view = self._shown
+        if view is None:
+            return None
+        if isinstance(widget, KpiTile) and widget.id:
+            for t in view.tiles:
                 if tile_dom_id(t.id) == widget.id:
                     return (f"{t.label}: {t.value}", t.id, None)
+        if isinstance(widget, DurationPanel) and widget.id in PANELS:
+            kpi = PANELS[widget.id][0]
+            return (kpi.label, kpi.id, None)
+        if isinstance(widget, HourlyBars):
+            offset = event.get_content_offset(widget)
+            at = None if offset is None else widget.hour_at(offset.x)
+            if at is not None:
+                hour, series = at
+                kpi, counts = HOURLY[series]
+                return (hour_text(kpi, hour, fmt_count(counts(view)[hour])), kpi.id, hour)
         return None
 
     def _render_panel(self, panel_id: str, d: DurationView) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
@@ -20,7 +21,7 @@ from textual.widgets import Static
 from deskwatch.kpis import catalogue_talk as t
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.pollstate import PollStatus
-from deskwatch.screens.base import DashboardScreen
+from deskwatch.screens.base import DashboardScreen, Target
 from deskwatch.views import talk
 from deskwatch.views.talk import TalkView, live_age
 from deskwatch.widgets.bar_list import BarList
@@ -130,7 +131,68 @@ class TalkScreen(DashboardScreen):
     def build_view(self, data: DashboardData) -> TalkView:
         return talk.view(data.snapshot, data.cfg, data.now, unavailable=data.unavailable)
 
+    _shown: TalkView | None = None
+
+    def drill_targets(self) -> list[Target]:
+        view = self._shown
+        if view is None or view.off:
+            return []
+        targets: list[Target] = []
+        for kpi in talk.LIVE:
+            targets += self.figure_targets(kpi)
+        for kpi in (t.INBOUND_TODAY, t.ANSWERED_TODAY, t.INBOUND_WINDOW, t.ANSWERED_WINDOW):
+            targets += self.figure_targets(kpi)
+        reasons = dict(talk.REASONS)
+        targets += self.figure_targets(t.UNSUCCESSFUL_TODAY, reasons)
+        targets += self.figure_targets(t.UNSUCCESSFUL_WINDOW, reasons)
+        targets += self.figure_targets(t.UNSUCCESSFUL_DAILY)
+        targets.append(("Efficiency (means)", t.TIME_TO_ANSWER_TODAY.id, None))
+        names = {a.agent_id: a.name or f"agent {a.agent_id}" for a in self._top_agents()}
+        targets += self.figure_targets(t.TOP_AGENTS, names)
+        targets += self.figure_targets(t.QUALITY_DAILY)
+        return targets
+
+    def _top_agents(self) -> tuple[Any, ...]:
+        snap = self.data.snapshot if self.data is not None else None
+        return tuple(t.TOP_AGENTS.value(snap) or ())
+
+    def drill_target_of(self, widget: Any, event: events.Click) -> Target | None:
+        view = self._shown
+        if view is None or view.off or not widget.id:
+            return None
+        offset = event.get_content_offset(widget)
+        if isinstance(widget, KpiTile):
+            kpi = next((k for k in talk.LIVE if dom_id(k.id) == widget.id), None)
+            return None if kpi is None else self.figure_target(kpi)
+        if widget.id == "talk-calls-today":
+            return self.figure_target(t.INBOUND_TODAY)
+        if isinstance(widget, BarList) and offset is not None:
+            bar = widget.bar_at(offset.y)
+            if bar is not None and bar.key is not None:
+                return self.figure_target(t.UNSUCCESSFUL_TODAY, bar.key)
+        if isinstance(widget, StackedBars) and offset is not None:
+            days = widget.days_at(offset.x)
+            if days is not None:
+                first, last = days
+                arg = first if first == last else f"{first}..{last}"
+                return (
+                    f"Unsuccessful calls {arg.replace('..', ' to ')}",
+                    t.UNSUCCESSFUL_DAILY.id,
+                    arg,
+                )
+        if widget.id == dom_id(t.TOP_AGENTS.id) and offset is not None:
+            agents = self._top_agents()
+            if 1 <= offset.y <= len(agents):  # line 0: the header
+                agent = agents[offset.y - 1]
+                return self.figure_target(t.TOP_AGENTS, agent.agent_id, agent.name or "")
+        if widget.id in ("talk-efficiency-table", "talk-efficiency"):
+            return ("Efficiency (means)", t.TIME_TO_ANSWER_TODAY.id, None)
+        if widget.id == "talk-quality":
+            return self.figure_target(t.QUALITY_DAILY)
+        return None
+
     def render_view(self, view: TalkView) -> None:
+        self._shown = view
         self.set_class(bool(view.off), "-off")
         self.query_one("#talk-off", Static).update(view.off)
         if view.off:

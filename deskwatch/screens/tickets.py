@@ -1,10 +1,17 @@
-"""The tickets behind a number (drill-down): id, subject, status, priority, assignee, group,
-channel, age. Sortable (``s``, or a click on a header), searchable (``/``); ``o`` shows the
-ticket's Zendesk URL as an OSC 8 hyperlink (and as text: over SSH there is no browser), ``c``
-copies it where the terminal allows (OSC 52), ``Esc`` goes back."""
+"""The records behind a number (drill-down): tickets (id, subject, status, priority, assignee,
+group, channel, age), or ratings behind CSAT (rating, ticket, score, comment, agent, group,
+time), or calls behind a Talk figure (call, time, direction, agent, outcome, wait, talk, hold,
+ticket). Sortable (``s``, or a click on a header), searchable (``/``); ``o`` shows the ticket's
+Zendesk URL as an OSC 8 hyperlink (and as text: over SSH there is no browser), ``c`` copies it
+where the terminal allows (OSC 52), ``Esc`` goes back.
+
+A long list is put in the table gradually: the first rows at once, the rest in chunks after
+each screen refresh (the UI never freezes), with "loading N of M" in the title until done.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 import polars as pl
@@ -17,7 +24,7 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
-from deskwatch.format import fmt_count, fmt_minutes
+from deskwatch.format import fmt_count, fmt_minutes, fmt_seconds
 
 HEADERS = {
     "id": "Id",
@@ -29,6 +36,35 @@ HEADERS = {
     "channel": "Channel",
     "age_hours": "Age",
 }
+RATING_HEADERS = {
+    "id": "Rating",
+    "ticket_id": "Ticket",
+    "score": "Score",
+    "comment": "Comment",
+    "assignee": "Agent",
+    "group": "Group",
+    "time": "Time",
+}
+CALL_HEADERS = {
+    "id": "Call",
+    "time": "Time",
+    "direction": "Direction",
+    "agent": "Agent",
+    "outcome": "Outcome",
+    "wait_seconds": "Wait",
+    "talk_seconds": "Talk",
+    "hold_seconds": "Hold",
+    "ticket_id": "Ticket",
+}
+#: per kind of record: (column headers, the noun, the column naming the ticket to open)
+KINDS: dict[str, tuple[dict[str, str], str, str]] = {
+    "tickets": (HEADERS, "tickets", "id"),
+    "ratings": (RATING_HEADERS, "ratings", "ticket_id"),
+    "calls": (CALL_HEADERS, "calls", "ticket_id"),
+}
+#: rows put in the table at once, then per chunk (after each refresh)
+FIRST_ROWS = 200
+CHUNK_ROWS = 2000
 
 
 def ticket_url(base_url: str, ticket_id: int) -> str:
@@ -41,18 +77,26 @@ def hyperlink(url: str) -> Content:
     return Content(url).stylize(Style(link=url))
 
 
+def cell(column: str, value: Any) -> str:
+    """One value as the list shows it."""
+    if column == "age_hours":
+        return fmt_minutes(None if value is None else value * 60)
+    if column.endswith("_seconds"):
+        return fmt_seconds(value)
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return f"{value:%d %b %H:%M}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value.replace("_", " ") if column == "outcome" else value
+    return str(value)
+
+
 def cells(row: dict[str, Any]) -> list[str]:
-    age = row.get("age_hours")
-    return [
-        str(row["id"]),
-        row.get("subject") or "",
-        row.get("status") or "",
-        row.get("priority") or "—",
-        row.get("assignee") or "—",
-        row.get("group") or "—",
-        row.get("channel") or "",
-        fmt_minutes(None if age is None else age * 60),
-    ]
+    """A ticket row's cells, in :data:`HEADERS` order (the subject may be empty)."""
+    return [("" if c == "subject" and not row.get(c) else cell(c, row.get(c))) for c in HEADERS]
 
 
 def matching(rows: pl.DataFrame, query: str) -> pl.DataFrame:
@@ -60,10 +104,11 @@ def matching(rows: pl.DataFrame, query: str) -> pl.DataFrame:
     q = query.strip().casefold()
     if not q:
         return rows
-    text = [c for c in ("subject", "status", "priority", "assignee", "group", "channel")]
-    hit = pl.col("id").cast(pl.String).str.contains(q, literal=True)
-    for c in text:
-        hit = hit | pl.col(c).cast(pl.String).str.to_lowercase().str.contains(q, literal=True)
+    hit = pl.lit(False)
+    for name, dtype in rows.schema.items():
+        if name == "id" or name == "ticket_id" or dtype == pl.String:
+            text = pl.col(name).cast(pl.String)
+            hit = hit | text.str.to_lowercase().str.contains(q, literal=True)
     return rows.filter(hit.fill_null(False))
 
 
@@ -86,30 +131,43 @@ class TicketsScreen(Screen[None]):
     }
     """
 
-    def __init__(self, title: str, rows: pl.DataFrame, base_url: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        rows: pl.DataFrame,
+        base_url: str,
+        *,
+        kind: str = "tickets",
+        note: str = "",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.rows = rows
         self.base_url = base_url
+        self.kind = kind
+        self.headers, self.noun, self.url_column = KINDS[kind]
+        #: what the list covers besides the figure ("group Billing", "account-wide")
+        self.note = note
         self.sort_by = "id"
         self.descending = False
         self.query_text = ""
         self._opening = False
+        self._shown = rows
+        self._loaded = 0
+        self._fill_id = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical():
             yield Label("", id="tickets-title", markup=False)
-            yield Input(
-                placeholder="search: id, subject, assignee, group… (enter)", id="tickets-search"
-            )
+            yield Input(placeholder=f"search {self.noun} (enter)", id="tickets-search")
             yield DataTable(id="tickets-table", cursor_type="row", zebra_stripes=True)
             yield Label("", id="tickets-url")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, header in HEADERS.items():
+        for key, header in self.headers.items():
             table.add_column(header, key=key)
         self._fill()
         table.focus()  # not the (hidden) search box
@@ -119,26 +177,59 @@ class TicketsScreen(Screen[None]):
         rows = matching(self.rows, self.query_text)
         return rows.sort(self.sort_by, descending=self.descending, nulls_last=True)
 
+    @property
+    def filling(self) -> bool:
+        """Whether rows are still being put in the table."""
+        return self._loaded < self._shown.height
+
     def _fill(self) -> None:
+        self.query_one(DataTable).clear()
+        self._shown = self.shown
+        self._loaded = 0
+        self._fill_id += 1
+        self._load(self._fill_id, FIRST_ROWS)
+
+    def _load(self, fill_id: int, count: int) -> None:
+        if fill_id != self._fill_id or not self.is_attached:
+            return  # a newer sort or search started over
         table = self.query_one(DataTable)
-        table.clear()
-        shown = self.shown
-        for row in shown.iter_rows(named=True):
-            table.add_row(*cells(row), key=str(row["id"]))
-        total = fmt_count(self.rows.height)
+        part = self._shown.slice(self._loaded, count)
+        columns = list(self.headers)
+        for row in part.iter_rows(named=True):
+            table.add_row(*(cell(c, row[c]) for c in columns), key=str(row["id"]))
+        self._loaded += part.height
+        self._title()
+        if self.filling:
+            self.call_after_refresh(self._load, fill_id, CHUNK_ROWS)
+
+    def _title(self) -> None:
+        shown = self._shown
+        total = f"{fmt_count(self.rows.height)} {self.noun}"
         found = f" · {fmt_count(shown.height)} match /{self.query_text}" if self.query_text else ""
-        order = f"{HEADERS[self.sort_by].lower()} {'▼' if self.descending else '▲'}"
+        order = f"{self.headers[self.sort_by].lower()} {'▼' if self.descending else '▲'}"
+        note = f" · {self.note}" if self.note else ""
+        loading = (
+            f" · loading {fmt_count(self._loaded)} of {fmt_count(shown.height)}…"
+            if self.filling
+            else ""
+        )
         self.query_one("#tickets-title", Label).update(
-            f"{self.title_text}: {total} tickets{found} · sorted by {order}"
+            f"{self.title_text}: {total}{note}{found} · sorted by {order}{loading}"
         )
 
     @property
     def cursor_ticket(self) -> int | None:
+        """The ticket of the row under the cursor (a rating's or a call's ticket)."""
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+        if key.value is None:
+            return None
+        if self.url_column == "id":
+            return int(key.value)
+        found = self.rows.filter(pl.col("id") == int(key.value)).get_column(self.url_column)
+        return None if found.is_empty() or found[0] is None else int(found[0])
 
     def action_back(self) -> None:
         search = self.query_one("#tickets-search", Input)
@@ -174,11 +265,12 @@ class TicketsScreen(Screen[None]):
         if column == self.sort_by:
             self.descending = not self.descending
         else:
-            self.sort_by, self.descending = column, column == "age_hours"
+            self.sort_by = column
+            self.descending = column in ("age_hours", "time") or column.endswith("_seconds")
         self._fill()
 
     def action_sort(self) -> None:
-        keys = list(HEADERS)
+        keys = list(self.headers)
         self.set_sort(keys[(keys.index(self.sort_by) + 1) % len(keys)])
 
     @on(DataTable.HeaderSelected)
@@ -187,7 +279,11 @@ class TicketsScreen(Screen[None]):
 
     def _url(self) -> str | None:
         ticket = self.cursor_ticket
-        return None if ticket is None else ticket_url(self.base_url, ticket)
+        if ticket is None:
+            if self.query_one(DataTable).row_count:
+                self.notify("No ticket behind this call", timeout=3)
+            return None
+        return ticket_url(self.base_url, ticket)
 
     def action_open(self) -> None:
         url = self._url()

@@ -62,11 +62,13 @@ class TileView:
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a bar chart: its label, count and the count as shown."""
+    """One bar of a bar chart: its label, count and the count as shown, and its key: the
+    argument of the figure's drill-down that lists the bar's records (None: no list)."""
 
     label: str
     value: int
     text: str
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ def bars(kpi: Kpi[Any], counts: Mapping[str, int], last: str, names: Mapping[str
     return BarsView(
         id=kpi.id,
         title=kpi.label,
-        bars=tuple(Bar(names.get(k, k.replace("_", " ")), v, fmt_count(v)) for k, v in order),
+        bars=tuple(Bar(names.get(k, k.replace("_", " ")), v, fmt_count(v), k) for k, v in order),
         streams=kpi.streams,
     )
 

@@ -154,6 +154,7 @@ def _status(snap: KpiSnapshot | None) -> BarsView:
                 STATUS_NAMES.get(name, name),
                 0 if counts is None else getattr(counts, name),
                 fmt_count(None if counts is None else getattr(counts, name)),
+                name,
             )
             for name in StatusCounts.__dataclass_fields__
         ),

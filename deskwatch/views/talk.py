@@ -202,7 +202,12 @@ def _unsuccessful(snap: KpiSnapshot | None) -> tuple[str, tuple[Bar, ...], Stack
     if talk_scope(snap):  # a ticket filter is on: calls are not filtered
         line += f" · {talk_scope(snap)}"
     bars = tuple(
-        Bar(name, 0 if today is None else getattr(today, key), fmt_count(getattr(today, key, None)))
+        Bar(
+            name,
+            0 if today is None else getattr(today, key),
+            fmt_count(getattr(today, key, None)),
+            key,
+        )
         for key, name in REASONS
     )
     stack = StackView(

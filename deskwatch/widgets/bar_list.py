@@ -2,7 +2,8 @@
 
 Text, not a plot: one line per bar (label, bar, count), so it is exact, cheap to redraw, fits
 any width (the bar shrinks; the label and the number never are cut) and reads the same under
-every theme and ``NO_COLOR`` (the bar is a run of block characters). Passive.
+every theme and ``NO_COLOR`` (the bar is a run of block characters). Passive: a click tells
+which bar is under it (:meth:`bar_at`); the screen decides what that opens.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class BarLike(Protocol):
     def value(self) -> int: ...
     @property
     def text(self) -> str: ...
+    @property
+    def key(self) -> str | None: ...
 
 
 def bar_lines(bars: Sequence[BarLike], width: int) -> list[tuple[str, str, str]]:
@@ -77,6 +80,10 @@ class BarList(Static):
     def lines_text(self) -> list[str]:
         """The rendered lines as plain text (for tests)."""
         return str(self.content).splitlines()
+
+    def bar_at(self, line: int) -> BarLike | None:
+        """The bar drawn on content line ``line`` (None: no bar there)."""
+        return self._bars[line] if 0 <= line < len(self._bars) else None
 
     def set_bars(self, bars: Sequence[BarLike]) -> None:
         if tuple(bars) != self._bars:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+
+from rich.text import Text
 
 from deskwatch.widgets.trend_chart import ThemedPlot
 
@@ -46,6 +49,29 @@ class HourlyBars(ThemedPlot):
         if new != (self._first, self._second, self._typical):
             self._first, self._second, self._typical = new
             self.refresh()
+
+    def hour_at(self, x: int) -> tuple[int, int] | None:
+        """(hour, series: 0 the left bar, 1 the right) drawn at content column ``x`` (None:
+        no hour so far there), read from the x axis labels as drawn (plotext places them)."""
+        drawn = self._cached
+        if not isinstance(drawn, Text):
+            return None
+        lines = drawn.plain.splitlines()
+        axis = next((i for i, line in enumerate(lines) if "└" in line), None)
+        if axis is None or axis + 1 >= len(lines):
+            return None
+        ticks = [
+            (m.start() + (len(m.group()) - 1) / 2, int(m.group()))
+            for m in re.finditer(r"\d+", lines[axis + 1])
+        ]
+        if len(ticks) < 2:
+            return None
+        (x0, h0), (x1, h1) = ticks[0], ticks[-1]
+        at = h0 + (x - x0) * (h1 - h0) / (x1 - x0)
+        hour = round(at)
+        if not 0 <= hour < min(len(self._first), len(self._second)):
+            return None
+        return hour, 0 if at < hour else 1
 
     def data_key(self) -> tuple[Any, ...]:
         return (self.labels, self._first, self._second, self._typical)

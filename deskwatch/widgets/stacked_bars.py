@@ -5,7 +5,7 @@ day is one column of block characters (up to three cells wide), each series its 
 colour (under ``NO_COLOR`` its own shade: █ ▓ ▒ ░), scaled so the busiest day fills the height.
 The top count is written at the left, the first and last dates below. More days than columns
 are summed into buckets of consecutive days labelled by their last date (the newest column is
-always today). Passive.
+always today). Passive: a click tells which days' column is under it (:meth:`days_at`).
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ class StackedBars(Static):
         self._dates: tuple[str, ...] = ()
         self._series: tuple[tuple[int, ...], ...] = ()
         self._drawn = (0, 0)
+        #: where the columns are: (first column x, cells per column, days per column)
+        self._layout: tuple[int, int, int] | None = None
 
     def set_stack(
         self, dates: Sequence[str], labels: Sequence[str], series: Sequence[Sequence[int]]
@@ -67,6 +69,18 @@ class StackedBars(Static):
             self._dates, self._series = data
             self._redraw()
 
+    def days_at(self, x: int) -> tuple[str, str] | None:
+        """(first, last) date of the column drawn at content column ``x`` (None: none)."""
+        if self._layout is None:
+            return None
+        left, cell, size = self._layout
+        if x < left:
+            return None
+        first = (x - left) // cell * size
+        if first >= len(self._dates):
+            return None
+        return self._dates[first], self._dates[min(first + size, len(self._dates)) - 1]
+
     def on_resize(self) -> None:
         if (self.content_size.width, self.content_size.height) != self._drawn:
             self._redraw()
@@ -75,6 +89,7 @@ class StackedBars(Static):
         self._drawn = (self.content_size.width, self.content_size.height)
         dates, series = self._dates, self._series
         width, height = self._drawn
+        self._layout = None
         if not any(any(s) for s in series) or width < 12 or height < 3:
             self.update(Content.styled("no unsuccessful calls" if dates else "no data yet", "dim"))
             return
@@ -82,6 +97,7 @@ class StackedBars(Static):
         room = width - axis
         cell = max(1, min(3, room // max(1, len(dates))))  # up to three cells a day, at least one
         labels, sums = bucket(dates, series, room // cell)
+        self._layout = (axis, cell, max(1, -(-len(dates) // max(1, room // cell))))
         totals = [sum(col) for col in zip(*sums, strict=True)]
         top = max(totals)
         rows = height - 1
