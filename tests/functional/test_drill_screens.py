@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from textual.widgets import DataTable
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
 
 from deskwatch.kpis.catalogue import CATALOGUE
 from deskwatch.screens.drill_picker import DrillPicker, option_text
