@@ -20,7 +20,7 @@ import polars as pl
 from deskwatch.config import Config
 from deskwatch.kpis import KpiEngine, KpiSnapshot
 from deskwatch.kpis.catalogue import AGENT_OPEN
-from deskwatch.kpis.drill import Drill, calls_today, listing
+from deskwatch.kpis.drill import Arg, Drill, calls_today, listing
 from deskwatch.kpis.filters import FilterChoices, TicketFilter, choices, resolve
 from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import HISTORY, histories_for, history_done, streams_for, sync_job
@@ -125,16 +125,18 @@ class LiveSource:
         """What the filter bar offers: every group, brand and channel the cache knows."""
         return choices(self.cache.frames)
 
-    def drill(self, drill: Drill, arg: int | None, now: datetime) -> pl.DataFrame:
-        """The tickets behind a figure, under the filter the figures use."""
+    def drill(self, drill: Drill, arg: Arg, now: datetime) -> pl.DataFrame:
+        """The records behind a figure, under the filter the figures use (subjects read from
+        the persisted cache for the listed tickets only)."""
         frames = self.cache.frames
-        return listing(frames, self.cfg, now, drill, arg, self.ticket_filter(frames))
+        flt = self.ticket_filter(frames)
+        return listing(frames, self.cfg, now, drill, arg, flt, self.cache.subjects)
 
     def agent_records(self, agent_id: int, now: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
         """An agent's open tickets (under the filter) and calls today."""
         frames = self.cache.frames
         flt = self.ticket_filter(frames)
-        tickets = listing(frames, self.cfg, now, AGENT_OPEN, agent_id, flt)
+        tickets = listing(frames, self.cfg, now, AGENT_OPEN, agent_id, flt, self.cache.subjects)
         return tickets, calls_today(frames, self.cfg, now, agent_id)
 
     async def compute(self, now: datetime) -> KpiSnapshot:

@@ -18,7 +18,15 @@ import polars as pl
 
 from deskwatch.rejects import Rejects
 from deskwatch.store import persist as disk
-from deskwatch.store.schema import KEYS, STREAMS, build_frame, empty_frame
+from deskwatch.store.schema import (
+    KEYS,
+    ON_DISK_ONLY,
+    STREAMS,
+    build_frame,
+    empty_frame,
+    resident,
+    schema_of,
+)
 from deskwatch.store.upsert import newest, upsert_delta
 
 #: the change log forgets its oldest entries beyond this many rows (removed + added) or entries
@@ -98,6 +106,11 @@ class Cache:
         self._log: list[Change] = []
         self._log_rows = 0
         self._log_floor = 0  # changes after this version are all in the log
+        #: the subjects of tickets ingested since they were last persisted (id, subject), in
+        #: order; the others are in the persisted tickets file (not in memory)
+        self._subjects: list[pl.DataFrame] = []
+        self._subjects_epoch = 0  # bumps whenever they are all given anew (or forgotten)
+        self._state_dir: Path | None = None
 
     # -- data ------------------------------------------------------------------------------
     def ingest(
@@ -119,10 +132,24 @@ class Cache:
             self.replace_frame(stream, batch.tail(1))
             return
         key, version = KEYS[stream]
+        batch = self._keep_on_disk(stream, batch)
         merged, removed, added = upsert_delta(self._frames[stream], batch, key, version)
         with self._lock:
             self._frames[stream] = merged
             self._changed(stream, removed, added)
+
+    def _forget_subjects(self) -> None:
+        self._subjects.clear()
+        self._subjects_epoch += 1
+        self._state_dir = None
+
+    def _keep_on_disk(self, stream: str, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` as held in memory; its subjects wait for the next persist."""
+        if "subject" in ON_DISK_ONLY.get(stream, ()) and "subject" in frame.columns:
+            subjects = frame.select("id", "subject")
+            with self._lock:
+                self._subjects.append(subjects)
+        return resident(stream, frame)
 
     def replace_records(
         self, stream: str, records: Iterable[dict[str, Any]], *, fetched_at: datetime | None = None
@@ -141,6 +168,10 @@ class Cache:
 
     def replace_frame(self, stream: str, frame: pl.DataFrame) -> None:
         """Swap a whole stream's frame (warm start, benchmarks); the frame must be deduplicated."""
+        if "subject" in frame.columns:  # every subject is given anew
+            with self._lock:
+                self._forget_subjects()
+        frame = self._keep_on_disk(stream, frame)
         with self._lock:
             self._frames[stream] = frame
             self._changed(stream)
@@ -149,6 +180,8 @@ class Cache:
         """Forget a stream's data and cursor (it will be re-synced from scratch)."""
         with self._lock:
             self._frames[stream] = empty_frame(stream)
+            if stream in ON_DISK_ONLY:
+                self._forget_subjects()
             self._cursors.pop(stream, None)
             self._cursors.pop(disk.history_key(stream), None)
             self._changed(stream)
@@ -228,6 +261,15 @@ class Cache:
                 dirty, self._dirty = self._dirty, set()
                 frames, cursors = dict(self._frames), dict(self._cursors)
                 rejects = self.rejects.to_json()
+                pending, epoch = list(self._subjects), self._subjects_epoch
+                previous = self._subject_file()
+                written = "tickets" in dirty or "tickets" not in self._entries
+            lazy = {
+                "tickets": (
+                    self._full_tickets(frames["tickets"], pending, previous),
+                    frames["tickets"].height,
+                )
+            }
             try:
                 entries, generation = disk.persist(
                     Path(state_dir),
@@ -237,12 +279,76 @@ class Cache:
                     self._entries,
                     self.generation,
                     rejects=rejects,
+                    lazy=lazy,
                 )
             except BaseException:
                 with self._lock:
                     self._dirty.update(dirty)
                 raise
-            self._entries, self.generation = entries, generation
+            with self._lock:
+                self._entries, self.generation = entries, generation
+                if written and epoch == self._subjects_epoch:  # the file holds them now
+                    del self._subjects[: len(pending)]
+                    self._state_dir = Path(state_dir)
+
+    def _subject_file(self) -> Path | None:
+        """The persisted tickets file holding the subjects not pending (None: none)."""
+        entry = self._entries.get("tickets")
+        if self._state_dir is None or entry is None:
+            return None
+        return self._state_dir / str(entry["file"])
+
+    @staticmethod
+    def _full_tickets(
+        lean: pl.DataFrame, pending: list[pl.DataFrame], previous: Path | None
+    ) -> pl.LazyFrame:
+        """The tickets with their subjects, as written to disk: the pending ones (newest
+        first), else the previous file's, streamed (never all in memory at once)."""
+        names = schema_of("tickets").names()
+        fresh = (
+            pl.concat(pending).unique("id", keep="last").with_columns(pl.lit(True).alias("new"))
+            if pending
+            else pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String, "new": pl.Boolean})
+        )
+        full = lean.lazy().join(fresh.lazy(), on="id", how="left", maintain_order="left")
+        if previous is not None:
+            old = pl.scan_parquet(previous).select("id", pl.col("subject").alias("old"))
+            full = full.join(old, on="id", how="left", maintain_order="left").with_columns(
+                pl.when(pl.col("new"))
+                .then(pl.col("subject"))
+                .otherwise(pl.col("old"))
+                .alias("subject")
+            )
+        return full.select(names)
+
+    def subjects(self, ids: pl.Series) -> pl.DataFrame:
+        """(id, subject) of the tickets ``ids``: the pending ones from memory, the others
+        read from the persisted tickets file (only its id and subject columns)."""
+        with self._lock:
+            pending = list(self._subjects)
+            path = self._subject_file()
+        out = pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})
+        wanted = ids.implode()
+        if pending:
+            out = pl.concat(pending).filter(pl.col("id").is_in(wanted)).unique("id", keep="last")
+        rest = ids.filter(~ids.is_in(out.get_column("id").implode()))
+        if path is None or rest.is_empty():
+            return out
+        for _ in range(3):  # a persist may replace the file meanwhile: read the newest
+            try:
+                found = (
+                    pl.scan_parquet(path)
+                    .select("id", "subject")
+                    .filter(pl.col("id").is_in(rest.implode()))
+                    .collect()
+                )
+                return pl.concat([out, found])
+            except FileNotFoundError:
+                with self._lock:
+                    path = self._subject_file()
+                if path is None:
+                    break
+        return out
 
     @classmethod
     def load(cls, state_dir: Path) -> Cache:
@@ -261,6 +367,7 @@ class Cache:
             cache.set_cursor(disk.history_key(stream), loaded.cursors.get(disk.history_key(stream)))
         cache._dirty = {s for s in STREAMS if s not in loaded.entries}
         cache._entries, cache.generation = loaded.entries, loaded.generation
+        cache._state_dir = Path(state_dir)
         return cache
 
 

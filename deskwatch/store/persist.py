@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from deskwatch.rejects import Rejects
-from deskwatch.store.schema import STREAMS, schema_of
+from deskwatch.store.schema import STREAMS, resident_columns, schema_of
 from deskwatch.store.upsert import compact
 
 MANIFEST = "manifest.json"
@@ -97,10 +97,13 @@ def persist(
     generation: int,
     *,
     rejects: dict[str, Any] | None = None,
+    lazy: dict[str, tuple[pl.LazyFrame, int]] | None = None,
 ) -> tuple[Entries, int]:
     """Write the ``dirty`` frames (and any without an entry), then the manifest.
 
     ``entries``/``generation``: what the last persist or load left. Returns the new ones.
+    ``lazy``: streams written from a query instead (streamed to the file: the columns kept on
+    disk only, joined in) with their row count.
     """
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     generation = max(generation, _disk_generation(state_dir)) + 1
@@ -111,10 +114,15 @@ def persist(
         name = f"{stream}.g{generation}.parquet"
         path = state_dir / name
         frame = frames[stream]
-        _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
+        rows = frame.height
+        if lazy and stream in lazy:
+            query, rows = lazy[stream]
+            _atomic_write(path, lambda tmp, q=query: q.sink_parquet(tmp, compression="lz4"))
+        else:
+            _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
         entries[stream] = {
             "file": name,
-            "rows": frame.height,
+            "rows": rows,
             "bytes": path.stat().st_size,
             "crc32": _crc32(path),
         }
@@ -207,10 +215,11 @@ def _read_stream(state_dir: Path, stream: str, name: str, entry: dict[str, Any])
         raise FileNotFoundError(f"{name} is missing")
     if path.stat().st_size != entry.get("bytes") or _crc32(path) != entry.get("crc32"):
         raise ValueError(f"{name} does not match its checksum (partial or damaged write)")
-    frame = pl.read_parquet(path)
     expected = schema_of(stream)
-    if frame.schema != expected:
+    if pl.read_parquet_schema(path) != dict(expected):
         raise ValueError(f"{name} has an unexpected schema (written by another version?)")
+    # the columns kept on disk only (subjects) stay there: read for a listing's few rows
+    frame = pl.read_parquet(path, columns=resident_columns(stream))
     if frame.height != entry.get("rows"):
         raise ValueError(f"{name} holds {frame.height} rows, the manifest says {entry.get('rows')}")
     return frame

@@ -282,9 +282,31 @@ def build_frame(
     return df
 
 
+#: columns a stream keeps on disk but not in memory (the frames the KPI code reads): the
+#: subjects, read from the persisted file for the few tickets a drill-down lists
+ON_DISK_ONLY: dict[str, tuple[str, ...]] = {"tickets": ("subject",)}
+
+
+def resident(stream: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` without the columns :data:`ON_DISK_ONLY` keeps out of memory."""
+    drop = [c for c in ON_DISK_ONLY.get(stream, ()) if c in frame.columns]
+    return frame.drop(drop) if drop else frame
+
+
+def resident_columns(stream: str) -> list[str]:
+    return [c for c in schema_of(stream).names() if c not in ON_DISK_ONLY.get(stream, ())]
+
+
 def empty_frame(stream: str) -> pl.DataFrame:
+    """An empty frame of ``stream`` as the cache holds it in memory."""
+    return resident(stream, full_empty_frame(stream))
+
+
+def full_empty_frame(stream: str) -> pl.DataFrame:
+    """An empty frame of ``stream`` with every column (as built from records and persisted)."""
     return build_frame(stream, [], fetched_at=datetime(1970, 1, 1, tzinfo=UTC))
 
 
 def schema_of(stream: str) -> pl.Schema:
-    return empty_frame(stream).schema
+    """Every column of ``stream``: as built from records and as persisted."""
+    return full_empty_frame(stream).schema

@@ -10,7 +10,7 @@ import polars as pl
 from textual.widgets import DataTable, Label
 
 from deskwatch.kpis.catalogue import CATALOGUE
-from deskwatch.kpis.drill import Drill, listing
+from deskwatch.kpis.drill import Arg, Drill, listing
 from deskwatch.screens.drill_picker import DrillPicker
 from deskwatch.screens.tickets import TicketsScreen, matching
 from tests.functional.app_fakes import FakeSource, make_app
@@ -28,8 +28,9 @@ class CacheSource(FakeSource):
     async def compute(self, now: datetime) -> Any:
         return self.data.snapshot
 
-    def drill(self, drill: Drill, arg: int | None, now: datetime) -> pl.DataFrame:
-        return listing(self.cache.frames, self.data.cfg, NOW, drill, arg)
+    def drill(self, drill: Drill, arg: Arg, now: datetime) -> pl.DataFrame:
+        frames = self.cache.frames
+        return listing(frames, self.data.cfg, NOW, drill, arg, subjects=self.cache.subjects)
 
 
 async def test_drill_from_the_picker_search_sort_open_copy_and_back() -> None:

@@ -6,6 +6,7 @@ dashboard shows either lists its records or says why it cannot."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -26,17 +27,26 @@ FILTERS = [None, TicketFilter(groups=frozenset({1, 2, 3}), channels=frozenset({"
 
 
 @pytest.fixture(scope="module")
-def frames() -> Frames:
-    rng = np.random.default_rng(7)
+def tickets() -> pl.DataFrame:
+    return gen.tickets(6000, NOW, np.random.default_rng(7), days=30)
+
+
+@pytest.fixture(scope="module")
+def cache(tickets: pl.DataFrame) -> Cache:
+    rng = np.random.default_rng(8)
     c = Cache()
-    tickets = gen.tickets(6000, NOW, rng, days=30)
     c.replace_frame("tickets", tickets)
     c.replace_frame("ratings", gen.ratings(tickets, NOW, rng))
     calls, legs = gen.calls_and_legs(6000, NOW, rng, days=30)
     c.replace_frame("calls", calls)
     c.replace_frame("legs", legs)
     c.replace_frame("users", gen.users(rng, end_users=10))
-    return c.frames
+    return c
+
+
+@pytest.fixture(scope="module")
+def frames(cache: Cache) -> Frames:
+    return cache.frames
 
 
 DRILLED = [k for k in CATALOGUE.values() if k.drill is not None]
@@ -143,21 +153,42 @@ def test_ratings_follow_their_ticket_under_a_filter(frames: Frames) -> None:
     assert set(rows["score"].to_list()) == {"good"}
 
 
-def test_subjects_read_on_demand_for_the_listed_tickets_only(frames: Frames) -> None:
-    from dataclasses import replace
-
+def test_subjects_read_on_demand_for_the_listed_tickets_only(
+    cache: Cache, tickets: pl.DataFrame, tmp_path: Path
+) -> None:
+    """The frames in memory hold no subjects; a listing reads those of its tickets only, from
+    memory before the first persist and from the persisted file after it."""
+    assert "subject" not in cache.frames.tickets.columns
     asked: list[int] = []
 
     def subjects(ids: pl.Series) -> pl.DataFrame:
         asked.extend(ids.to_list())
-        return frames.tickets.filter(pl.col("id").is_in(ids.implode())).select("id", "subject")
+        return cache.subjects(ids)
 
-    lean = replace(frames, tickets=frames.tickets.drop("subject"))
     drill = CATALOGUE["tickets.status.open"].drill
     assert drill is not None
-    full = listing(frames, CFG, NOW, drill)
-    rows = listing(lean, CFG, NOW, drill, subjects=subjects)
-    assert rows.equals(full) and sorted(asked) == sorted(full["id"].to_list())
+    rows = listing(cache.frames, CFG, NOW, drill, subjects=subjects)
+    assert sorted(asked) == sorted(rows["id"].to_list())
+    truth = dict(tickets.select("id", "subject").iter_rows())
+    assert dict(rows.select("id", "subject").iter_rows()) == {i: truth[i] for i in asked}
+    cache.persist(tmp_path)
+    assert not cache._subjects  # let go once on disk
+    back = Cache.load(tmp_path)
+    again = listing(back.frames, CFG, NOW, drill, subjects=back.subjects)
+    assert again.equals(rows)
+    # a ticket changed since: its new subject, before and after the next persist
+    changed = tickets.filter(pl.col("id") == asked[0]).with_columns(
+        pl.lit("Renamed: printer on fire").alias("subject"),
+        pl.col("generated_timestamp") + 1,
+    )
+    back.ingest_frame("tickets", changed)
+    for _ in range(2):
+        got = dict(back.subjects(pl.Series([asked[0], asked[1]])).iter_rows())
+        assert got == {asked[0]: "Renamed: printer on fire", asked[1]: truth[asked[1]]}
+        back.persist(tmp_path)
+    assert dict(Cache.load(tmp_path).subjects(pl.Series([asked[0]])).iter_rows()) == {
+        asked[0]: "Renamed: printer on fire"
+    }
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=["all", "filtered"])

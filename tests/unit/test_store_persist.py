@@ -106,6 +106,7 @@ def test_failed_write_keeps_previous_state(tmp_path: Path, monkeypatch: pytest.M
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", boom)
+    monkeypatch.setattr(pl.LazyFrame, "sink_parquet", boom)  # the tickets, with subjects
     with pytest.raises(OSError):
         c.persist(tmp_path)
     monkeypatch.undo()

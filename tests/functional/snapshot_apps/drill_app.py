@@ -19,7 +19,7 @@ class DrillApp(App[None]):
         data = make_data(cache)
         drill = CATALOGUE[figure].drill
         assert drill is not None
-        self.rows = listing(cache.frames, data.cfg, NOW, drill, arg)
+        self.rows = listing(cache.frames, data.cfg, NOW, drill, arg, subjects=cache.subjects)
         self.kind = drill.stream
         self.title_text = title or CATALOGUE[figure].label
         self.note = note
