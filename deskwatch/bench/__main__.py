@@ -1,7 +1,9 @@
 """``python -m deskwatch.bench [--tickets N ...] [--runs R]``: KPI benchmark, JSON on stdout.
 
 Prints ``{"results": [{"tickets", "full_compute_ms_p50", "full_compute_ms_p95",
-"incremental_ms_p50", "warm_start_ms", "cache_mb", "peak_rss_mb"}, ...]}``. Default sizes:
+"incremental_ms_p50", "warm_start_ms", "cache_mb", "peak_rss_mb", "persist_ms",
+"peak_rss_with_persist_mb"}, ...]}`` (the last two: one persist after the rest, as the app
+does after a poll). Default sizes:
 100k, 1M and 3M tickets (90 days of history, ~25% of solved tickets rated, 0.5 calls per
 ticket with one agent leg each, 200 agents, zone Europe/Berlin).
 """
