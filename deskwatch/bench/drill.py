@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import resource
 import json
+import resource
 import statistics
 import sys
 import tempfile
