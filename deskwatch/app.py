@@ -28,7 +28,8 @@ from deskwatch.bindings import (
     MODE_NAMES,
     MODE_ORDER,
 )
-from deskwatch.config import Config, FiltersConfig
+from deskwatch.config import Config, ConfigError, FiltersConfig
+from deskwatch.config.write import save_filters
 from deskwatch.kpis.catalogue import CATALOGUE
 from deskwatch.kpis.drill import Arg, Drill
 from deskwatch.kpis.filters import FilterChoices
@@ -429,13 +430,30 @@ class DeskwatchApp(App[None]):
 
     def _filter_picked(self, pick: FilterPick | None) -> None:
         if pick is not None:
-            self.set_filter(pick.groups, pick.brands, pick.channels)
+            self.set_filter(pick.groups, pick.brands, pick.channels, quiet=pick.save)
+            if pick.save:
+                self.save_filter()
+
+    def save_filter(self) -> None:
+        """Write the active filter to the config file's ``[filters]`` (the rest of the file
+        kept); a toast confirms, or says in one line why not."""
+        choices = self.filter_choices()
+        names = {} if choices is None else dict((*choices.groups, *choices.brands))
+        try:
+            path = save_filters(self.cfg.source, self.cfg.filters, names)
+        except ConfigError as exc:
+            self.notify(str(exc), title="Filter not saved", severity="error", timeout=10)
+            return
+        what = self.scope or "no filter (every ticket)"
+        self.notify(f"Saved to [filters] in {path}: {what}", title="Filter saved", timeout=6)
 
     def set_filter(
         self,
         groups: Sequence[str | int] = (),
         brands: Sequence[str | int] = (),
         channels: Sequence[str] = (),
+        *,
+        quiet: bool = False,
     ) -> None:
         """Count only these tickets on every dashboard (empty: every ticket)."""
         filters = FiltersConfig(tuple(groups), tuple(brands), tuple(channels))
@@ -443,15 +461,16 @@ class DeskwatchApp(App[None]):
             return
         self.cfg = replace(self.cfg, filters=filters)
         self.poller.reconfigure(self.cfg)
+        if quiet:
+            return
         if not filters.active:
             self.notify("Filter cleared: every ticket counts", timeout=4)
             return
-        keep = "; ".join(
-            f"{key} = {list(value)!r}".replace("'", '"')
-            for key, value in (("groups", groups), ("brands", brands), ("channels", channels))
-            if value
+        self.notify(
+            "Filter on. To keep it: ctrl+s in the filter bar, or the palette's "
+            "'Filter: save to the config'",
+            timeout=8,
         )
-        self.notify(f"Filter on. To keep it, add to [filters] in the config: {keep}", timeout=8)
 
     # -- wall mode ---------------------------------------------------------------------------
     def action_wall(self) -> None:

@@ -44,6 +44,8 @@ class PaletteHost(Protocol):
 
     def action_filter(self) -> object: ...
 
+    def save_filter(self) -> object: ...
+
     def set_filter(
         self,
         groups: Sequence[str | int] = (),
@@ -107,6 +109,13 @@ class DeskwatchCommands(Provider):
         ]
         if app.cfg.filters.active:
             cmds.append(("Filter: clear", app.set_filter, "Count every ticket again"))
+        cmds.append(
+            (
+                "Filter: save to the config",
+                app.save_filter,
+                "Write the active filter to [filters] in the config file",
+            )
+        )
         choices = app.filter_choices()
         if choices is None:
             return cmds
@@ -127,7 +136,7 @@ class DeskwatchCommands(Provider):
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
             if name.startswith(("Theme:", "Set poll interval:", "Window:", "Filter: ")) and not (
-                name.startswith(("Filter: choose", "Filter: clear"))
+                name.startswith(("Filter: choose", "Filter: clear", "Filter: save"))
             ):
                 continue  # the long families only on search
             yield DiscoveryHit(name, callback, help=help_text)

@@ -21,6 +21,8 @@ class FilterPick:
     groups: tuple[int, ...]
     brands: tuple[int, ...]
     channels: tuple[str, ...]
+    #: also write it to the config file ([filters])
+    save: bool = False
 
 
 class FilterScreen(ModalScreen[FilterPick | None]):
@@ -30,6 +32,7 @@ class FilterScreen(ModalScreen[FilterPick | None]):
         Binding("escape", "cancel", "Cancel", id="filter.cancel"),
         Binding("enter", "apply", "Apply", id="filter.apply", priority=True),
         Binding("ctrl+r", "clear", "Clear all", id="filter.clear"),
+        Binding("ctrl+s", "save", "Apply and save", id="filter.save", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -86,13 +89,15 @@ class FilterScreen(ModalScreen[FilterPick | None]):
                 channels.border_title = "Channels"
                 yield channels
             yield Label(
-                "space: pick · tab: next list · enter: apply · ctrl+r: clear · esc: cancel. "
+                "space: pick · tab: next list · enter: apply · ctrl+s: apply and save to "
+                "the config · ctrl+r: clear · esc: cancel. "
                 "None picked in a list: all of them. Talk figures stay account-wide.",
                 id="filter-hint",
             )
             with Horizontal(id="filter-buttons"):
                 yield Button("Clear", id="filter-clear")
                 yield Button("Cancel", id="filter-cancel")
+                yield Button("Save", id="filter-save")
                 yield Button("Apply", id="filter-apply", variant="primary")
 
     def _pick(self) -> FilterPick:
@@ -108,6 +113,10 @@ class FilterScreen(ModalScreen[FilterPick | None]):
     def action_apply(self) -> None:
         self.dismiss(self._pick())
 
+    def action_save(self) -> None:
+        pick = self._pick()
+        self.dismiss(FilterPick(pick.groups, pick.brands, pick.channels, save=True))
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -118,6 +127,10 @@ class FilterScreen(ModalScreen[FilterPick | None]):
     @on(Button.Pressed, "#filter-apply")
     def _apply(self) -> None:
         self.action_apply()
+
+    @on(Button.Pressed, "#filter-save")
+    def _save(self) -> None:
+        self.action_save()
 
     @on(Button.Pressed, "#filter-cancel")
     def _cancel(self) -> None:

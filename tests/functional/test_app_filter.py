@@ -91,3 +91,48 @@ async def test_palette_offers_each_group_brand_and_channel() -> None:
         await pilot.pause(0.3)
         assert app.cfg.filters.brands == (22,)
         assert "Filter: clear" in [n for n, _, _ in provider._commands()]
+
+
+async def test_ctrl_s_applies_and_saves_the_filter_to_the_config(tmp_path: Any) -> None:
+    """The filter bar's ctrl+s writes [filters] (ids, their names as a comment) into the
+    config file the app was started with, keeping the rest; a toast confirms it."""
+    from dataclasses import replace
+
+    from deskwatch.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('# mine\n[zendesk]\nsubdomain = "acme"\n', encoding="utf-8")
+    source = FilterSource()
+    app = make_app(source=source)
+    app.cfg = replace(app.cfg, source=path)
+    source.cfg = app.cfg
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#filter-groups", SelectionList).select(12)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, FilterScreen)
+        assert app.cfg.filters.groups == (12,)
+        saved = [n for n in app._notifications if n.title == "Filter saved"]
+        assert saved and str(path.resolve()) in saved[0].message
+    text = path.read_text("utf-8")
+    assert text.startswith('# mine\n[zendesk]\nsubdomain = "acme"\n')
+    assert "groups = [12] # Support" in text
+    cfg = load_config(path, env={"ZENDESK_OAUTH_TOKEN": "t0ken"})
+    assert cfg.filters.groups == (12,)
+
+
+async def test_saving_without_a_config_file_says_so_in_one_line() -> None:
+    source = FilterSource()
+    app = make_app(source=source)
+    source.cfg = app.cfg
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.2)
+        app.set_filter((11,), quiet=True)
+        app.save_filter()
+        await pilot.pause()
+        errors = [n for n in app._notifications if n.title == "Filter not saved"]
+        assert errors and "\n" not in errors[0].message
+        assert "by hand: groups = [11]" in errors[0].message
