@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -41,7 +42,7 @@ from deskwatch.screens.base import DashboardScreen
 from deskwatch.screens.filter import FilterPick, FilterScreen
 from deskwatch.screens.help import HelpScreen
 from deskwatch.screens.talk import LiveAge
-from deskwatch.screens.tickets import TicketsScreen
+from deskwatch.screens.tickets import FIRST_ROWS, TicketsScreen
 from deskwatch.views.kpi import next_window
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
 
@@ -390,19 +391,29 @@ class DeskwatchApp(App[None]):
         if lister is None:
             self.notify("No records here: this process holds no cache to list them", timeout=4)
             return
-        rows = lister(drill, arg, self.clock())
+        now = self.clock()
+        # the first rows at once (a top-k by id); a longer list follows from a worker thread
+        limited = "limit" in inspect.signature(lister).parameters
+        rows = lister(drill, arg, now, limit=FIRST_ROWS) if limited else lister(drill, arg, now)
+        complete = not limited or rows.height < FIRST_ROWS
         note = self.scope
         if drill.stream == "calls" and note:
             note = "account-wide: calls carry no group or brand"
-        self.push_screen(
-            TicketsScreen(
-                title or str(target),
-                rows,
-                self.cfg.zendesk.base_url,
-                kind=drill.stream,
-                note=note,
-            )
+        screen = TicketsScreen(
+            title or str(target),
+            rows,
+            self.cfg.zendesk.base_url,
+            kind=drill.stream,
+            note=note,
+            complete=complete,
         )
+        self.push_screen(screen)
+        if not complete:
+
+            async def the_rest() -> None:
+                screen.set_rows(await asyncio.to_thread(lister, drill, arg, now))
+
+            self.run_worker(the_rest(), group="drill")
 
     # -- filters -----------------------------------------------------------------------------
     def filter_choices(self) -> FilterChoices | None:

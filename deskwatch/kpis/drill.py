@@ -148,19 +148,26 @@ def listing(
     arg: Arg = None,
     flt: TicketFilter | None = None,
     subjects: Subjects | None = None,
+    limit: int | None = None,
 ) -> pl.DataFrame:
     """The records behind a figure with ``COLUMNS_OF[drill.stream]``, by id: tickets, or
     ratings (CSAT), or calls (Talk: account-wide, a ticket filter does not apply to them).
-    ``subjects`` reads the listed tickets' subjects when the tickets frame holds none."""
+    ``subjects`` reads the listed tickets' subjects when the tickets frame holds none;
+    ``limit``: only the first rows by id (a long list's first screen, at once)."""
     w = make_windows(cfg, now)
     keep = where(drill, cfg, w, arg)
     if drill.stream == "ratings":
-        return _ratings(frames, cfg, keep, flt)
+        return _ratings(frames, cfg, keep, flt, limit)
     if drill.stream == "calls":
-        return _calls(frames, cfg, keep)
+        return _calls(frames, cfg, keep, limit)
     if flt is not None and flt.active:  # one lazy pass: the ratings are not listed
         keep = keep & flt.tickets()
-    return _tickets(frames, frames.tickets.lazy().filter(keep), w, subjects)
+    return _tickets(frames, _first(frames.tickets.lazy().filter(keep), limit), w, subjects)
+
+
+def _first(rows: pl.LazyFrame, limit: int | None) -> pl.LazyFrame:
+    """The rows by id, only the first ``limit`` of them (a top-k, not a full sort)."""
+    return rows if limit is None else rows.sort("id").head(limit)
 
 
 def _names(frame: pl.DataFrame, key: str) -> pl.LazyFrame:
@@ -202,11 +209,14 @@ def _local(cfg: Config, col: str) -> pl.Expr:
     return pl.col(col).dt.convert_time_zone(cfg.account.timezone).alias("time")
 
 
-def _ratings(frames: Frames, cfg: Config, keep: pl.Expr, flt: TicketFilter | None) -> pl.DataFrame:
+def _ratings(
+    frames: Frames, cfg: Config, keep: pl.Expr, flt: TicketFilter | None, limit: int | None
+) -> pl.DataFrame:
     rows = frames.ratings.lazy().filter(keep)
     if flt is not None and flt.active:  # ratings follow their ticket (KPIS.md "Filters")
         kept = frames.tickets.lazy().filter(flt.tickets()).select(pl.col("id").alias("ticket_id"))
         rows = rows.join(kept, on="ticket_id", how="semi")
+    rows = _first(rows, limit)
     comment = (
         pl.col("has_comment") if "has_comment" in frames.ratings.columns else pl.lit(None)
     ).cast(pl.Boolean)
@@ -227,10 +237,9 @@ def _ratings(frames: Frames, cfg: Config, keep: pl.Expr, flt: TicketFilter | Non
     )
 
 
-def _calls(frames: Frames, cfg: Config, keep: pl.Expr) -> pl.DataFrame:
+def _calls(frames: Frames, cfg: Config, keep: pl.Expr, limit: int | None) -> pl.DataFrame:
     return (
-        frames.calls.lazy()
-        .filter(keep)
+        _first(frames.calls.lazy().filter(keep), limit)
         .join(_names(frames.users, "agent_id"), on="agent_id", how="left")
         .select(
             pl.col("id"),

@@ -125,12 +125,14 @@ class LiveSource:
         """What the filter bar offers: every group, brand and channel the cache knows."""
         return choices(self.cache.frames)
 
-    def drill(self, drill: Drill, arg: Arg, now: datetime) -> pl.DataFrame:
+    def drill(
+        self, drill: Drill, arg: Arg, now: datetime, limit: int | None = None
+    ) -> pl.DataFrame:
         """The records behind a figure, under the filter the figures use (subjects read from
-        the persisted cache for the listed tickets only)."""
+        the persisted cache for the listed tickets only); ``limit``: the first rows by id."""
         frames = self.cache.frames
         flt = self.ticket_filter(frames)
-        return listing(frames, self.cfg, now, drill, arg, flt, self.cache.subjects)
+        return listing(frames, self.cfg, now, drill, arg, flt, self.cache.subjects, limit)
 
     def agent_records(self, agent_id: int, now: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
         """An agent's open tickets (under the filter) and calls today."""

@@ -5,8 +5,10 @@ ticket). Sortable (``s``, or a click on a header), searchable (``/``); ``o`` sho
 Zendesk URL as an OSC 8 hyperlink (and as text: over SSH there is no browser), ``c`` copies it
 where the terminal allows (OSC 52), ``Esc`` goes back.
 
-A long list is put in the table gradually: the first rows at once, the rest in chunks after
-each screen refresh (the UI never freezes), with "loading N of M" in the title until done.
+A long list comes in two steps: the first rows by id at once (listed with a limit, a
+top-k), the whole list computed in a worker thread and handed over with :meth:`set_rows`; it
+is put in the table gradually, the first rows at once and the rest in chunks after each screen
+refresh (the UI never freezes), with "loading N of M" in the title until done.
 """
 
 from __future__ import annotations
@@ -139,7 +141,10 @@ class TicketsScreen(Screen[None]):
         *,
         kind: str = "tickets",
         note: str = "",
+        complete: bool = True,
     ) -> None:
+        """``complete`` False: ``rows`` are the first rows by id; :meth:`set_rows` brings
+        the whole list."""
         super().__init__()
         self.title_text = title
         self.rows = rows
@@ -155,6 +160,7 @@ class TicketsScreen(Screen[None]):
         self._shown = rows
         self._loaded = 0
         self._fill_id = 0
+        self.complete = complete
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -179,8 +185,20 @@ class TicketsScreen(Screen[None]):
 
     @property
     def filling(self) -> bool:
-        """Whether rows are still being put in the table."""
-        return self._loaded < self._shown.height
+        """Whether rows are still coming, or being put in the table."""
+        return not self.complete or self._loaded < self._shown.height
+
+    def set_rows(self, rows: pl.DataFrame) -> None:
+        """The whole list (after the first rows): shown with the current sort and search,
+        the cursor kept on its row."""
+        self.rows, self.complete = rows, True
+        if not self.is_attached:
+            return
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self._fill()
+        if 0 < row < table.row_count:
+            table.move_cursor(row=row)
 
     def _fill(self) -> None:
         self.query_one(DataTable).clear()
@@ -199,20 +217,22 @@ class TicketsScreen(Screen[None]):
             table.add_row(*(cell(c, row[c]) for c in columns), key=str(row["id"]))
         self._loaded += part.height
         self._title()
-        if self.filling:
+        if self._loaded < self._shown.height:
             self.call_after_refresh(self._load, fill_id, CHUNK_ROWS)
 
     def _title(self) -> None:
         shown = self._shown
         total = f"{fmt_count(self.rows.height)} {self.noun}"
+        if not self.complete:
+            total = f"the first {fmt_count(self.rows.height)} {self.noun}"
         found = f" · {fmt_count(shown.height)} match /{self.query_text}" if self.query_text else ""
         order = f"{self.headers[self.sort_by].lower()} {'▼' if self.descending else '▲'}"
         note = f" · {self.note}" if self.note else ""
-        loading = (
-            f" · loading {fmt_count(self._loaded)} of {fmt_count(shown.height)}…"
-            if self.filling
-            else ""
-        )
+        loading = ""
+        if not self.complete:
+            loading = " · loading the rest…"
+        elif self.filling:
+            loading = f" · loading {fmt_count(self._loaded)} of {fmt_count(shown.height)}…"
         self.query_one("#tickets-title", Label).update(
             f"{self.title_text}: {total}{note}{found} · sorted by {order}{loading}"
         )

@@ -72,6 +72,25 @@ async def test_kpi_screen_picker_clicks_on_bars_and_tiles() -> None:
         assert any("median" in d for d in disabled), disabled
         await pilot.press("escape")
         await pilot.pause()
+        # a long list: its first rows at once (limited), the whole list from a worker
+        asked: list[Any] = []
+        drill = source.drill
+
+        def spy(figure: Any, arg: Any, now: Any, limit: int | None = None) -> Any:
+            asked.append(limit)
+            return drill(figure, arg, now, limit)
+
+        source.drill = spy  # type: ignore[method-assign]
+        bars = dashboard.query_one("#kpi-tickets-status", BarList)
+        line = [b.key for b in bars._bars].index("closed")
+        await pilot.click("#kpi-tickets-status", offset=(2, line))
+        screen = await _opened(pilot, app)
+        assert screen.query_one(DataTable).row_count == snap.tickets.status.closed > 200
+        assert asked == [200, None] and screen.complete
+        assert "loading" not in str(screen.query_one("#tickets-title").content)
+        source.drill = drill  # type: ignore[method-assign]
+        await pilot.press("escape")
+        await pilot.pause()
         # a click on the "pending" line of the status bars lists the pending tickets
         bars = dashboard.query_one("#kpi-tickets-status", BarList)
         line = [b.key for b in bars._bars].index("pending")

@@ -28,9 +28,12 @@ class CacheSource(FakeSource):
     async def compute(self, now: datetime) -> Any:
         return self.data.snapshot
 
-    def drill(self, drill: Drill, arg: Arg, now: datetime) -> pl.DataFrame:
+    def drill(
+        self, drill: Drill, arg: Arg, now: datetime, limit: int | None = None
+    ) -> pl.DataFrame:
         frames = self.cache.frames
-        return listing(frames, self.data.cfg, NOW, drill, arg, subjects=self.cache.subjects)
+        subjects = self.cache.subjects
+        return listing(frames, self.data.cfg, NOW, drill, arg, subjects=subjects, limit=limit)
 
 
 async def test_drill_from_the_picker_search_sort_open_copy_and_back() -> None:

@@ -218,3 +218,14 @@ def test_a_drill_is_plain_data() -> None:
         assert dataclasses.replace(again, parts=tuple(again.parts), values=tuple(again.values)) == (
             k.drill
         )
+
+
+@pytest.mark.parametrize(
+    "figure,arg",
+    [("tickets.status", "closed"), ("csat.score", None), ("talk.inbound.window", None)],
+)
+def test_a_limited_listing_is_the_first_rows_of_the_whole(frames: Frames, figure, arg) -> None:  # type: ignore[no-untyped-def]
+    drill = CATALOGUE[figure].drill
+    whole = listing(frames, CFG, NOW, drill, arg, FILTERS[1])
+    first = listing(frames, CFG, NOW, drill, arg, FILTERS[1], limit=50)
+    assert whole.height > 50 and first.equals(whole.head(50))
