@@ -2,9 +2,10 @@
 
 ``python -m deskwatch.bench.drill [--tickets N ...]`` prints JSON: per size, the time to list
 the first 200 rows (what the app shows at once: ``first_rows_ms_p50``, target 100 ms) and the
-whole list (``ms_p50``, filled in from a worker) of the records behind each kind of figure (current state: open; today: created today; an hourly
-bar; a status bar; an agent's solved in the window; under a filter; the ratings behind CSAT;
-a Talk reason's calls), p50 over runs, with the row count, from a warm-started cache as the app
+whole list (``ms_p50``, filled in from a worker) of the records behind each kind of figure
+(current state: open; today: created today; an hourly bar; a status bar and the largest one;
+an agent's solved in the window; under a filter; the ratings behind CSAT; a Talk reason's
+calls), p50 over runs, with the row count, from a warm-started cache as the app
 has it (subjects are not in memory: each listing reads its tickets' subjects from the persisted
 file); and the subject column's cost: the tickets parquet with and without it (cache MB) and
 what it would take in memory (MB; ``resident`` false: it is not kept there). Generated data as
