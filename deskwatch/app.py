@@ -377,6 +377,14 @@ class DeskwatchApp(App[None]):
         self.theme = name
 
     # -- drill-down --------------------------------------------------------------------------
+    @property
+    def records(self) -> Any:
+        """The data source holding the cache in this process (drill-down, filter choices):
+        the app's own, or the collector node's while this process collects; None: none."""
+        if self.source is not None:
+            return self.source
+        return getattr(self.poller, "source", None)
+
     def drill(self, target: str | Drill, arg: Arg = None, title: str = "") -> None:
         """List the records behind a figure (a catalogue id, or a :class:`Drill`) and its
         argument (a bar, an hour, a day, an agent); a figure with nothing to list says why."""
@@ -385,9 +393,11 @@ class DeskwatchApp(App[None]):
         if not isinstance(drill, Drill):
             why = kpi.unlisted if kpi is not None else ""
             label = kpi.label if kpi is not None else str(target)
-            self.notify(f"{label}: {why or 'nothing to list'}", title="No list", timeout=6)
+            self.notify(
+                f"{label}: {why or 'nothing to list'}", title="No list", timeout=6, markup=False
+            )
             return
-        lister = getattr(self.source, "drill", None)
+        lister = getattr(self.records, "drill", None)
         if lister is None:
             self.notify("No records here: this process holds no cache to list them", timeout=4)
             return
@@ -418,7 +428,7 @@ class DeskwatchApp(App[None]):
     # -- filters -----------------------------------------------------------------------------
     def filter_choices(self) -> FilterChoices | None:
         """What the filter bar offers (None: this process holds no cache to list them)."""
-        lister = getattr(self.source, "filter_choices", None)
+        lister = getattr(self.records, "filter_choices", None)
         return None if lister is None else cast(FilterChoices, lister())
 
     def action_filter(self) -> None:
@@ -453,10 +463,14 @@ class DeskwatchApp(App[None]):
         try:
             path = save_filters(self.cfg.source, self.cfg.filters, names)
         except ConfigError as exc:
-            self.notify(str(exc), title="Filter not saved", severity="error", timeout=10)
+            self.notify(
+                str(exc), title="Filter not saved", severity="error", timeout=10, markup=False
+            )
             return
         what = self.scope or "no filter (every ticket)"
-        self.notify(f"Saved to [filters] in {path}: {what}", title="Filter saved", timeout=6)
+        self.notify(
+            f"Saved to [filters] in {path}: {what}", title="Filter saved", timeout=6, markup=False
+        )
 
     def set_filter(
         self,

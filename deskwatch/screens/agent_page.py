@@ -68,7 +68,7 @@ class AgentPage(Screen[None]):
         self._records()
 
     def _records(self) -> None:
-        source: Any = getattr(self.app, "source", None)
+        source: Any = getattr(self.app, "records", None)
         records = getattr(source, "agent_records", None)
         open_table = self.query_one("#agent-open", DataTable)
         calls_table = self.query_one("#agent-calls", DataTable)

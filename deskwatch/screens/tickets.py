@@ -161,6 +161,7 @@ class TicketsScreen(Screen[None]):
         self._loaded = 0
         self._fill_id = 0
         self.complete = complete
+        self._ready = False  # the table has its columns
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,6 +176,7 @@ class TicketsScreen(Screen[None]):
         table = self.query_one(DataTable)
         for key, header in self.headers.items():
             table.add_column(header, key=key)
+        self._ready = True
         self._fill()
         table.focus()  # not the (hidden) search box
 
@@ -192,7 +194,7 @@ class TicketsScreen(Screen[None]):
         """The whole list (after the first rows): shown with the current sort and search,
         the cursor kept on its row."""
         self.rows, self.complete = rows, True
-        if not self.is_attached:
+        if not self._ready:  # on_mount fills the table with them
             return
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -208,7 +210,7 @@ class TicketsScreen(Screen[None]):
         self._load(self._fill_id, FIRST_ROWS)
 
     def _load(self, fill_id: int, count: int) -> None:
-        if fill_id != self._fill_id or not self.is_attached:
+        if fill_id != self._fill_id or not self._ready or not self.is_attached:
             return  # a newer sort or search started over
         table = self.query_one(DataTable)
         part = self._shown.slice(self._loaded, count)
