@@ -172,9 +172,14 @@ class Progress:
             sys.stderr.flush()
 
 
+NOT_EXPORTED = (
+    "nothing was exported; what was synced so far is kept: run deskwatch export again to resume"
+)
+
+
 async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) -> Config:
     """Sync until caught up; the config to compute with (Talk off when the account has none)."""
-    from deskwatch.zendesk import TalkUnavailableError, ZendeskClient
+    from deskwatch.zendesk import ZendeskClient
 
     client = ZendeskClient(cfg)
     checkpoints = Checkpoints(cache, state_dir)  # a killed first sync resumes, not restarts
@@ -185,19 +190,7 @@ async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) 
 
     try:
         async with client:
-            for warning in client.warnings:  # e.g. API tokens retiring on 2027-04-30
-                print(f"deskwatch: warning: {warning}", file=sys.stderr)
-            try:
-                await sync_all(client, cache, cfg, on_progress=on_batch)
-            except TalkUnavailableError as exc:
-                # Talk is off on the account (403/404): every ticket figure can still be
-                # exported; the other streams resume from where the failure stopped them
-                cfg = replace(cfg, talk=replace(cfg.talk, enabled=False))
-                await sync_all(client, cache, cfg, on_progress=on_batch)
-                print(
-                    f"deskwatch: warning: {exc}; exported without Talk figures (talk: null)",
-                    file=sys.stderr,
-                )
+            cfg = await _sync_all(client, cache, cfg, on_batch)
     finally:
         progress.done()
         await checkpoints.close()
@@ -205,6 +198,30 @@ async def _sync(cfg: Config, cache: Cache, state_dir: Path, progress: Progress) 
         summary = client.rejects.summary()
         if summary:  # one line: bad records never stop an export, but never go unsaid
             print(f"deskwatch: warning: {summary}; left out of the figures", file=sys.stderr)
+    return cfg
+
+
+async def _sync_all(client: Any, cache: Cache, cfg: Config, on_batch: Any) -> Config:
+    """``sync_all``; a Zendesk outage that outlasted the retries says what export does about it
+    (the pagers' own words fit the app too, which retries at its next poll)."""
+    from deskwatch.zendesk import RateLimitedError, TalkUnavailableError, UnavailableError
+
+    for warning in client.warnings:  # e.g. API tokens retiring on 2027-04-30
+        print(f"deskwatch: warning: {warning}", file=sys.stderr)
+    try:
+        try:
+            await sync_all(client, cache, cfg, on_progress=on_batch)
+        except TalkUnavailableError as exc:
+            # Talk is off on the account (403/404): every ticket figure can still be
+            # exported; the other streams resume from where the failure stopped them
+            cfg = replace(cfg, talk=replace(cfg.talk, enabled=False))
+            await sync_all(client, cache, cfg, on_progress=on_batch)
+            print(
+                f"deskwatch: warning: {exc}; exported without Talk figures (talk: null)",
+                file=sys.stderr,
+            )
+    except (UnavailableError, RateLimitedError) as exc:
+        raise type(exc)(f"{exc}; {NOT_EXPORTED}", status=exc.status) from None
     return cfg
 
 

@@ -23,7 +23,7 @@ from deskwatch.store import Cache
 from deskwatch.store.persist import history_key
 from deskwatch.stream_registry import SNAPSHOT_STREAMS, STREAMS, TALK_STREAMS
 
-BACKFILLED = ("tickets", "calls", "legs")  # first synced from today's midnight, history behind
+BACKFILLED = ("tickets", "calls", "legs", "ratings")  # first synced from today, history behind
 HISTORY = ".history"
 
 

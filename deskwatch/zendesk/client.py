@@ -163,14 +163,14 @@ class ZendeskClient:
         return PAGERS[stream](self, cursor)
 
     def first_cursors(self, stream: str, backfill: str | None = None) -> tuple[str, str] | None:
-        """For a never-synced export (tickets, calls, legs): (live cursor from today's local
+        """For a never-synced export or ratings (BACKFILLED): (live cursor from today's local
         midnight, backfill cursor for the history before it); None for other streams. With
         ``backfill`` (a backfill already under way): the live cursor from where it began."""
         if stream not in BACKFILLED:
             return None
         origin = history.origin_of(backfill)
         if backfill is not None and origin is not None:
-            return history.live_cursor(origin), backfill
+            return history.live_cursor(stream, origin, self.wall()), backfill
         return history.first_cursors(self, stream)
 
     def fetch_history(self, stream: str, cursor: str | None) -> AsyncIterator[Batch]:

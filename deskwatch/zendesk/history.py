@@ -1,17 +1,25 @@
 """Today first, history behind: the first sync of an export splits into a live part and a backfill.
 
-The live export (tickets, calls, legs) starts at today's local midnight, so today's figures are
-complete after about a minute whatever the history's size. The **backfill** then reads what
-came before, as ranges: yesterday first (for the "vs yesterday" comparisons), then the rest of
-``sync.history_days``. Each range is read by the stream's own pager from the range's start and
-ends once the export reaches the range's end (everything that changed since is the live
-export's). A record that shows up in both (it changed while the backfill ran) is upserted by
-id and version like any other, so nothing is counted twice.
+The live export (tickets, calls, legs) and the live ratings read start at today's local
+midnight, so today's figures are complete after about a minute whatever the history's size.
+The **backfill** then reads what came before, as ranges: yesterday first (for the "vs
+yesterday" comparisons), then the rest of ``sync.history_days``. Each range of an export is read
+by the stream's own pager from the range's start and ends once the export reaches the range's
+end (everything that changed since is the live export's). Ratings have no export: a range is
+read as ``start_time``/``end_time`` filtered listings ("chunks", newest first), each to
+``has_more`` false (:func:`deskwatch.zendesk.ratings.ratings_range`); the range shrinks by the
+chunk once it is read, so a restart re-reads at most one chunk. A chunk starts at a day and
+doubles while it takes at most :data:`FEW_PAGES` pages, halves (down to an hour) when it took
+more than :data:`MANY_PAGES`: few requests on a quiet account, a short re-read after a restart
+on a busy one. A record that shows up
+in both (it changed while the backfill ran) is upserted by id and version like any other, so
+nothing is counted twice.
 
 Backfill cursor (opaque JSON, persisted next to the live one)::
 
     {"origin": <today's midnight when the live export began>, "span": <seconds to cover>,
-     "ranges": [[start, end], ...], "inner": <the pager's cursor inside ranges[0], or null>}
+     "ranges": [[start, end], ...], "inner": <the pager's cursor inside ranges[0], or null>,
+     "chunk": <ratings: seconds of the next filtered listing>}
 
 An empty ``ranges`` list means the history is complete.
 """
@@ -24,10 +32,14 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from deskwatch.zendesk.model import Batch, SyncProgress
+from deskwatch.zendesk import ratings as rating_pages
 from deskwatch.zendesk.paging import Context, decode, encode, int_or
 from deskwatch.zendesk.streams import cursor_export, time_export
 
-BACKFILLED = ("tickets", "calls", "legs")  # the exports whose first sync starts today
+BACKFILLED = ("tickets", "calls", "legs", "ratings")  # first synced from today, history behind
+DAY = 86400  # the first ratings chunk
+HOUR = 3600  # the shortest ratings chunk
+FEW_PAGES, MANY_PAGES = 2, 20  # ratings chunk pages: double at most FEW, halve above MANY
 
 
 class HistoryContext(Context, Protocol):
@@ -49,9 +61,8 @@ def first_cursors(ctx: HistoryContext, stream: str) -> tuple[str, str]:
     origin = max(history_start, day_start(now, ctx.timezone()))
     yesterday = max(history_start, day_start(origin - 1, ctx.timezone()))
     ranges = [[a, b] for a, b in ((yesterday, origin), (history_start, yesterday)) if b > a]
-    live = {"start": origin}
     backfill = {"origin": origin, "span": origin - history_start, "ranges": ranges, "inner": None}
-    return encode(live), encode(backfill)
+    return live_cursor(stream, origin, now), encode(backfill)
 
 
 def origin_of(backfill_cursor: str | None) -> int | None:
@@ -60,7 +71,11 @@ def origin_of(backfill_cursor: str | None) -> int | None:
     return origin if isinstance(origin, int) and not isinstance(origin, bool) else None
 
 
-def live_cursor(origin: int) -> str:
+def live_cursor(stream: str, origin: int, now: float) -> str:
+    """The live cursor of ``stream`` starting at ``origin`` (ratings: no look-back sweep until
+    :data:`~deskwatch.zendesk.ratings.SWEEP_EVERY` after ``now``, so the first read is today's)."""
+    if stream == "ratings":
+        return rating_pages.live_cursor(origin, now)
     return encode({"start": origin})
 
 
@@ -101,6 +116,7 @@ async def backfill(ctx: HistoryContext, stream: str, cursor: str | None) -> Asyn
     span = int_or(state.get("span"), 0)
     origin = int_or(state.get("origin"), 0)
     inner = state.get("inner") if isinstance(state.get("inner"), str) else None
+    chunk = max(HOUR, int_or(state.get("chunk"), DAY))
     started, left0 = ctx.clock(), remaining(stream, cursor)[0]
     records = pages = 0
     if not ranges:
@@ -108,12 +124,24 @@ async def backfill(ctx: HistoryContext, stream: str, cursor: str | None) -> Asyn
         return
     while ranges:
         a, b = ranges[0]
-        pager = time_export if stream in ("calls", "legs") else cursor_export
-        async for batch in pager(ctx, stream, inner or encode({"start": a}), until=b):
+        rest: list[list[int]] = []
+        if stream == "ratings":  # the newest chunk of the range, then the range without it
+            low = max(a, b - chunk)
+            source = rating_pages.ratings_range(ctx, low, b)
+            rest = [[a, low]] if low > a else []
+        else:
+            pager = time_export if stream in ("calls", "legs") else cursor_export
+            source = pager(ctx, stream, inner or encode({"start": a}), until=b)
+        chunk_pages = 0
+        async for batch in source:
             inner = batch.cursor
+            chunk_pages += 1
             if batch.done:
-                ranges, inner = ranges[1:], None
+                ranges, inner = rest + ranges[1:], None
+                chunk = _next_chunk(chunk, chunk_pages)
             now_state = {"origin": origin, "span": span, "ranges": ranges, "inner": inner}
+            if stream == "ratings":
+                now_state["chunk"] = chunk
             encoded = encode(now_state)
             records += len(batch.records)
             pages += 1
@@ -129,3 +157,12 @@ async def backfill(ctx: HistoryContext, stream: str, cursor: str | None) -> Asyn
                 break
         else:
             return  # the pager ended without a done batch: resume from the cursor next time
+
+
+def _next_chunk(chunk: int, pages: int) -> int:
+    """The next ratings chunk after one of ``chunk`` seconds took ``pages`` pages."""
+    if pages <= FEW_PAGES:
+        return min(chunk * 2, 366 * DAY)
+    if pages > MANY_PAGES:
+        return max(HOUR, chunk // 2)
+    return chunk

@@ -2,7 +2,7 @@
 
 Cursors are compact JSON strings (opaque to callers):
 - tickets: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
-- ratings: see :mod:`deskwatch.zendesk.ratings`
+- ratings: see :mod:`deskwatch.zendesk.ratings`; its backfill ranges :mod:`deskwatch.zendesk.history`
 - calls, legs: ``{"start": <end_time of the last page>}``
 - users, groups, brands, queue, agents_activity: snapshots (re-read whole), cursor ``None``.
 """
@@ -90,7 +90,7 @@ async def cursor_export(
 def _stuck(path: str, what: str) -> UnavailableError:
     return UnavailableError(
         f"Zendesk's paging of {path} did not advance ({what}): stopped rather than lose or "
-        "repeat records; deskwatch retries at the next poll, report it if it persists"
+        "repeat records; report it if it persists"
     )
 
 

@@ -33,8 +33,8 @@ from deskwatch.store import Cache
 from deskwatch.store.persist import history_key
 from deskwatch.zendesk import ZendeskClient
 
-EXPORTS = ("tickets", "calls", "legs")
-PAGES = {"tickets": 40, "calls": 30, "legs": 30}  # several backfill pages per range
+EXPORTS = ("tickets", "calls", "legs", "ratings")  # today first, history behind
+PAGES = {"tickets": 40, "calls": 30, "legs": 30, "ratings": 5}  # several pages per range
 
 
 class Plain:
@@ -123,6 +123,7 @@ def test_first_sync_shows_today_before_the_backfill_then_equals_a_plain_sync(
     cfg = config(handle)
     reference_cache, reference = plain
     assert reference["talk"]["answered"]["today"] > 0 and reference["tickets"]["created"]["today"]
+    assert reference["csat"]["today"]["good"] + reference["csat"]["today"]["bad"] > PAGES["ratings"]
     cache = Cache()
     requests: dict[str, int] = {}
 
@@ -143,9 +144,12 @@ def test_first_sync_shows_today_before_the_backfill_then_equals_a_plain_sync(
         assert not history_done(cache.cursor(history_key(stream)))  # the backfill is to come
     # ... while the window is not: most of the history is still to be backfilled
     assert early["tickets"]["created"]["window"] < reference["tickets"]["created"]["window"]
+    assert early["csat"]["good"] < reference["csat"]["good"]
 
     # the backfill: yesterday first, then killed half way through the rest
-    async def backfill_until_killed() -> None:
+    ratings_today = len(cache.frames.get("ratings"))
+
+    async def backfill_until_killed(stream: str) -> None:
         seen: list[str] = []
 
         def on_batch(job: str, batch: Any) -> None:
@@ -155,15 +159,17 @@ def test_first_sync_shows_today_before_the_backfill_then_equals_a_plain_sync(
 
         async with client_for(handle, cfg) as client:
             with pytest.raises(Killed):
-                await sync_history(client, cache, "tickets", on_batch=on_batch)
+                await sync_history(client, cache, stream, on_batch=on_batch)
 
-    asyncio.run(backfill_until_killed())
-    middle = cache.cursor(history_key("tickets"))
-    assert not history_done(middle)
+    asyncio.run(backfill_until_killed("tickets"))
+    asyncio.run(backfill_until_killed("ratings"))
+    middle = {s: cache.cursor(history_key(s)) for s in ("tickets", "ratings")}
+    assert not any(history_done(c) for c in middle.values())
+    assert len(cache.frames.get("ratings")) > ratings_today  # the history did start
     cache.persist(tmp_path)  # what a kill leaves: the last persisted state
 
     restarted = Cache.load(tmp_path)
-    assert restarted.cursor(history_key("tickets")) == middle
+    assert {s: restarted.cursor(history_key(s)) for s in middle} == middle
 
     async def finish() -> None:
         async with client_for(handle, cfg) as client:
@@ -197,3 +203,47 @@ def test_the_status_shows_live_and_the_backfill_apart() -> None:
     done = PollStatus(streams=(streams[0], StreamState("tickets.history", 60, synced=True)))
     assert done.backfill is None
     assert "history" not in describe(done, now, UTC, compact=False).detail
+
+
+def test_ratings_backfill_on_a_server_filtering_on_created_at() -> None:
+    """Zendesk does not say which time its ratings filters use: on a server filtering on
+    ``created_at`` too, today first then the history (killed once in the middle) holds the
+    ratings a plain read of the whole history holds, each once."""
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC).timestamp()
+    account = generate_account(
+        seed=7, now=now, history_days=20, tickets=500, calls=50, agents=6, tz="Europe/Berlin"
+    )
+    clock = SimClock()
+    clock.freeze(now + 120)
+    sim = start_simulator(
+        account=account, clock=clock, live=False, speed=0, page_sizes={"ratings": 4},
+        ratings_time_field="created", incremental_limit=1_000_000, account_limit=1_000_000,
+    )  # fmt: skip
+    try:
+        cfg = config(sim)
+        plain_cache, split = Cache(), Cache()
+
+        async def run() -> None:
+            async with client_for(sim, cfg) as client:
+                await sync_stream(Plain(client), plain_cache, "ratings")  # type: ignore[arg-type]
+                await sync_stream(client, split, "ratings")
+                assert len(split.frames.get("ratings")) < len(plain_cache.frames.get("ratings"))
+                seen: list[str] = []
+
+                def kill(job: str, batch: Any) -> None:
+                    seen.append(job)
+                    if len(seen) == 3:
+                        raise Killed
+
+                with pytest.raises(Killed):
+                    await sync_history(client, split, "ratings", on_batch=kill)
+                await sync_history(client, split, "ratings")
+
+        asyncio.run(run())
+    finally:
+        sim.stop()
+    assert history_done(split.cursor(history_key("ratings")))
+    got = rows(split, "ratings")
+    assert got["id"].n_unique() == got.height
+    assert got.equals(rows(plain_cache, "ratings"))
+    assert got.height == len(account.ratings)

@@ -114,7 +114,12 @@ def truth(account: Account) -> dict[str, int]:
 def bound(stream: str, served: int, page: int) -> int:
     """The most requests a first sync may take: one per page plus the last, for each of the
     fetches (the exports' live part and their two history ranges each end on a page that
-    may reach into the next range)."""
+    may reach into the next range; ratings' history is read in chunks)."""
+    if stream == "ratings":  # live, then the history in chunks: each costs at most one
+        # request more than its pages; at most log2(days) + 2 chunks take two pages or fewer
+        # (the span doubles after each), every other chunk holds more than two pages
+        small = math.ceil(math.log2(HISTORY_DAYS)) + 2
+        return math.ceil(served / page) + 1 + small + math.ceil(served / (2 * page + 1))
     fetches = 3 if stream in ("tickets", "calls", "legs") else 1
     return math.ceil(served / page) + 2 * fetches
 
