@@ -31,8 +31,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from deskwatch.zendesk.model import Batch, SyncProgress
 from deskwatch.zendesk import ratings as rating_pages
+from deskwatch.zendesk.model import Batch, SyncProgress
 from deskwatch.zendesk.paging import Context, decode, encode, int_or
 from deskwatch.zendesk.streams import cursor_export, time_export
 

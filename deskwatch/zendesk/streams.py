@@ -2,7 +2,7 @@
 
 Cursors are compact JSON strings (opaque to callers):
 - tickets: ``{"after": <after_cursor>, "start": <history start>, "t": <last record time>}``
-- ratings: see :mod:`deskwatch.zendesk.ratings`; its backfill ranges :mod:`deskwatch.zendesk.history`
+- ratings: see :mod:`deskwatch.zendesk.ratings` (backfill: :mod:`deskwatch.zendesk.history`)
 - calls, legs: ``{"start": <end_time of the last page>}``
 - users, groups, brands, queue, agents_activity: snapshots (re-read whole), cursor ``None``.
 """
