@@ -7,12 +7,13 @@ a minute per family (Support, Talk) and the Enterprise plan's 700 requests a min
 deskwatch uses its default ``budget.share``. The real client and cache then do what the app
 does on a first run:
 
-1. **live**: every stream's first sync, concurrently; the exports from today's local midnight.
-   Reports the seconds until today's figures are complete (every stream but the backfills;
-   ratings are read whole from ``sync.history_days``, concurrently, and reported apart: their
-   time, or the records read when the run ends).
+1. **live**: every stream's first sync, concurrently; the exports and the ratings from today's
+   local midnight. Reports the seconds until today's figures are complete (every stream but
+   the backfills), and each stream's own time (``done_seconds``; ``ratings``: today's CSAT).
 2. **backfill**: the history behind today, for ``--backfill`` seconds, then stopped; reports
-   records a minute against the rate limit's bound (10 export pages of 1,000 a minute).
+   records a minute against the rate limit's bound (10 export pages of 1,000 a minute for
+   tickets and for Talk; ratings: pages of 100 within the account budget deskwatch uses,
+   shared with the live polls), and whether each backfill had finished.
 3. **requests**: a smaller account (``--small`` tickets) synced to the end with the limits lifted,
    live and backfill: requests per stream against the minimum ``ceil(records / page size)``.
 
@@ -89,8 +90,8 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
                                           done_at, s, t0))
             for s in streams_for(cfg)
         }  # fmt: skip
-        # today is live once every stream but ratings (read whole, reported apart) is in
-        await asyncio.gather(*(t for s, t in live.items() if s != "ratings"))
+        # today is live once every stream's today-first read is in
+        await asyncio.gather(*live.values())
         today = max(done_at.values())
         live_requests = client.status.requests
         backfill_started = time.perf_counter()
@@ -106,18 +107,23 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
             for job in histories_for(cfg)
         ]
         await asyncio.wait(jobs, timeout=backfill_seconds)
-        for job in [*jobs, live["ratings"]]:
+        for job in jobs:
             job.cancel()
-        await asyncio.gather(*jobs, live["ratings"], return_exceptions=True)
+        await asyncio.gather(*jobs, return_exceptions=True)
         minutes = (time.perf_counter() - backfill_started) / 60
         requests = client.status.requests
+        budget = client.governor.allowed_per_minute
     backfilled = {k: v for k, v in counter.records.items() if k.endswith(".history")}
     tickets_pace = backfilled.get("tickets.history", 0) / minutes
     talk_pace = (backfilled.get("calls.history", 0) + backfilled.get("legs.history", 0)) / minutes
+    ratings_pace = backfilled.get("ratings.history", 0) / minutes
     bound = EXPORT_PAGES_PER_MINUTE * 1000
+    ratings_bound = budget * PAGE["ratings"]
     return {
         "today_live_seconds": today,
+        "ratings_today_seconds": done_at.get("ratings"),
         "done_seconds": done_at,
+        "backfills_finished": sorted(j for j in done_at if j.endswith(".history")),
         "live_requests": live_requests,
         "live_records": {k: v for k, v in counter.records.items() if k not in backfilled},
         "backfill_minutes": round(minutes, 2),
@@ -127,6 +133,9 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
         "backfill_bound_per_minute_per_family": bound,
         "backfill_tickets_share_of_bound": round(tickets_pace / bound, 2),
         "backfill_talk_share_of_bound": round(talk_pace / bound, 2),
+        "backfill_ratings_per_minute": round(ratings_pace),
+        "backfill_ratings_bound_per_minute": ratings_bound,
+        "backfill_ratings_share_of_bound": round(ratings_pace / ratings_bound, 2),
         "requests": requests,
     }
 
