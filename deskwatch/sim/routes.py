@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -23,7 +24,7 @@ from deskwatch.sim.exports import (
 from deskwatch.sim.people import AGENT_ID_BASE
 from deskwatch.sim.respond import ApiError, int_param, invalid, json_response
 from deskwatch.sim.state import SIM_KEY, SimState
-from deskwatch.sim.vocab import ROLES, SCORES
+from deskwatch.sim.vocab import DELETED, ROLES, SCORES
 
 NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
 TOO_RECENT = {
@@ -31,6 +32,7 @@ TOO_RECENT = {
     "description": "Too recent start_time. Use a start_time older than 1 minute",
 }
 MAX_PER_PAGE = 1000
+CACHED_COUNT = 100_000  # above this, Zendesk's counts are refreshed once a day
 TIME_EXPORT_LAG = 60  # seconds: start_time must be older, newer records wait for later pages
 Route = Callable[[web.Request, SimState], dict[str, Any]]
 
@@ -220,6 +222,28 @@ def ratings(request: web.Request, sim: SimState) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def _count(sim: SimState, value: int) -> dict[str, Any]:
+    """A Count endpoint's answer: ``{"count": {"value", "refreshed_at"}}``. As Zendesk documents,
+    a count above 100,000 is a cached one, refreshed daily (here: at the day's UTC midnight)."""
+    now = _now(sim)
+    refreshed = now if value <= CACHED_COUNT else now - now % 86400
+    stamp = datetime.fromtimestamp(refreshed, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"count": {"value": value, "refreshed_at": stamp}}
+
+
+def ratings_count(request: web.Request, sim: SimState) -> dict[str, Any]:
+    """``GET /api/v2/satisfaction_ratings/count``: every rating of the account (no filters)."""
+    return _count(sim, len(sim.account.ratings))
+
+
+def tickets_count(request: web.Request, sim: SimState) -> dict[str, Any]:
+    """``GET /api/v2/tickets/count``: the account's tickets, deleted ones left out."""
+    acc = sim.account
+    latest = acc.latest[1 : acc.n_tickets + 1]
+    rows = latest[latest >= 0]
+    return _count(sim, int(np.count_nonzero(acc.tickets["status"][rows] != DELETED)))
+
+
 def _time_export(
     request: web.Request, sim: SimState, key: str, updated: np.ndarray, render: Callable[[int], Any]
 ) -> dict[str, Any]:
@@ -335,7 +359,9 @@ def add_routes(app: web.Application) -> None:
         ("/api/v2/incremental/users/cursor", users_export),
         ("/api/v2/groups", groups),
         ("/api/v2/brands", brands),
+        ("/api/v2/satisfaction_ratings/count", ratings_count),
         ("/api/v2/satisfaction_ratings", ratings),
+        ("/api/v2/tickets/count", tickets_count),
         (f"{voice}/incremental/calls", calls),
         (f"{voice}/incremental/legs", legs),
         (f"{voice}/current_queue_activity", queue),
