@@ -49,6 +49,7 @@ TICKETS = ("tickets",)
 
 CREATED_TODAY: Kpi[int] = Kpi(
     id="tickets.created.today",
+    today_only=True,
     label="Created today",
     unit="count",
     good=None,
@@ -102,6 +103,7 @@ PENDING: Kpi[int] = Kpi(
 )
 SOLVED_TODAY: Kpi[int] = Kpi(
     id="tickets.solved.today",
+    today_only=True,
     label="Solved today",
     unit="count",
     good="up",
@@ -146,6 +148,7 @@ FULL_RESOLUTION_MINUTES: Kpi[DurationKpis] = Kpi(
 )
 CREATED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
     id="ops.created_per_hour_today",
+    today_only=True,
     label="created",
     unit="count",
     good=None,
@@ -156,6 +159,7 @@ CREATED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
 )
 SOLVED_PER_HOUR: Kpi[tuple[int, ...]] = Kpi(
     id="ops.solved_per_hour_today",
+    today_only=True,
     label="solved",
     unit="count",
     good="up",
@@ -295,6 +299,7 @@ CSAT_BAD: Kpi[int] = Kpi(
 )
 CSAT_TODAY: Kpi[GoodBad] = Kpi(
     id="csat.today",
+    today_only=True,
     label="CSAT today",
     unit="ratio",
     good="up",

@@ -48,6 +48,7 @@ MEAN = "a mean of call times, not a count: Enter on Inbound or Answered lists th
 
 CALLS_WAITING: Kpi[float | None] = Kpi(
     id="talk.queue.calls_waiting",
+    today_only=True,
     label="Calls waiting",
     unit="count",
     good="down",
@@ -59,6 +60,7 @@ CALLS_WAITING: Kpi[float | None] = Kpi(
 
 CALLBACKS_WAITING: Kpi[float | None] = Kpi(
     id="talk.queue.callbacks_waiting",
+    today_only=True,
     label="Callbacks waiting",
     unit="count",
     good="down",
@@ -70,6 +72,7 @@ CALLBACKS_WAITING: Kpi[float | None] = Kpi(
 
 LONGEST_WAIT: Kpi[float | None] = Kpi(
     id="talk.queue.longest_wait_time",
+    today_only=True,
     label="Longest wait",
     unit="seconds",
     good="down",
@@ -82,6 +85,7 @@ LONGEST_WAIT: Kpi[float | None] = Kpi(
 
 AVERAGE_WAIT: Kpi[float | None] = Kpi(
     id="talk.queue.average_wait_time",
+    today_only=True,
     label="Average wait",
     unit="seconds",
     good="down",
@@ -94,6 +98,7 @@ AVERAGE_WAIT: Kpi[float | None] = Kpi(
 
 AGENTS_ONLINE: Kpi[float | None] = Kpi(
     id="talk.queue.agents_online",
+    today_only=True,
     label="Agents online",
     unit="count",
     good="up",
@@ -105,6 +110,7 @@ AGENTS_ONLINE: Kpi[float | None] = Kpi(
 
 AGENTS_AVAILABLE: Kpi[int | None] = Kpi(
     id="ops.agents_available",
+    today_only=True,
     label="Available",
     unit="count",
     good="up",
@@ -116,6 +122,7 @@ AGENTS_AVAILABLE: Kpi[int | None] = Kpi(
 
 AGENTS_ON_CALL: Kpi[int | None] = Kpi(
     id="ops.agents_on_call",
+    today_only=True,
     label="On a call",
     unit="count",
     good=None,
@@ -127,6 +134,7 @@ AGENTS_ON_CALL: Kpi[int | None] = Kpi(
 
 UTILIZATION_TODAY: Kpi[float | None] = Kpi(
     id="talk.utilization_today",
+    today_only=True,
     label="Utilization today",
     unit="ratio",
     good=None,
@@ -138,6 +146,7 @@ UTILIZATION_TODAY: Kpi[float | None] = Kpi(
 
 INBOUND_TODAY: Kpi[int | None] = Kpi(
     id="talk.inbound.today",
+    today_only=True,
     label="Inbound today",
     unit="count",
     good=None,
@@ -160,6 +169,7 @@ INBOUND_WINDOW: Kpi[int | None] = Kpi(
 
 ANSWERED_TODAY: Kpi[int | None] = Kpi(
     id="talk.answered.today",
+    today_only=True,
     label="Answered today",
     unit="count",
     good="up",
@@ -182,6 +192,7 @@ ANSWERED_WINDOW: Kpi[int | None] = Kpi(
 
 UNSUCCESSFUL_TODAY: Kpi[Outcomes | None] = Kpi(
     id="talk.unsuccessful.today",
+    today_only=True,
     label="Unsuccessful today",
     unit="count",
     good="down",
@@ -219,6 +230,7 @@ UNSUCCESSFUL_DAILY: Kpi[tuple[OutcomesDay, ...] | None] = Kpi(
 
 TIME_TO_ANSWER_TODAY: Kpi[float | None] = Kpi(
     id="talk.efficiency.today.time_to_answer_seconds_mean",
+    today_only=True,
     label="Time to answer today",
     unit="seconds",
     good="down",
@@ -231,6 +243,7 @@ TIME_TO_ANSWER_TODAY: Kpi[float | None] = Kpi(
 
 WAIT_TIME_TODAY: Kpi[float | None] = Kpi(
     id="talk.efficiency.today.wait_time_seconds_mean",
+    today_only=True,
     label="Wait today",
     unit="seconds",
     good="down",
@@ -243,6 +256,7 @@ WAIT_TIME_TODAY: Kpi[float | None] = Kpi(
 
 TALK_TIME_TODAY: Kpi[float | None] = Kpi(
     id="talk.efficiency.today.talk_time_seconds_mean",
+    today_only=True,
     label="Talk today",
     unit="seconds",
     good=None,
@@ -254,6 +268,7 @@ TALK_TIME_TODAY: Kpi[float | None] = Kpi(
 
 HOLD_TIME_TODAY: Kpi[float | None] = Kpi(
     id="talk.efficiency.today.hold_time_seconds_mean",
+    today_only=True,
     label="Hold today",
     unit="seconds",
     good="down",
@@ -266,6 +281,7 @@ HOLD_TIME_TODAY: Kpi[float | None] = Kpi(
 
 WRAP_UP_TIME_TODAY: Kpi[float | None] = Kpi(
     id="talk.efficiency.today.wrap_up_time_seconds_mean",
+    today_only=True,
     label="Wrap-up today",
     unit="seconds",
     good="down",
@@ -278,6 +294,7 @@ WRAP_UP_TIME_TODAY: Kpi[float | None] = Kpi(
 
 LEG_TALK_TIME_TODAY: Kpi[float | None] = Kpi(
     id="talk.efficiency.today.leg_talk_time_seconds_mean",
+    today_only=True,
     label="Leg talk today",
     unit="seconds",
     good=None,

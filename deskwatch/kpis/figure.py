@@ -45,6 +45,11 @@ class Kpi(Generic[T]):
     unlisted: str = ""
     #: the figure's typical day (KPIS.md "Typical day and projection"), for "vs typical"
     typical: Callable[[KpiSnapshot], Typical | None] | None = None
+    #: the figure reads only what changed today, or a live listing (today's exports from
+    #: midnight hold it all): complete while the history backfill runs. False (the default):
+    #: it reads days before today (a window, a daily series, the tickets still open), so
+    #: it is shown as partial until the backfill is done
+    today_only: bool = False
 
     def drill_counts(self, snap: KpiSnapshot | None) -> tuple[tuple[Arg, int], ...]:
         """(argument, how many records its listing holds) for each list behind the figure:

@@ -77,7 +77,7 @@ class AgentsScreen(DashboardScreen):
         return self.query_one("#agents-table", DataTable)
 
     def build_view(self, data: DashboardData) -> AgentsView:
-        return agents.view(data.snapshot, data.cfg, data.now)
+        return agents.view(data.snapshot, data.cfg, data.now, partial=data.partial)
 
     def render_view(self, view: AgentsView) -> None:
         self._view = view
@@ -129,6 +129,8 @@ class AgentsScreen(DashboardScreen):
             parts.append(f"{idle} idle {'shown last' if self.show_idle else 'hidden'} (i)")
         if view.scope:
             parts.append(f"filter: {view.scope}")
+        if view.partial:
+            parts.append(view.partial)
         self.query_one("#agents-title", Label).update(" · ".join(parts))
 
     @property

@@ -22,7 +22,7 @@ from deskwatch.kpis import catalogue as k
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.base import DashboardScreen, Target
 from deskwatch.views import kpi
-from deskwatch.views.figures import BarsView, SeriesView
+from deskwatch.views.figures import BarsView, SeriesView, badges
 from deskwatch.views.kpi import KpiView
 from deskwatch.widgets.bar_list import BarList
 from deskwatch.widgets.kpi_tile import KpiTile
@@ -189,6 +189,7 @@ class KpiScreen(DashboardScreen):
                 versus=t.versus,
                 value_verdict=t.verdict,
                 stale=self.is_stale(t.streams),
+                partial=t.partial,
             )
         for figure_id, part in BARS.items():
             bars = part(view)
@@ -196,7 +197,7 @@ class KpiScreen(DashboardScreen):
             box = self.query_one(f"#{dom_id(figure_id)}-box")
             stale = self.is_stale(bars.streams)
             box.set_class(stale, "-stale")
-            box.border_subtitle = "STALE" if stale else ""
+            box.border_subtitle = badges(stale=stale, partial=bars.partial)
         self.query_one("#kpi-reopened", Static).update(view.reopened)
         for figure_id, trend in TRENDS.items():
             s = trend[3](view)
@@ -207,6 +208,7 @@ class KpiScreen(DashboardScreen):
                 s.target,
                 verdict=s.verdict,
                 stale=self.is_stale(s.streams),
+                partial=s.partial,
             )
         hint_line = self.query_one("#kpi-cost-hint", Static)
         hint_line.update(view.cost_hint)

@@ -151,6 +151,7 @@ class OperationsScreen(DashboardScreen):
                 typical=(t.typical, t.typical_short),
                 typical_verdict=t.typical_verdict,
                 alert=t.alert,
+                partial=t.partial,
             )
         for panel_id, (_, part) in PANELS.items():
             self._render_panel(panel_id, part(view))
@@ -207,5 +208,5 @@ class OperationsScreen(DashboardScreen):
 
     def _render_panel(self, panel_id: str, d: DurationView) -> None:
         self.query_one(f"#{panel_id}", DurationPanel).update_panel(
-            d.periods, d.daily, d.target, stale=self.is_stale(d.streams)
+            d.periods, d.daily, d.target, stale=self.is_stale(d.streams), partial=d.partial
         )

@@ -23,6 +23,7 @@ from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.pollstate import PollStatus
 from deskwatch.screens.base import DashboardScreen, Target
 from deskwatch.views import talk
+from deskwatch.views.figures import badges
 from deskwatch.views.talk import TalkView, live_age
 from deskwatch.widgets.bar_list import BarList
 from deskwatch.widgets.figure_table import FigureTable
@@ -129,7 +130,9 @@ class TalkScreen(DashboardScreen):
                 )
 
     def build_view(self, data: DashboardData) -> TalkView:
-        return talk.view(data.snapshot, data.cfg, data.now, unavailable=data.unavailable)
+        return talk.view(
+            data.snapshot, data.cfg, data.now, unavailable=data.unavailable, partial=data.partial
+        )
 
     _shown: TalkView | None = None
 
@@ -205,6 +208,7 @@ class TalkScreen(DashboardScreen):
                 versus=tile.versus,
                 value_verdict=tile.verdict,
                 stale=self.is_stale(tile.streams),
+                partial=tile.partial,
             )
         self.query_one("#talk-calls-today", Static).update(view.calls_today)
         self.query_one(f"#{dom_id(t.UNSUCCESSFUL_TODAY.id)}", BarList).set_bars(
@@ -244,13 +248,14 @@ class TalkScreen(DashboardScreen):
             q.target,
             verdict=q.verdict,
             stale=self.is_stale(q.streams),
+            partial=q.partial,
         )
-        for box_id, streams in (
-            ("#talk-unsuccessful", t.CALLS),
-            ("#talk-efficiency", t.CALLS),
-            ("#talk-activity", t.CALLS),
+        for box_id, partial in (
+            ("#talk-unsuccessful", stack.partial),
+            ("#talk-efficiency", any(r.partial for r in view.efficiency)),
+            ("#talk-activity", any(a.partial for a in view.top_agents)),
         ):
             box = self.query_one(box_id)
-            stale = self.is_stale(streams)
+            stale = self.is_stale(t.CALLS)
             box.set_class(stale, "-stale")
-            box.border_subtitle = "STALE" if stale else ""
+            box.border_subtitle = badges(stale=stale, partial=partial)

@@ -23,6 +23,7 @@ from deskwatch.kpis.snapshot import AgentKpis, KpiSnapshot
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_DAYS = 14  # the sparkline's last days (the whole window would not fit 80 columns)
 MEDALS = {1: "①", 2: "②", 3: "③"}
+PARTIAL_BOARD = "PARTIAL: history still loading"
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ class AgentsView:
     columns: tuple[Column, ...]
     window_days: int
     scope: str  # the filter ("" when none)
+    #: the note while the history backfill runs (every figure here reads the window)
+    partial: str = ""
 
 
 def _active(a: AgentKpis) -> bool:
@@ -168,11 +171,15 @@ def _active(a: AgentKpis) -> bool:
     )
 
 
-def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> AgentsView:
-    """The leaderboard for ``snap`` (None: nothing computed yet)."""
+def view(
+    snap: KpiSnapshot | None, cfg: Config, now: datetime, *, partial: bool = False
+) -> AgentsView:
+    """The leaderboard for ``snap`` (None: nothing computed yet); ``partial``: the history
+    backfill is under way, so the window (every figure here) is incomplete."""
     columns = tuple(c for c in COLUMNS if cfg.talk.enabled or not c.talk)
+    note = PARTIAL_BOARD if partial else ""
     if snap is None:
-        return AgentsView((), columns, cfg.kpis.window_days, "")
+        return AgentsView((), columns, cfg.kpis.window_days, "", note)
     rows = []
     rank = 0
     for a in snap.agents:  # KPIS.md order: the rank
@@ -192,7 +199,7 @@ def view(snap: KpiSnapshot | None, cfg: Config, now: datetime) -> AgentsView:
             )
         )
     rows.sort(key=lambda r: r.idle)  # stable: idle agents last, the rest in rank order
-    return AgentsView(tuple(rows), columns, cfg.kpis.window_days, snap.scope)
+    return AgentsView(tuple(rows), columns, cfg.kpis.window_days, snap.scope, note)
 
 
 def sort_rows(

@@ -5,10 +5,11 @@ Pure functions over the typed snapshot and the KPI catalogue; no Textual.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from deskwatch.config import Config
 from deskwatch.format import (
@@ -26,7 +27,7 @@ from deskwatch.format import (
     round_half_up,
     versus_target,
 )
-from deskwatch.kpis.catalogue import Kpi, Unit
+from deskwatch.kpis.catalogue import CATALOGUE, Kpi, Unit
 from deskwatch.kpis.snapshot import (
     DailyStats,
     DurationKpis,
@@ -58,6 +59,8 @@ class TileView:
     typical_verdict: Verdict = "neutral"
     #: a rule on this figure is firing
     alert: bool = False
+    #: the figure reads days the history backfill has not finished (see :func:`mark_partial`)
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class BarsView:
     title: str
     bars: tuple[Bar, ...]
     streams: tuple[str, ...]
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class SeriesView:
     streams: tuple[str, ...]
     #: the summary's verdict (good/bad against the target)
     verdict: Verdict = "neutral"
+    partial: bool = False
 
 
 NO_HISTORY = "typ: no history"
@@ -160,6 +165,7 @@ class DurationView:
     daily: tuple[DailyStats, ...]
     target: float | None
     streams: tuple[str, ...]
+    partial: bool = False
 
     @property
     def periods(self) -> dict[str, Stats | None]:
@@ -281,3 +287,52 @@ def hours_so_far(now: datetime, cfg: Config) -> int:
     if now.tzinfo is not None:
         now = now.astimezone(cfg.account.tz)
     return now.hour + 1
+
+
+# -- partial: what the history backfill has not reached yet ---------------------------------------
+
+#: the badge of a figure that reads days the history backfill has not finished
+PARTIAL = "PARTIAL"
+#: the note beside a dashboard's title while the backfill runs
+PARTIAL_NOTE = "history still loading: figures marked PARTIAL are incomplete"
+V = TypeVar("V")
+
+
+def reads_history(figure_id: str) -> bool:
+    """Whether the catalogue figure ``figure_id`` reads days before today (an id the catalogue
+    does not know counts as one: better marked partial than shown as complete)."""
+    kpi = CATALOGUE.get(figure_id)
+    return kpi is None or not kpi.today_only
+
+
+def mark_partial(view: V, partial: bool) -> V:
+    """``view`` with ``partial`` set on every figure in it (a view dataclass with an ``id``
+    and a ``partial`` field, at any depth, in fields or tuples) that reads days before today,
+    when ``partial`` (the history backfill is under way). The one place that decides what a
+    dashboard marks partial: each view builds its figures as if complete, then passes itself
+    through here."""
+    if not partial:
+        return view
+    return _marked(view)
+
+
+def _marked(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_marked(v) for v in value)
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return value
+    names = {f.name for f in dataclasses.fields(value)}
+    changes = {
+        name: _marked(getattr(value, name))
+        for name in names
+        if isinstance(getattr(value, name), tuple) or dataclasses.is_dataclass(getattr(value, name))
+    }
+    figure_id = getattr(value, "id", None)
+    if "partial" in names and isinstance(figure_id, str) and reads_history(figure_id):
+        changes["partial"] = True
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+def badges(*, stale: bool = False, partial: bool = False, alert: bool = False) -> str:
+    """A figure's border badges, e.g. "ALERT STALE PARTIAL" ("" when none)."""
+    return " ".join(w for w, on in (("ALERT", alert), ("STALE", stale), (PARTIAL, partial)) if on)

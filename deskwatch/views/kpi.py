@@ -19,6 +19,7 @@ from deskwatch.format import NO_DELTA, fmt_count, fmt_minutes, fmt_ratio, versus
 from deskwatch.kpis import catalogue as k
 from deskwatch.kpis.snapshot import DurationKpis, KpiSnapshot, StatusCounts
 from deskwatch.views.figures import (
+    PARTIAL_NOTE,
     Bar,
     BarsView,
     SeriesView,
@@ -26,6 +27,7 @@ from deskwatch.views.figures import (
     bars,
     duration,
     fmt_value,
+    mark_partial,
     verdict_of,
 )
 
@@ -241,9 +243,9 @@ def view(snap: KpiSnapshot | None, cfg: Config, now: datetime, *, partial: bool 
     by_type = k.BY_TYPE.value(snap)
     type_counts = {} if by_type is None else {n: getattr(by_type, n) for n in by_type.__slots__}
     configured = bool(cfg.cost.monthly_support_cost)
-    return KpiView(
+    shown = KpiView(
         title=window_title(snap, cfg),
-        partial="history still loading: figures over past days are incomplete" if partial else "",
+        partial=PARTIAL_NOTE if partial else "",
         tiles=tuple(t for t in _tiles(snap, cfg) if configured or t.id != k.COST_PER_TICKET.id),
         status=_status(snap),
         reopened=_reopened(snap),
@@ -255,3 +257,4 @@ def view(snap: KpiSnapshot | None, cfg: Config, now: datetime, *, partial: bool 
         backlog=_backlog(snap),
         cost_hint="" if configured else COST_HINT,
     )
+    return mark_partial(shown, partial)

@@ -25,6 +25,7 @@ from deskwatch.views.figures import (
     TileView,
     duration,
     hours_so_far,
+    mark_partial,
     projection_view,
     tile,
 )
@@ -85,7 +86,8 @@ def view(
 ) -> OperationsView:
     """What the operations screen shows for ``snap`` (None: nothing computed yet) at ``now``;
     ``firing``: the ids of figures with a firing alert rule; ``partial``: the history backfill
-    is under way (typical day and projection wait for it)."""
+    is under way (typical day and projection wait for it, figures reading past days are
+    marked partial: :func:`~deskwatch.views.figures.mark_partial`)."""
     tiles = tuple(
         tile(
             kpi,
@@ -103,7 +105,7 @@ def view(
     hours = hours_so_far(now, cfg)
     created = k.CREATED_PER_HOUR.value(snap) or ()
     solved = k.SOLVED_PER_HOUR.value(snap) or ()
-    return OperationsView(
+    shown = OperationsView(
         tiles=tiles,
         first_reply=duration(k.FIRST_REPLY_MINUTES, snap, cfg),
         full_resolution=duration(k.FULL_RESOLUTION_MINUTES, snap, cfg),
@@ -116,3 +118,4 @@ def view(
         ),
         projections=projections,
     )
+    return mark_partial(shown, partial)

@@ -25,6 +25,7 @@ from deskwatch.views.figures import (
     SeriesView,
     TileView,
     fmt_value,
+    mark_partial,
     talk_scope,
     verdict_of,
 )
@@ -78,6 +79,9 @@ class EfficiencyRow:
     target: str
     today_verdict: Verdict
     window_verdict: Verdict
+    #: the window figure's id; ``partial``: it reads days the backfill has not finished
+    id: str = ""
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ class AgentRow:
     calls: str
     talk_total: str
     talk_mean: str
+    id: str = t.TOP_AGENTS.id
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class StackView:
     dates: tuple[str, ...]
     labels: tuple[str, ...]
     series: tuple[tuple[int, ...], ...]
+    id: str = t.UNSUCCESSFUL_DAILY.id
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,7 @@ def _efficiency(snap: KpiSnapshot | None, cfg: Config) -> tuple[EfficiencyRow, .
                 target="" if target is None else fmt_seconds(target),
                 today_verdict=verdict_of(today, today.value(snap), target),
                 window_verdict=verdict_of(window, window.value(snap), target),
+                id=window.id,
             )
         )
     return tuple(rows)
@@ -224,15 +233,17 @@ def view(
     now: datetime,
     *,
     unavailable: Collection[str] = (),
+    partial: bool = False,
 ) -> TalkView:
-    """What the Talk screen shows. ``unavailable``: streams the account refuses (403/404)."""
+    """What the Talk screen shows. ``unavailable``: streams the account refuses (403/404);
+    ``partial``: the history backfill is under way (figures reading past days are marked)."""
     off = ""
     if not cfg.talk.enabled:
         off = OFF_IN_CONFIG
     elif any(s in TALK_STREAMS for s in unavailable):
         off = OFF_ON_ACCOUNT
     line, bars, stack = _unsuccessful(snap)
-    return TalkView(
+    shown = TalkView(
         off=off,
         live=_live(snap, cfg),
         calls_today=line,
@@ -242,3 +253,4 @@ def view(
         top_agents=_agents(snap),
         quality=_quality(snap, cfg),
     )
+    return mark_partial(shown, partial)

@@ -127,12 +127,14 @@ class DurationPanel(Vertical):
         target: float | None,
         *,
         stale: bool = False,
+        partial: bool = False,
     ) -> None:
         """Show the STATS mappings for ``today``/``yesterday``/``month_to_date`` (missing or
-        None shows "—"), the ``daily`` STATS+date list (oldest first) and the target."""
+        None shows "—"), the ``daily`` STATS+date list (oldest first) and the target;
+        ``partial``: the history backfill has not finished the days it reads (badge)."""
         today_stats = periods.get("today")
         today = None if today_stats is None else today_stats.median
-        state = (tuple(sorted(periods.items())), target, stale)
+        state = (tuple(sorted(periods.items())), target, stale, partial)
         if state != self._state:
             self._state = state
             self._periods, self._target = periods, target
@@ -141,7 +143,8 @@ class DurationPanel(Vertical):
                 "-" if today is None else fmt_minutes_clock(today)
             )
             target_text = f"target {fmt_minutes(target)}" if target is not None else ""
-            self.border_subtitle = " · ".join(t for t in (target_text, "STALE" * stale) if t)
+            badges = (target_text, "STALE" * stale, "PARTIAL" * partial)
+            self.border_subtitle = " · ".join(t for t in badges if t)
             self.set_class(stale, "-stale")
         self.query_one(TrendChart).set_series(
             [d.date for d in daily], [d.median for d in daily], target

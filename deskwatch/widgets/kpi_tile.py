@@ -114,12 +114,14 @@ class KpiTile(Widget):
         typical: tuple[str, str] = ("", ""),
         typical_verdict: Verdict = "neutral",
         alert: bool = False,
+        partial: bool = False,
     ) -> None:
         """Show ``value`` (and ``digits`` in big digits, default the value), the change
         ``delta`` followed by ``versus`` (e.g. "vs 114"), the "vs typical" line (long and
         short form: the short one where the long one does not fit), the stale badge if
-        ``stale`` and the alert look and marker (⚑) if ``alert``. Does nothing when nothing
-        changed."""
+        ``stale``, the partial badge if ``partial`` (the history backfill has not finished
+        the days the figure reads) and the alert look and marker (⚑) if ``alert``. Does
+        nothing when nothing changed."""
         state = (
             value,
             digits,
@@ -130,6 +132,7 @@ class KpiTile(Widget):
             typical,
             typical_verdict,
             alert,
+            partial,
         )
         if state == self._state:
             return
@@ -153,7 +156,7 @@ class KpiTile(Widget):
         self.set_class(alert, "-alert")
         self.border_title = f"{ALERT_MARK} {self.label}" if alert else self.label
         self.border_subtitle = " ".join(
-            word for word, on in (("ALERT", alert), ("STALE", stale)) if on
+            word for word, on in (("ALERT", alert), ("STALE", stale), ("PARTIAL", partial)) if on
         )
 
     def on_resize(self, event: events.Resize) -> None:

@@ -61,7 +61,7 @@ class TrendPanel(Vertical):
         self.border_title = title
         self.unit = unit
         self.up_is_good = up_is_good
-        self._summary: tuple[str, Verdict, bool] | None = None
+        self._summary: tuple[str, Verdict, bool, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(" ", classes="trend--summary", markup=False)
@@ -81,15 +81,19 @@ class TrendPanel(Vertical):
         *,
         verdict: Verdict = "neutral",
         stale: bool = False,
+        partial: bool = False,
     ) -> None:
-        if (summary, verdict, stale) != self._summary:
-            self._summary = (summary, verdict, stale)
+        """``partial``: the series reads days the history backfill has not finished (badge)."""
+        if (summary, verdict, stale, partial) != self._summary:
+            self._summary = (summary, verdict, stale, partial)
             line = self.query_one(".trend--summary", Static)
             line.update(summary or " ")
             for name in _VERDICTS:
                 line.set_class(name == f"-{verdict}", name)
             self.set_class(stale, "-stale")
-            self.border_subtitle = "STALE" if stale else ""
+            self.border_subtitle = " ".join(
+                w for w, on in (("STALE", stale), ("PARTIAL", partial)) if on
+            )
         spark = self.query_one(Sparkline)
         data = [0.0 if v is None else float(v) for v in values]
         if list(spark.data or []) != data:

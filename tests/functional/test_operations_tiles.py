@@ -183,3 +183,17 @@ async def test_wall_mode_shows_big_digits() -> None:
         assert tile.query_one(".tile--digits").display
         assert not tile.query_one(".tile--value").display
         assert str(tile.query_one(".tile--digits").value) == "1,234"  # type: ignore[attr-defined]
+
+
+async def test_figures_the_backfill_has_not_reached_wear_the_partial_badge() -> None:
+    app = OpsApp(replace(make_data(), partial=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _tile(app, k.CREATED_TODAY).border_subtitle == ""  # today's exports: complete
+        assert _tile(app, k.OPEN).border_subtitle == "PARTIAL"  # open since before today
+        panel = app.screen.query(DurationPanel).first()
+        assert "PARTIAL" in str(panel.border_subtitle)
+        app.screen.show(replace(app.data, partial=False))  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert _tile(app, k.OPEN).border_subtitle == ""
+        assert "PARTIAL" not in str(panel.border_subtitle)
