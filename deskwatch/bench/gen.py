@@ -163,6 +163,9 @@ def ratings(t: pl.DataFrame, now: datetime, rng: np.random.Generator) -> pl.Data
             "score": pl.Series(score).cast(SCORE),
             "created_at": when,
             "updated_at": when,
+            # from the id, so the generator's stream (and every later table) stays the same
+            "has_comment": (np.arange(1, n + 1) * 2654435761 % 100)
+            < np.where(score == "bad", 60, 20),
         }
     ).cast(dict(schema_of("ratings")))  # type: ignore[arg-type]
 

@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from deskwatch.rejects import Rejects
-from deskwatch.store.schema import STREAMS, resident_columns, schema_of
+from deskwatch.store.schema import ADDED_COLUMNS, STREAMS, resident_columns, schema_of
 from deskwatch.store.upsert import compact
 
 MANIFEST = "manifest.json"
@@ -216,10 +216,16 @@ def _read_stream(state_dir: Path, stream: str, name: str, entry: dict[str, Any])
     if path.stat().st_size != entry.get("bytes") or _crc32(path) != entry.get("crc32"):
         raise ValueError(f"{name} does not match its checksum (partial or damaged write)")
     expected = schema_of(stream)
-    if pl.read_parquet_schema(path) != dict(expected):
+    found = pl.read_parquet_schema(path)
+    missing = [c for c in ADDED_COLUMNS.get(stream, ()) if c not in found]
+    if found != {k: v for k, v in expected.items() if k not in missing}:
         raise ValueError(f"{name} has an unexpected schema (written by another version?)")
     # the columns kept on disk only (subjects) stay there: read for a listing's few rows
-    frame = pl.read_parquet(path, columns=resident_columns(stream))
+    wanted = [c for c in resident_columns(stream) if c not in missing]
+    frame = pl.read_parquet(path, columns=wanted)
+    if missing:  # written before these columns existed: unknown
+        frame = frame.with_columns(pl.lit(None, dtype=expected[c]).alias(c) for c in missing)
+        frame = frame.select(resident_columns(stream))
     if frame.height != entry.get("rows"):
         raise ValueError(f"{name} holds {frame.height} rows, the manifest says {entry.get('rows')}")
     return frame

@@ -92,7 +92,16 @@ RATING_SPEC: Spec = {
     "score": (_path("score"), SCORE),
     "created_at": (_path("created_at"), _TS),
     "updated_at": (_path("updated_at"), _TS),
+    # whether the requester wrote a comment (the drill-down shows it; the text is not kept);
+    # null: the record does not say
+    "has_comment": (
+        lambda r: None if "comment" not in r else bool((r["comment"] or "").strip()),
+        pl.Boolean,
+    ),
 }
+#: columns added to a stream after caches were written without them: such a cache file reads
+#: them as null (unknown) instead of being re-synced
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"ratings": ("has_comment",)}
 _CALL_SECONDS = (
     "duration",
     "wait_time",

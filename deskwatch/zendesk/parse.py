@@ -204,6 +204,7 @@ RATING: Spec = {
     "created_at": _REQ_TS,
     "updated_at": _REQ_TS,
     **{k: _OPT_ID for k in ("ticket_id", "assignee_id", "group_id")},
+    "comment": F(_text, null_bad=True),  # only whether there is one is kept
 }
 _TALK_SECONDS = (
     "duration",

@@ -151,6 +151,11 @@ def test_ratings_follow_their_ticket_under_a_filter(frames: Frames) -> None:
     assert 0 < rows.height < listing(frames, CFG, NOW, drill).height
     assert rows.get_column("ticket_id").is_in(kept.implode()).all()
     assert set(rows["score"].to_list()) == {"good"}
+    comments = dict(frames.ratings.select("id", "has_comment").iter_rows())
+    assert dict(rows.select("id", "comment").iter_rows()) == {
+        i: comments[i] for i in rows["id"].to_list()
+    }
+    assert rows["comment"].any() and not rows["comment"].all()
 
 
 def test_subjects_read_on_demand_for_the_listed_tickets_only(

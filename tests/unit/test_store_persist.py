@@ -196,3 +196,46 @@ def test_the_rejects_tally_survives_a_restart_and_a_bad_one_is_reset(tmp_path: P
     third = Cache.load(tmp_path)
     assert not third.rejects and third.frames.tickets.height == 0
     assert len(third.warnings) == 1 and "bad rejects tally" in third.warnings[0]
+
+
+def _rating(i: int, **extra: object) -> dict[str, object]:
+    return {
+        "id": i,
+        "ticket_id": i,
+        "score": "good",
+        "created_at": "2026-11-20T10:00:00Z",
+        "updated_at": "2026-11-20T10:00:00Z",
+        **extra,
+    }
+
+
+def test_a_rating_keeps_whether_it_has_a_comment_not_the_text(tmp_path: Path) -> None:
+    c = Cache()
+    c.ingest("ratings", [_rating(1, comment="Quick and kind"), _rating(2, comment=""), _rating(3)])
+    got = dict(c.frames.ratings.select("id", "has_comment").iter_rows())
+    assert got == {1: True, 2: False, 3: None}  # 3: the record does not say
+    c.persist(tmp_path)
+    assert b"Quick and kind" not in b"".join(p.read_bytes() for p in tmp_path.iterdir())
+
+
+def test_a_cache_written_before_a_column_was_added_reads_it_as_unknown(tmp_path: Path) -> None:
+    """A ratings file without ``has_comment`` (an older deskwatch) loads with it null: no
+    warning, no re-sync of the stream."""
+    import polars as pl
+
+    from deskwatch.store.persist import _crc32
+
+    c = Cache()
+    c.ingest("ratings", [_rating(1, comment="ok"), _rating(2)])
+    c.set_cursor("ratings", "cursor-r")
+    c.persist(tmp_path)
+    manifest = json.loads((tmp_path / MANIFEST).read_text())
+    entry = manifest["streams"]["ratings"]
+    path = tmp_path / entry["file"]
+    pl.read_parquet(path).drop("has_comment").write_parquet(path, compression="lz4")
+    entry["bytes"], entry["crc32"] = path.stat().st_size, _crc32(path)
+    (tmp_path / MANIFEST).write_text(json.dumps(manifest))
+    back = Cache.load(tmp_path)
+    assert back.warnings == [] and back.cursor("ratings") == "cursor-r"
+    assert back.frames.ratings.get_column("has_comment").to_list() == [None, None]
+    assert back.frames.ratings.schema == c.frames.ratings.schema
