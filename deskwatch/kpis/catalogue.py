@@ -453,3 +453,5 @@ AGENT_DRILLS: dict[str, Drill] = {
 }
 #: the agent page's open tickets: unsolved, assigned to the agent (argument: agent)
 AGENT_OPEN = Drill("current", UNSOLVED_STATUSES, agent=True, key="assignee_id")
+#: the agent page's calls today, any direction (argument: agent)
+AGENT_CALLS_TODAY = Drill("calls", span="today", stream="calls", agent=True, key="agent_id")

@@ -257,24 +257,3 @@ def _calls(frames: Frames, cfg: Config, keep: pl.Expr, limit: int | None) -> pl.
         .sort("id")
         .collect()
     )
-
-
-def calls_today(frames: Frames, cfg: Config, now: datetime, agent_id: int) -> pl.DataFrame:
-    """An agent's calls today (any direction), oldest first: id, local time, direction,
-    outcome, talk seconds, ticket."""
-    w = make_windows(cfg, now)
-    today = (pl.col("created_at") >= _lit(w.today_start)) & (pl.col("created_at") <= _lit(w.now))
-    return (
-        frames.calls.lazy()
-        .filter(today & (pl.col("agent_id") == agent_id))
-        .sort("created_at")
-        .select(
-            pl.col("id"),
-            pl.col("created_at").dt.convert_time_zone(cfg.account.timezone).dt.strftime("%H:%M"),
-            pl.col("direction"),
-            pl.col("outcome").cast(pl.String),
-            pl.col("talk_time"),
-            pl.col("ticket_id"),
-        )
-        .collect()
-    )

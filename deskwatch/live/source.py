@@ -19,8 +19,8 @@ import polars as pl
 
 from deskwatch.config import Config
 from deskwatch.kpis import KpiEngine, KpiSnapshot
-from deskwatch.kpis.catalogue import AGENT_OPEN
-from deskwatch.kpis.drill import Arg, Drill, calls_today, listing
+from deskwatch.kpis.catalogue import AGENT_CALLS_TODAY, AGENT_OPEN
+from deskwatch.kpis.drill import Arg, Drill, listing
 from deskwatch.kpis.filters import FilterChoices, TicketFilter, choices, resolve
 from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import HISTORY, histories_for, history_done, streams_for, sync_job
@@ -135,11 +135,11 @@ class LiveSource:
         return listing(frames, self.cfg, now, drill, arg, flt, self.cache.subjects, limit)
 
     def agent_records(self, agent_id: int, now: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """An agent's open tickets (under the filter) and calls today."""
-        frames = self.cache.frames
-        flt = self.ticket_filter(frames)
-        tickets = listing(frames, self.cfg, now, AGENT_OPEN, agent_id, flt, self.cache.subjects)
-        return tickets, calls_today(frames, self.cfg, now, agent_id)
+        """An agent's open tickets (under the filter) and calls today: catalogue drills."""
+        return (
+            self.drill(AGENT_OPEN, agent_id, now),
+            self.drill(AGENT_CALLS_TODAY, agent_id, now),
+        )
 
     async def compute(self, now: datetime) -> KpiSnapshot:
         # taken together on the loop (where ingest runs): an immutable bundle and the changes

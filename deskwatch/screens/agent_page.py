@@ -80,7 +80,7 @@ class AgentPage(Screen[None]):
             return
         tickets, calls = records(self.row.agent_id, self.data.now)
         open_table.add_columns("Id", "Subject", "Status", "Priority", "Age")
-        from deskwatch.screens.tickets import cells
+        from deskwatch.screens.tickets import cell, cells
 
         for r in tickets.iter_rows(named=True):
             c = cells(r)
@@ -89,8 +89,9 @@ class AgentPage(Screen[None]):
             f"Open tickets: {tickets.height} (t: list them)"
         )
         calls_table.add_columns("Call", "Time", "Direction", "Outcome", "Talk", "Ticket")
-        for r in calls.iter_rows(named=True):
-            calls_table.add_row(*(str(v) if v is not None else "—" for v in r.values()))
+        shown = ("id", "time", "direction", "outcome", "talk_seconds", "ticket_id")
+        for r in calls.sort("time").iter_rows(named=True):
+            calls_table.add_row(*(cell(c, r[c]) for c in shown))
         self.query_one("#agent-calls-title", Label).update(f"Calls today: {calls.height}")
 
     def action_back(self) -> None:

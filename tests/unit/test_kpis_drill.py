@@ -234,3 +234,17 @@ def test_a_limited_listing_is_the_first_rows_of_the_whole(frames: Frames, figure
     whole = listing(frames, CFG, NOW, drill, arg, FILTERS[1])
     first = listing(frames, CFG, NOW, drill, arg, FILTERS[1], limit=50)
     assert whole.height > 50 and first.equals(whole.head(50))
+
+
+def test_an_agents_calls_today_are_a_catalogue_drill(frames: Frames) -> None:
+    from deskwatch.kpis.catalogue import AGENT_CALLS_TODAY
+    from deskwatch.kpis.windows import make_windows
+
+    w = make_windows(CFG, NOW)
+    today = frames.calls.filter(
+        (pl.col("created_at") >= w.today_start) & (pl.col("created_at") <= NOW)
+    )
+    agent = today.get_column("agent_id").filter(today.get_column("agent_id") > 0).mode()[0]
+    rows = listing(frames, CFG, NOW, AGENT_CALLS_TODAY, int(agent))
+    want = today.filter(pl.col("agent_id") == agent).get_column("id").sort()
+    assert rows.height > 0 and rows.get_column("id").equals(want)
