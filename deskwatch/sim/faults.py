@@ -1,4 +1,8 @@
-"""Fault injection: profiles and per-request choices (5xx, latency, hangs, resets, bad JSON)."""
+"""Fault injection: profiles and per-request choices (5xx, latency, hangs, resets, bad JSON).
+
+Rates pick a failure at random per request; a *burst* makes the next ``burst_count`` API
+requests fail the same way, in order (deterministic, for the fault matrix tests).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ TALK_OFF_403 = {
 }
 SERVER_ERROR_BODY = {"error": "InternalServerError", "description": "Something went wrong"}
 MALFORMED_BODY = b'<html><body><h1>502 Bad Gateway</h1></body></html>\n{"tickets": ['
+ACTIONS = ("error", "timeout", "reset", "malformed", "truncated", "storm")
+RETRY_AFTER_FORMS = ("seconds", "date")
 
 
 @dataclass
@@ -30,6 +36,10 @@ class Faults:
     storm_rate: float = 0.0  # 429 with Retry-After, as if other integrations ate the budget
     storm_until: float | None = None  # every API request answers 429 until this instant
     storm_retry_after: int = 5
+    # how a 429 says when to come back: delta-seconds, or an HTTP-date (RFC 9110 allows both)
+    retry_after_form: str = "seconds"
+    burst_kind: str = "error"  # one of ACTIONS
+    burst_count: int = 0  # the next this many API requests all fail as ``burst_kind``
     revoke_at: float | None = None  # every token issued before this stops working at it
     talk_enabled: bool = True
 
@@ -40,7 +50,14 @@ class Faults:
             raise ValueError(f"unknown fault setting(s): {', '.join(unknown)}")
         base = profile(changes["profile"]) if "profile" in changes else self
         rest = {k: v for k, v in changes.items() if k != "profile"}
-        return dataclasses.replace(base, **rest)
+        new = dataclasses.replace(base, **rest)
+        if new.burst_kind not in ACTIONS:
+            raise ValueError(f"burst_kind must be one of {', '.join(ACTIONS)}")
+        if new.retry_after_form not in RETRY_AFTER_FORMS:
+            raise ValueError(f"retry_after_form must be one of {', '.join(RETRY_AFTER_FORMS)}")
+        if isinstance(new.burst_count, bool) or not isinstance(new.burst_count, int):
+            raise ValueError("burst_count must be a whole number")
+        return new
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

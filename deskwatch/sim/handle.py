@@ -58,13 +58,26 @@ class SimHandle:
         self._loop.close()
 
     async def _start(self) -> None:
-        self._runner = web.AppRunner(build_app(self.sim), access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, HOST, self.port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        await self._open_site()
         if self.live_enabled:
             self._live = asyncio.create_task(run_live(self.sim, self.live_state))
+
+    async def _open_site(self) -> None:
+        runner = web.AppRunner(build_app(self.sim), access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, HOST, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+
+    async def _close_site(self) -> None:
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
 
     def _start_thread(self, port: int) -> None:
         self.port = port
@@ -78,8 +91,7 @@ class SimHandle:
             self._live.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._live
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._close_site()
 
     def stop(self) -> None:
         if self._stopped or not self._thread.is_alive():
@@ -193,6 +205,33 @@ class SimHandle:
 
     def revoke_tokens(self) -> None:
         self.call(self.sim.auth.revoke_all)
+
+    def issue_token(self) -> str:
+        """A new access token that never expires, as an admin would create in Admin Center
+        (e.g. to replace one that :meth:`revoke_tokens` killed)."""
+
+        def run() -> str:
+            token = secrets.token_hex(20)
+            self.sim.auth.access[token] = (self.sim.clock.now(), float("inf"))
+            return token
+
+        return self.call(run)
+
+    def go_away(self) -> None:
+        """The server is gone: the port closes (connections refused) and open connections
+        drop, as when the process stops; the account, clock and faults are kept."""
+        self._on_loop(self._close_site())
+
+    def come_back(self) -> None:
+        """Serve again on the same port after :meth:`go_away`."""
+        self._on_loop(self._open_site())
+
+    @property
+    def gone(self) -> bool:
+        return self._runner is None
+
+    def _on_loop(self, coro: Any) -> None:
+        asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=30)
 
 
 def start_simulator(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import struct
 from collections.abc import Awaitable, Callable
@@ -58,13 +59,18 @@ async def zendesk_gate(request: web.Request, handler: Handler) -> web.StreamResp
     rng = sim.fault_rng
     if faults.latency or faults.latency_jitter:
         await asyncio.sleep(faults.latency + rng.random() * faults.latency_jitter)
-    action = pick(faults, rng)
+    action = sim.next_burst() or pick(faults, rng)
     now = sim.clock.now()
     if action == "storm" or (faults.storm_until is not None and now < faults.storm_until):
         wait = faults.storm_retry_after
         if faults.storm_until is not None and now < faults.storm_until:
             wait = max(1, int(faults.storm_until - now + 0.999))
-        return json_response(ACCOUNT_429, 429, {"Retry-After": str(wait)})
+        headers = {"Date": formatdate(now, usegmt=True)}
+        if faults.retry_after_form == "date":  # whole seconds: round up, never early
+            headers["Retry-After"] = formatdate(math.ceil(now) + wait, usegmt=True)
+        else:
+            headers["Retry-After"] = str(wait)
+        return json_response(ACCOUNT_429, 429, headers)
     if action == "timeout":
         await asyncio.sleep(faults.hang_seconds)
     if action == "reset":

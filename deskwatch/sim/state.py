@@ -29,10 +29,19 @@ class SimState:
     page_sizes: dict[str, int] = field(default_factory=dict)
     fault_rng: random.Random = field(default_factory=lambda: random.Random(0))
     requests: int = 0
+    burst_left: int = 0  # API requests the current burst still fails
 
     def set_faults(self, faults: Faults) -> None:
         self.faults = faults
         self.auth.revoke_at = faults.revoke_at
+        self.burst_left = max(0, faults.burst_count)
+
+    def next_burst(self) -> str | None:
+        """The burst's failure for this request (None: the burst is over)."""
+        if self.burst_left <= 0:
+            return None
+        self.burst_left -= 1
+        return self.faults.burst_kind
 
 
 PAGED_STREAMS = (

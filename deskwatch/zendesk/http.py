@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
+import math
 import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from typing import Any
 
 import httpx
@@ -33,6 +36,7 @@ MAX_RATE_WAITS = 8  # consecutive 429s on one request
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 60.0
 DEFAULT_RETRY_AFTER = 60.0  # a 429 without Retry-After
+MAX_RETRY_AFTER = 3600.0  # a Retry-After further out than this is treated as an hour
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4, keepalive_expiry=90)
 USER_AGENT = f"deskwatch/{__version__}"
@@ -268,7 +272,7 @@ class Http:
                                 status=429,
                             )
                         )
-                    wait = _retry_after(resp.headers)
+                    wait = _retry_after(resp.headers, self._wall())
                     # an export can also hit the account-wide limit: then hold everything back
                     export_limit = incremental and "incremental" in str(body).lower()
                     self.governor.penalise(wait, incremental=export_limit, talk=talk)
@@ -371,13 +375,37 @@ def _json(data: bytes) -> Any:
         return _BAD
 
 
-def _retry_after(headers: Mapping[str, str]) -> float:
+def _retry_after(headers: Mapping[str, str], wall: float) -> float:
+    """Seconds to wait after a 429: ``Retry-After`` as delta-seconds or as an HTTP-date (RFC
+    9110 allows both; a date counts from the response's own ``Date``, else from ``wall``),
+    then ``ratelimit-reset``; 60 s when none can be read."""
     for name in ("retry-after", "ratelimit-reset"):
         value = headers.get(name)
         if value is None:
             continue
         try:
-            return max(0.0, float(value.strip()))
+            seconds = float(value.strip())
         except ValueError:
-            continue
+            if name != "retry-after":
+                continue
+            at = _http_date(value)
+            if at is None:
+                continue
+            sent = _http_date(headers.get("date", ""))
+            seconds = at - (sent if sent is not None else wall)
+        if math.isfinite(seconds):
+            return min(max(0.0, seconds), MAX_RETRY_AFTER)
     return DEFAULT_RETRY_AFTER
+
+
+def _http_date(value: str) -> float | None:
+    """Epoch seconds of an HTTP-date (``Sun, 06 Nov 1994 08:49:37 GMT``); None if it is not one."""
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:  # RFC 9110: HTTP-dates are always GMT
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()

@@ -108,3 +108,45 @@ def test_profiles() -> None:
     assert 0 < light.error_rate < heavy.error_rate
     with pytest.raises(ValueError, match="unknown fault profile"):
         profile("medium")
+
+
+def test_a_burst_fails_the_next_requests_in_order(sim: SimHandle) -> None:
+    sim.set_faults(burst_kind="error", burst_count=2)
+    assert [get(sim).status_code >= 500 for _ in range(3)] == [True, True, False]
+    sim.set_faults(burst_kind="truncated", burst_count=1)
+    with pytest.raises(json.JSONDecodeError):
+        get(sim).json()
+    assert get(sim).status_code == 200
+    bad = httpx.post(f"{sim.url}/__sim/faults", json={"burst_kind": "fire"})
+    assert bad.status_code == 400 and "burst_kind" in bad.json()["error"]
+
+
+def test_429_retry_after_as_an_http_date(sim: SimHandle) -> None:
+    from email.utils import parsedate_to_datetime
+
+    sim.set_faults(storm_until=sim.now() + 30, retry_after_form="date")
+    response = get(sim)
+    assert response.status_code == 429
+    until = parsedate_to_datetime(response.headers["Retry-After"]).timestamp()
+    sent = parsedate_to_datetime(response.headers["Date"]).timestamp()
+    assert 30 <= until - sent <= 32
+
+
+def test_server_gone_and_back_on_the_same_port(sim: SimHandle) -> None:
+    port = sim.port
+    sim.go_away()
+    assert sim.gone
+    with pytest.raises(httpx.ConnectError):
+        get(sim)
+    sim.come_back()
+    assert sim.port == port and get(sim).status_code == 200
+
+
+def test_a_new_token_replaces_a_revoked_one(sim: SimHandle) -> None:
+    old = sim.access_token
+    sim.revoke_tokens()
+    assert get(sim).status_code == 401
+    new = sim.issue_token()
+    assert new != old
+    ok = httpx.get(sim.url + GROUPS, headers={"Authorization": f"Bearer {new}"}, timeout=5)
+    assert ok.status_code == 200

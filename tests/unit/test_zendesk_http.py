@@ -18,6 +18,7 @@ from deskwatch.zendesk import (
 )
 from deskwatch.zendesk.http import BACKOFF_CAP, MAX_ATTEMPTS
 from tests.unit.test_zendesk_fake import (
+    EPOCH,
     FakeClock,
     FakeZendesk,
     collect,
@@ -366,3 +367,35 @@ async def test_a_429_on_an_export_holds_back_the_right_bucket(
         gov = client.governor
     assert gov.incremental.blocked_until >= 30 or gov.account.blocked_until >= 30
     assert (gov.account.blocked_until >= 30) is account_held
+
+
+def http_date(epoch: float) -> str:
+    from email.utils import formatdate
+
+    return formatdate(epoch, usegmt=True)
+
+
+@pytest.mark.parametrize("with_date", [True, False])
+async def test_429_retry_after_as_an_http_date(with_date: bool) -> None:
+    """RFC 9110 lets Retry-After be an HTTP-date: wait until then (counted from the answer's
+    own Date, else from our clock), not the 60 s default for a header we cannot read."""
+    clock = FakeClock()
+    sent = EPOCH + 1000.0 if with_date else clock.wall()  # a server clock far from ours
+    headers = {"Retry-After": http_date(sent + 7)}
+    if with_date:
+        headers["Date"] = http_date(sent)
+    fake = groups_fake(httpx.Response(429, headers=headers, json={}))
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "groups")
+    assert [g["id"] for g in batches[0].records] == [1]
+    assert 7 - 1e-9 <= sum(clock.sleeps) <= 9  # 60 before: the date was not understood
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-5", "1e300", "Sun, 99 Foo 2026"])
+async def test_429_retry_after_nonsense_never_blocks_for_ever(value: str) -> None:
+    fake = groups_fake(httpx.Response(429, headers={"Retry-After": value}, json={}))
+    clock = FakeClock()
+    async with make_client(fake, clock) as client:
+        batches = await collect(client, "groups")
+    assert [g["id"] for g in batches[0].records] == [1]
+    assert sum(clock.sleeps) <= 3600  # "inf" blocked the account bucket for ever before
