@@ -206,13 +206,16 @@ class SimHandle:
     def revoke_tokens(self) -> None:
         self.call(self.sim.auth.revoke_all)
 
-    def issue_token(self) -> str:
+    def issue_token(self, *, printed: bool = False) -> str:
         """A new access token that never expires, as an admin would create in Admin Center
-        (e.g. to replace one that :meth:`revoke_tokens` killed)."""
+        (e.g. to replace one that :meth:`revoke_tokens` killed); ``printed``: it becomes the
+        token :meth:`config_toml` writes."""
 
         def run() -> str:
             token = secrets.token_hex(20)
             self.sim.auth.access[token] = (self.sim.clock.now(), float("inf"))
+            if printed:
+                self.sim.auth.access_token = token
             return token
 
         return self.call(run)
