@@ -220,6 +220,9 @@ class DeskwatchApp(App[None]):
     def _tick(self) -> None:
         if self.data is not None and self.alerting.states:  # for_minutes runs on the clock
             self._show(self.data, alerts_only=True)
+        refresh_status = getattr(self.poller, "refresh_status", None)
+        if refresh_status is not None:  # a poll retrying inside the client shows it now
+            refresh_status()
         self._refresh_chrome()
         if self.wall and self._rotation_due():
             self.action_cycle(1)

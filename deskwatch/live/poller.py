@@ -19,6 +19,7 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.live.dashboard import DashboardData
+from deskwatch.stream_registry import BY_NAME
 from deskwatch.live.pollstate import (
     INTERVAL_STEPS,
     PERSIST_GAP,
@@ -132,11 +133,34 @@ class Poller:
         self._wake.set()
 
     def refresh_now(self) -> None:
-        """Poll every idle stream at once (a running poll is not doubled)."""
+        """Poll every idle stream at once (a running poll is not doubled: one waiting out a
+        retry backoff retries now; a 429's Retry-After is still honoured)."""
         now = self._monotonic()
         for s in self._streams.values():
             s.due = now
+        retry_now = getattr(self.source, "retry_now", None)
+        if retry_now is not None:
+            retry_now()
         self._wake.set()
+
+    def refresh_status(self) -> None:
+        """Publish the status again if the client's side changed while polls run (a poll
+        retrying inside the client says so at once, not when it ends); the UI calls this on
+        its clock tick."""
+        client = self.source.status()
+        old = self._status.client
+        key = ("state", "retry_at", "errors", "last_error")
+        if client is not None and any(
+            getattr(client, k, None) != getattr(old, k, None) for k in key
+        ):
+            self._publish_status()
+
+    def _cap_retries(self) -> None:
+        """Retries inside one poll never wait longer than the poll interval: a fault that
+        clears is seen within one interval."""
+        cap = getattr(self.source, "cap_retry_backoff", None)
+        if cap is not None:
+            cap(self.interval)
 
     def set_interval(self, seconds: float) -> None:
         """Change the live poll interval; the other cadences scale with it."""
@@ -148,6 +172,7 @@ class Poller:
                 left = max(0.0, s.due - now)
                 s.due = now + left * self.factor / old
             s.state = replace(s.state, cadence=s.base * self.factor)
+        self._cap_retries()
         self._publish_status()
         self._wake.set()
 
@@ -177,6 +202,7 @@ class Poller:
         for s in self._streams.values():
             first = self.source.needs_first_sync(s.name)
             s.state = replace(s.state, first_sync=first)
+        self._cap_retries()
         self._publish_status()
         self._persisted_version = self.source.version
         if self.source.has_data():
@@ -241,12 +267,29 @@ class Poller:
                 error_state=None,
             )
             s.due = self._monotonic() + self.cadence(s.name)
+            self._retry_failing_after(s)
             self._after_sync()
         finally:
             if s.task is asyncio.current_task():  # pause() may have handed the slot on
                 s.task = None
             self._publish_status()
             self._wake.set()
+
+    def _retry_failing_after(self, ok: _Stream) -> None:
+        """A poll succeeded: the fault that failed the other streams has likely cleared too,
+        so they retry now rather than at the end of their backoff (Talk refused on the
+        account clears only with a Talk stream's success)."""
+        if is_history(ok.name):  # a finished backfill succeeds without asking Zendesk
+            return
+        talk = BY_NAME[ok.name].talk
+        now = self._monotonic()
+        for o in self._streams.values():
+            if o is ok or o.task is not None or not o.state.failures:
+                continue
+            if o.state.error_state == "talk_unavailable" and not talk:
+                continue
+            o.due = min(o.due, now)
+        self._wake.set()
 
     def _failed(self, s: _Stream, exc: Exception) -> None:
         line = " ".join(str(exc).split()) or type(exc).__name__

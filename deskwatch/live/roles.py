@@ -115,6 +115,10 @@ class Node:
             return
         self.poller.refresh_now()
 
+    def refresh_status(self) -> None:
+        if self.poller is not None:
+            self.poller.refresh_status()
+
     def set_interval(self, seconds: float) -> None:
         if self.poller is None:
             self._viewer_notice("the poll interval")

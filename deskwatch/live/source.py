@@ -96,6 +96,14 @@ class LiveSource:
             return self.cache.frames.get(stream).height == 0
         return self.cache.cursor(stream) is None
 
+    def cap_retry_backoff(self, seconds: float) -> None:
+        """Retries inside one request wait at most ``seconds`` (the poll interval)."""
+        self.client.http.backoff_cap = seconds
+
+    def retry_now(self) -> None:
+        """Requests waiting out a retry backoff retry now (``r``)."""
+        self.client.http.retry_now()
+
     def has_data(self) -> bool:
         return self.cache.frames.tickets.height > 0
 

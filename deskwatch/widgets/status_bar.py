@@ -67,6 +67,8 @@ def describe(
         return StatusView("✖ not polling", "error", detail)
     if "auth_failed" in states or cstate == "auth_failed":
         return StatusView("✖ auth failed", "error", detail)
+    if failing and states == {"talk_unavailable"}:  # ticket figures are live; Talk is refused
+        return StatusView("⚠ Talk unavailable", "warning", detail)
     retry_at = getattr(client, "retry_at", None)
     if cstate in RETRY_STATES and retry_at is not None:
         wait = (retry_at - now).total_seconds()

@@ -12,6 +12,7 @@ rate governor that every stream shares) and use it as an async context manager::
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections import Counter
@@ -22,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from deskwatch.config import Config
+from deskwatch.config import Config, ConfigError, load_config
 from deskwatch.rejects import Rejects
 from deskwatch.stream_registry import STREAMS, TALK_STREAMS
 from deskwatch.zendesk import history
@@ -80,6 +81,31 @@ class ZendeskClient:
             rng=rng,
             max_attempts=max_attempts,
         )
+        self._auth_cfg = cfg.zendesk.auth
+        self._config_stamp = _stamp(cfg.source)
+        self.http.reload_auth = self._fresh_auth
+
+    def _fresh_auth(self) -> Auth | None:
+        """The credentials of ``[zendesk.auth]`` when the config file has changed them since
+        the last look (a revoked token replaced in the file works without a restart); None
+        when the file is unchanged, unreadable or invalid (the credentials in use stay), or
+        names another account (that takes a restart)."""
+        path = self.cfg.source
+        if path is None:
+            return None
+        stamp = _stamp(path)
+        if stamp is None or stamp == self._config_stamp:
+            return None
+        self._config_stamp = stamp
+        try:
+            new = load_config(path, state_dir=self.cfg.state.dir).zendesk
+        except ConfigError:  # e.g. half-written by an editor: look again when it changes
+            return None
+        if new.base_url != self.cfg.zendesk.base_url or new.auth == self._auth_cfg:
+            return None
+        self._auth_cfg = new.auth
+        self._auth = Auth(new.auth, self._clock)
+        return self._auth
 
     def __repr__(self) -> str:
         return f"ZendeskClient({self.cfg.zendesk.base_url!r}, auth={self._auth.method!r})"
@@ -194,6 +220,17 @@ class ZendeskClient:
     def server_date(self) -> str | None:
         """The ``Date`` header of the most recent response."""
         return self.http.last_date
+
+
+def _stamp(path: os.PathLike[str] | None) -> tuple[int, int, int] | None:
+    """What tells a changed file: modification time, size and inode (None: cannot stat)."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 async def _talk_off(stream: str, cursor: str | None) -> AsyncIterator[Batch]:

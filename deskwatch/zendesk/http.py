@@ -133,6 +133,11 @@ class Http:
         self.track = Tracker()
         self.last_date: str | None = None  # the Date header of the latest response
         self._token_lock = asyncio.Lock()
+        #: the longest wait between two attempts (the app sets its poll interval)
+        self.backoff_cap = BACKOFF_CAP
+        #: new credentials when the config file changed them since the last call, else None
+        self.reload_auth: Callable[[], Auth | None] | None = None
+        self._retry_now: asyncio.Event | None = None
 
     def _url(self, url: str) -> str:
         """Follow a next_page URL only on our own origin; otherwise keep its path and query."""
@@ -144,8 +149,27 @@ class Http:
         return target.raw_path.decode("ascii")
 
     def backoff(self, attempt: int) -> float:
-        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+        ceiling = min(BACKOFF_CAP, self.backoff_cap, BACKOFF_BASE * 2 ** (attempt - 1))
         return ceiling * (0.5 + self._rng.random() / 2)
+
+    def retry_now(self) -> None:
+        """Cut short every wait between attempts now under way (a 429's wait is kept)."""
+        if self._retry_now is not None:
+            self._retry_now.set()
+            self._retry_now = None
+
+    async def _between_attempts(self, delay: float) -> None:
+        """Sleep ``delay`` seconds, or less if :meth:`retry_now` is called meanwhile."""
+        if self._retry_now is None:
+            self._retry_now = asyncio.Event()
+        woken = asyncio.ensure_future(self._retry_now.wait())
+        sleep = asyncio.ensure_future(self._sleep(delay))
+        try:
+            await asyncio.wait((woken, sleep), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (woken, sleep):
+                task.cancel()
+            await asyncio.gather(woken, sleep, return_exceptions=True)
 
     def _fail(self, err: ZendeskError) -> ZendeskError:
         self.track.state = err.state
@@ -225,6 +249,10 @@ class Http:
         last = ""
         url = self._url(url)
         while True:
+            if not token_call and self.reload_auth is not None:
+                fresh = self.reload_auth()  # credentials replaced in the config file
+                if fresh is not None:
+                    self.auth = fresh
             if not token_call and self.auth.needs_token():
                 await self._obtain_token()
             await self.governor.acquire(incremental=incremental, talk=talk)
@@ -305,7 +333,7 @@ class Http:
             self.track.state = "retrying"
             self.track.retry_at = self._wall() + delay
             self.track.last_error = f"{path}: {last}, retrying"
-            await self._sleep(delay)
+            await self._between_attempts(delay)
 
     def _auth_error(self, body: Any, refreshed: bool) -> AuthError:
         detail = _describe(body)

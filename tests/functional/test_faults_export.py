@@ -19,10 +19,12 @@ minutes at the real pace) are in ``test_faults_slow.py`` (``make soak``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,11 +49,11 @@ SIM = dict(
 )
 NOW = "2026-11-30T12:00:00+00:00"
 ATTEMPTS = 4
-_references: dict[int, dict[str, Any]] = {}
+_references: weakref.WeakKeyDictionary[SimHandle, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
-@pytest.fixture(autouse=True)
-def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ZendeskClient built from here on: fast exports, 1 s read timeout, 4 attempts."""
     real = zendesk.ZendeskClient
 
     def make(cfg: Any, **kw: Any) -> Any:
@@ -66,22 +68,37 @@ def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESKWATCH_DEBUG", "1")  # an escaped exception raises here
 
 
-_frozen: dict[int, float] = {}
+@pytest.fixture(autouse=True)
+def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_pace(monkeypatch)
+
+
+_frozen: weakref.WeakKeyDictionary[SimHandle, float] = weakref.WeakKeyDictionary()
+
+
+@contextlib.contextmanager
+def calm(sim: SimHandle) -> Iterator[SimHandle]:
+    """The module's simulator, fault-free before and after, its clock stopped at one instant
+    for the whole module (what Talk's queue shows now would otherwise change between the
+    reference export and a later one)."""
+    sim.freeze_clock(_frozen.setdefault(sim, sim.now()))
+    sim.set_faults("none")
+    if sim.gone:
+        sim.come_back()
+    try:
+        yield sim
+    finally:
+        sim.set_faults("none")
+        if sim.gone:
+            sim.come_back()
+        if not sim.call(lambda: sim.sim.auth.bearer_ok(sim.access_token)):
+            sim.issue_token(printed=True)  # a test revoked it: the next gets a working one
 
 
 @pytest.fixture
 def account(sim: SimHandle) -> Iterator[SimHandle]:
-    """The module's simulator, fault-free before and after the test, its clock stopped at one
-    instant for the whole module (what Talk's queue shows now would otherwise change between
-    the reference export and a later one)."""
-    sim.freeze_clock(_frozen.setdefault(id(sim), sim.now()))
-    sim.set_faults("none")
-    if sim.gone:
-        sim.come_back()
-    yield sim
-    sim.set_faults("none")
-    if sim.gone:
-        sim.come_back()
+    with calm(sim) as calm_sim:
+        yield calm_sim
 
 
 class Runner:
@@ -89,6 +106,7 @@ class Runner:
         self.sim = sim
         self.tmp = tmp
         self.capsys = capsys
+        tmp.mkdir(exist_ok=True)
         self.config = tmp / "deskwatch.toml"
         self.write_config()
         self.runs = 0
@@ -116,7 +134,7 @@ class Runner:
 
     def reference(self) -> dict[str, Any]:
         """A fault-free export of the module's account into an empty state dir (once)."""
-        key = id(self.sim)
+        key = self.sim
         if key not in _references:
             code, snap, err, _ = self.export(self.tmp / "reference-state")
             assert code == 0 and snap is not None, err
