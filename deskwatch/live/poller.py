@@ -19,7 +19,6 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.live.dashboard import DashboardData
-from deskwatch.stream_registry import BY_NAME
 from deskwatch.live.pollstate import (
     INTERVAL_STEPS,
     PERSIST_GAP,
@@ -32,6 +31,7 @@ from deskwatch.live.pollstate import (
     is_history,
     step_interval,
 )
+from deskwatch.stream_registry import BY_NAME
 
 __all__ = [
     "INTERVAL_STEPS",

@@ -65,12 +65,12 @@ async def zendesk_gate(request: web.Request, handler: Handler) -> web.StreamResp
         wait = faults.storm_retry_after
         if faults.storm_until is not None and now < faults.storm_until:
             wait = max(1, int(faults.storm_until - now + 0.999))
-        headers = {"Date": formatdate(now, usegmt=True)}
+        told = {"Date": formatdate(now, usegmt=True)}
         if faults.retry_after_form == "date":  # whole seconds: round up, never early
-            headers["Retry-After"] = formatdate(math.ceil(now) + wait, usegmt=True)
+            told["Retry-After"] = formatdate(math.ceil(now) + wait, usegmt=True)
         else:
-            headers["Retry-After"] = str(wait)
-        return json_response(ACCOUNT_429, 429, headers)
+            told["Retry-After"] = str(wait)
+        return json_response(ACCOUNT_429, 429, told)
     if action == "timeout":
         await asyncio.sleep(faults.hang_seconds)
     if action == "reset":
