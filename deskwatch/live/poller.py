@@ -31,7 +31,6 @@ from deskwatch.live.pollstate import (
     is_history,
     step_interval,
 )
-from deskwatch.stream_registry import BY_NAME
 
 __all__ = [
     "INTERVAL_STEPS",
@@ -248,6 +247,7 @@ class Poller:
             )
             self._publish_status()
 
+        cause = s.state.error_state if s.state.failures else None
         try:
             await self.source.sync(s.name, progress)
         except asyncio.CancelledError:
@@ -267,7 +267,8 @@ class Poller:
                 error_state=None,
             )
             s.due = self._monotonic() + self.cadence(s.name)
-            self._retry_failing_after(s)
+            if cause is not None:
+                self._retry_failing_after(s, cause)
             self._after_sync()
         finally:
             if s.task is asyncio.current_task():  # pause() may have handed the slot on
@@ -275,20 +276,19 @@ class Poller:
             self._publish_status()
             self._wake.set()
 
-    def _retry_failing_after(self, ok: _Stream) -> None:
-        """A poll succeeded: the fault that failed the other streams has likely cleared too,
-        so they retry now rather than at the end of their backoff (Talk refused on the
-        account clears only with a Talk stream's success)."""
+    def _retry_failing_after(self, ok: _Stream, cause: str) -> None:
+        """``ok`` failed with ``cause`` (e.g. unreachable, auth_failed) and now succeeded: the
+        fault has cleared, so the streams failing with the same cause retry now rather than
+        at the end of their backoff. (A stream failing on its own, e.g. a refused cursor, keeps
+        its backoff: other streams' successes say nothing about it.)"""
         if is_history(ok.name):  # a finished backfill succeeds without asking Zendesk
             return
-        talk = BY_NAME[ok.name].talk
         now = self._monotonic()
         for o in self._streams.values():
             if o is ok or o.task is not None or not o.state.failures:
                 continue
-            if o.state.error_state == "talk_unavailable" and not talk:
-                continue
-            o.due = min(o.due, now)
+            if o.state.error_state == cause:
+                o.due = min(o.due, now)
         self._wake.set()
 
     def _failed(self, s: _Stream, exc: Exception) -> None:

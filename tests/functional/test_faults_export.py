@@ -12,7 +12,7 @@ exception fails the test with its traceback instead of the one-line "unexpected 
   record was lost or doubled and no cursor ran ahead of its data).
 
 Pace: exports at Zendesk's 10 a minute and 1 s .. 60 s backoffs would make each case last
-minutes, so the client is built with a fast export pace, a 1 s read timeout, 4 attempts and
+minutes, so the client is built with a fast export pace, a 0.5 s read timeout, 4 attempts and
 a 0.1 s backoff base (the same code, other numbers). The slow variants (the server gone for
 minutes at the real pace) are in ``test_faults_slow.py`` (``make soak``).
 """
@@ -53,12 +53,12 @@ _references: weakref.WeakKeyDictionary[SimHandle, dict[str, Any]] = weakref.Weak
 
 
 def fast_pace(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ZendeskClient built from here on: fast exports, 1 s read timeout, 4 attempts."""
+    """Every ZendeskClient built from here on: fast exports, 0.5 s read timeout, 4 attempts."""
     real = zendesk.ZendeskClient
 
     def make(cfg: Any, **kw: Any) -> Any:
         kw.setdefault("incremental_per_minute", 100_000)
-        kw.setdefault("read_timeout", 1.0)
+        kw.setdefault("read_timeout", 0.5)
         kw.setdefault("max_attempts", ATTEMPTS)
         kw.setdefault("rng", random.Random(5))
         return real(cfg, **kw)
@@ -180,7 +180,7 @@ def test_a_burst_is_absorbed(runner: Runner, kind: str) -> None:
     reference = runner.reference()
     # fewer in a row than the attempts one request gets: whichever requests they hit, each
     # is retried past them
-    runner.sim.set_faults(burst_kind=kind, burst_count=ATTEMPTS - 1, hang_seconds=3.0)
+    runner.sim.set_faults(burst_kind=kind, burst_count=ATTEMPTS - 1, hang_seconds=2.0)
     code, snap, err, _ = runner.export(runner.tmp / "state")
     assert code == 0, err
     assert runner.sim.sim.burst_left == 0  # the burst did hit the export
@@ -206,7 +206,7 @@ def _gone(sim: SimHandle) -> None:
 
 LASTING: dict[str, tuple[Fault, str]] = {
     "5xx": (_rate(error_rate=1.0), "(last: HTTP 50"),
-    "timeouts": (_rate(timeout_rate=1.0, hang_seconds=3.0), "(last: timed out)"),
+    "timeouts": (_rate(timeout_rate=1.0, hang_seconds=2.0), "(last: timed out)"),
     "resets": (_rate(reset_rate=1.0), "(last: connection failed"),
     "malformed JSON": (_rate(malformed_rate=1.0), "(last: a page that is not a JSON object)"),
     "truncated JSON": (_rate(truncated_rate=1.0), "(last: a page that is not a JSON object)"),

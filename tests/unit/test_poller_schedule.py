@@ -176,3 +176,42 @@ async def test_progress_of_a_first_sync_reaches_the_status() -> None:
     assert rig.statuses[-1].first_sync is False
     assert rig.statuses[-1].last_sync == rig.clock.now()
     await rig.stop()
+
+
+async def test_a_poll_retrying_inside_the_client_shows_before_it_ends() -> None:
+    """The client's state changes while one poll runs (retrying after a 5xx): the UI's tick
+    republishes it, instead of "● live" until the poll gives up minutes later."""
+    from types import SimpleNamespace
+
+    source = FakeSource(("tickets",))
+    client = SimpleNamespace(state="ok", retry_at=None, errors=0, last_error=None)
+    source.status = lambda: client  # type: ignore[method-assign]
+    source.gates["tickets"] = asyncio.Event()
+    rig = await start(source)  # the poll is under way, held at the gate
+    seen = len(rig.statuses)
+    rig.poller.refresh_status()
+    assert len(rig.statuses) == seen  # nothing changed: nothing published
+    client = SimpleNamespace(
+        state="retrying", retry_at=rig.clock.now(), errors=1, last_error="HTTP 503"
+    )
+    rig.poller.refresh_status()
+    assert rig.statuses[-1].client.state == "retrying"
+    source.gates["tickets"].set()
+    await rig.stop()
+
+
+async def test_a_recovered_stream_retries_the_others_failing_the_same_way_at_once() -> None:
+    from deskwatch.zendesk.errors import BadRequestError, UnavailableError
+
+    source = FakeSource(("queue", "tickets", "ratings"))
+    down = UnavailableError("connection refused")
+    source.fail.update(queue=down, tickets=down)
+    source.fail["ratings"] = BadRequestError("a stale cursor")  # its own trouble
+    rig = await start(source, config(live=10, incremental=60))
+    await rig.clock.advance(36)  # queue retried at 5, 15, 25, 35 s; tickets at 5, 15, 35 s
+    assert (source.count("queue"), source.count("tickets")) == (5, 4)
+    source.fail.clear()  # the server is back; tickets' next retry would be at 75 s
+    await rig.clock.advance(9)  # queue retries at 45 s and succeeds: tickets retries with it
+    assert source.count("queue") == 6 and source.count("tickets") == 5
+    assert source.count("ratings") == 4  # not woken: its failure was its own
+    await rig.stop()
