@@ -25,7 +25,8 @@ DEMO_POLL = {"live": 5, "incremental": 10, "reference": 300}
 DEMO_HISTORY_DAYS = 29
 DEMO_WINDOW_DAYS = 28
 # Zendesk's High Volume add-on allows 30 incremental exports a minute (10 without): the demo
-# account has it, so the first sync is short; the client is told the same limit.
+# account has it, so the first sync is short; the client is told the same limit
+# (budget.exports_per_minute).
 DEMO_INCREMENTAL_LIMIT = 30
 
 
@@ -74,6 +75,7 @@ def demo_config(handle: Any, state_dir: Path, alert_above: float | None = None) 
     data["poll"] = dict(DEMO_POLL)
     data["sync"] = {"history_days": DEMO_HISTORY_DAYS}
     data["kpis"] = {"window_days": DEMO_WINDOW_DAYS}
+    data["budget"] = {"exports_per_minute": DEMO_INCREMENTAL_LIMIT}
     if alert_above is not None:
         rule = {"kpi": "tickets.unassigned", "above": alert_above, "for_minutes": 1}
         data["alerts"] = {"rules": [{**rule, "name": "unassigned pile-up (demo)"}]}
@@ -81,14 +83,7 @@ def demo_config(handle: Any, state_dir: Path, alert_above: float | None = None) 
 
 
 def _run(handle: Any, state_dir: Path, wall: bool, alert_above: float | None) -> int:
-    from deskwatch.zendesk import ZendeskClient
-
-    cfg = demo_config(handle, state_dir, alert_above)
-    return run_app(
-        cfg,
-        wall=wall,
-        make_client=lambda: ZendeskClient(cfg, incremental_per_minute=DEMO_INCREMENTAL_LIMIT),
-    )
+    return run_app(demo_config(handle, state_dir, alert_above), wall=wall)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,11 +14,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import Field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from deskwatch.config.keys import check_keymap
-from deskwatch.config.model import APP_NAME, Config, ConfigError, ZendeskConfig
+from deskwatch.config.checks import is_loopback_host
+from deskwatch.config.model import (
+    APP_NAME,
+    EXPORTS_PER_MINUTE_MAX,
+    Config,
+    ConfigError,
+    ZendeskConfig,
+)
 from deskwatch.config.rules import parse_rules
 from deskwatch.config.text import clean, describe, did_you_mean
 
@@ -128,6 +136,7 @@ def build_config(
     cfg: Config = _build(Config, data, "", where, env)
     if require_account:
         _check_account(cfg.zendesk, where)
+    _check_exports_per_minute(cfg, where)
     if cfg.kpis.window_days > cfg.sync.history_days:
         raise ConfigError(
             f"{where}: kpis.window_days: found {cfg.kpis.window_days}, expected at "
@@ -143,6 +152,22 @@ def build_config(
             "deskwatch may create)"
         )
     return replace(cfg, state=state, source=source, warnings=warnings)
+
+
+def _check_exports_per_minute(cfg: Config, where: str) -> None:
+    """More than Zendesk's 30 incremental exports a minute only against a loopback URL (the
+    simulator, or a test server): a real account would answer 429 to every extra request."""
+    rate = cfg.budget.exports_per_minute
+    if rate <= EXPORTS_PER_MINUTE_MAX:
+        return
+    host = urlsplit(cfg.zendesk.url).hostname if cfg.zendesk.url else None
+    if host is not None and is_loopback_host(host):
+        return
+    raise ConfigError(
+        f"{where}: budget.exports_per_minute: found {rate:g}, expected at most "
+        f"{EXPORTS_PER_MINUTE_MAX} (Zendesk allows 10 incremental exports a minute, 30 with the "
+        "High Volume API add-on; more only with a loopback zendesk.url such as the simulator)"
+    )
 
 
 def _check_account(zendesk: ZendeskConfig, where: str) -> None:

@@ -185,9 +185,29 @@ class TargetsConfig:
     quality: float = _optional(c.number(0.01, 1))
 
 
+#: Zendesk's incremental export limit per minute: 10, or 30 with the High Volume API add-on
+#: (developer.zendesk.com, "Rate limits", endpoint rate limits)
+EXPORTS_PER_MINUTE = 10
+EXPORTS_PER_MINUTE_MAX = 30
+#: more is accepted only against a loopback URL (the simulator, whose limit is set when started)
+EXPORTS_PER_MINUTE_LOOPBACK_MAX = 10_000_000
+
+
+def _exports_rate(value: Any) -> str | None:
+    if c.number(1, EXPORTS_PER_MINUTE_LOOPBACK_MAX)(value) is None:
+        return None
+    return (
+        f"a number from 1 to {EXPORTS_PER_MINUTE_MAX} (requests a minute; more only with a "
+        "loopback zendesk.url)"
+    )
+
+
 @dataclass(frozen=True)
 class BudgetConfig:
     share: float = setting(0.25, c.number(0.01, 1), convert=float)  # 0: no request at all
+    #: incremental export requests a minute, per export family (Support; Talk); the range
+    #: above 30 is only for a loopback URL (build_config checks it against zendesk.url)
+    exports_per_minute: float = setting(EXPORTS_PER_MINUTE, _exports_rate, convert=float)
 
 
 def _names(value: list[str | int]) -> tuple[str | int, ...]:

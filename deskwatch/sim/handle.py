@@ -150,7 +150,8 @@ class SimHandle:
         return self.sim.auth.api_token
 
     def config_toml(self, method: str = "oauth", *, refresh: bool = False) -> str:
-        """A ready ``[zendesk]`` block; ``refresh`` adds a refresh token and the OAuth client."""
+        """A ready ``[zendesk]`` block (``refresh`` adds a refresh token and the OAuth client)
+        and a ``[budget]`` block telling the client this simulator's export limit a minute."""
         lines = ["[zendesk]", f'url = "{self.url}"', "", "[zendesk.auth]", f'method = "{method}"']
         if method == "oauth":
             lines.append(f'access_token = "{self.access_token}"')
@@ -164,6 +165,7 @@ class SimHandle:
             lines += [f'client_id = "{self.client_id}"', f'client_secret = "{self.client_secret}"']
         else:
             lines += [f'email = "{self.email}"', f'api_token = "{self.api_token}"']
+        lines += ["", "[budget]", f"exports_per_minute = {self.sim.limiter.incremental_limit}"]
         return "\n".join(lines) + "\n"
 
     # -- test hooks ------------------------------------------------------------------

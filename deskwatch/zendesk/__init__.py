@@ -5,7 +5,8 @@
 - ``http``: one request with auth, governor, retries (5xx/409/timeouts/resets/broken pages:
   jittered exponential backoff, 6 attempts) and typed one-line errors (400/403/404/422 never
   retried, 401 once after a token refresh, 429 waits exactly Retry-After).
-- ``governor``: token buckets for ``budget.share`` of the plan limit and 10 exports/minute
+- ``governor``: token buckets for ``budget.share`` of the plan limit and
+  ``budget.exports_per_minute`` (10: Zendesk's limit) exports a minute
   per export family (Support exports; Talk exports).
 - ``auth``: OAuth bearer, client_credentials and rotating refresh_token grants, API token.
 - ``parse``: record checks (wrong types are skipped and counted, never coerced).

@@ -28,7 +28,7 @@ from deskwatch.rejects import Rejects
 from deskwatch.stream_registry import STREAMS, TALK_STREAMS
 from deskwatch.zendesk import history
 from deskwatch.zendesk.auth import Auth
-from deskwatch.zendesk.governor import INCREMENTAL_LIMIT, Governor
+from deskwatch.zendesk.governor import Governor
 from deskwatch.zendesk.history import BACKFILLED
 from deskwatch.zendesk.http import MAX_ATTEMPTS, Http, Reply, make_http_client
 from deskwatch.zendesk.model import Batch, ClientStatus
@@ -48,7 +48,7 @@ class ZendeskClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall: Callable[[], float] = time.time,
         rng: random.Random | None = None,
-        incremental_per_minute: float = INCREMENTAL_LIMIT,
+        incremental_per_minute: float | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         max_attempts: int = MAX_ATTEMPTS,
         read_timeout: float = 30.0,
@@ -63,7 +63,12 @@ class ZendeskClient:
             cfg.budget.share,
             clock=clock,
             sleep=sleep,
-            incremental_per_minute=incremental_per_minute,
+            # budget.exports_per_minute unless the caller (a benchmark) says otherwise
+            incremental_per_minute=(
+                cfg.budget.exports_per_minute
+                if incremental_per_minute is None
+                else incremental_per_minute
+            ),
         )
         self._client = make_http_client(
             cfg.zendesk.base_url,

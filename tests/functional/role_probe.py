@@ -51,9 +51,7 @@ async def main(config: Path, state_dir: Path, collect: bool) -> None:
     node = Node(
         cfg,
         make_broker(cfg),
-        lambda: LiveSource(
-            cfg, cfg.state.dir, client=ZendeskClient(cfg, incremental_per_minute=60)
-        ),
+        lambda: LiveSource(cfg, cfg.state.dir, client=ZendeskClient(cfg)),
         on_data=on_data,
         on_status=on_status,
         on_notice=lambda sev, line: emit(kind="notice", severity=sev, line=line),

@@ -31,7 +31,10 @@ from deskwatch.widgets.kpi_tile import KpiTile
 from deskwatch.widgets.trend_panel import TrendPanel
 from tests.functional.snapshot_apps.dash_app import DashApp
 
-SIM = dict(seed=5, speed=0, history_days=40, tickets=800, calls=300, agents=10, live=False)
+SIM = dict(
+    seed=5, speed=0, history_days=40, tickets=800, calls=300, agents=10, live=False,
+    incremental_limit=100_000, account_limit=100_000,  # the client goes as fast as it may
+)  # fmt: skip
 
 
 def at(doc: dict[str, Any], kpi_id: str) -> Any:

@@ -1,5 +1,5 @@
 """Crash safety end to end: SIGKILL a syncing ``export`` (against the simulator, over loopback)
-at random points, restart it, and check after every kill that
+at random points of its progress, restart it, and check after every kill that
 
 - the state dir loads without a warning (never a corrupt cache),
 - the export then converges to the fault-free snapshot (a cursor ahead of its data would lose
@@ -19,6 +19,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,11 @@ import pytest
 from deskwatch.store import Cache
 from deskwatch.store.persist import MANIFEST
 
-# a few ticket pages: at Zendesk's 10 exports a minute (which the client keeps to), a first
-# sync of ~15 s, so kills land before, between and after checkpoints; Talk off (its exports
-# share that pace, and would only make each run longer)
+# a few ticket pages, one a second: the simulator allows 60 exports a minute and its config
+# tells the client so (budget.exports_per_minute); checkpoints are written at most once a
+# second, so in a first sync of ~5 s kills land before, between and after checkpoints (at
+# Zendesk's 10 a minute it took ~25 s and proved nothing more). Talk off (its exports would
+# only make each run longer)
 SIM = dict(
     seed=23,
     speed=0,
@@ -37,11 +41,13 @@ SIM = dict(
     tickets=600,
     calls=150,
     agents=10,
-    incremental_limit=100_000,
+    incremental_limit=60,
+    account_limit=100_000,
     live=False,
     page_sizes={"tickets": 200},
 )
 NOW = "2026-11-30T12:00:00+00:00"
+SEEDED_RANGES = 2  # a first sync's ticket backfill: yesterday, then the rest of the history
 
 
 def command(config: Path, state: Path, out: Path) -> list[str]:
@@ -61,30 +67,72 @@ def run_to_end(sim: Any, config: Path, state: Path, out: Path) -> tuple[int, dic
     return sim.sim.requests - before, snapshot
 
 
-def killed(config: Path, state: Path, out: Path, after: float) -> bool:
-    """Start an export and SIGKILL it ``after`` seconds in; whether it was still running."""
+def killed(sim: Any, config: Path, state: Path, out: Path, when: Callable[[int], bool]) -> bool:
+    """Start an export and SIGKILL it as soon as ``when(requests it has made so far)`` holds
+    (checked every 20 ms); whether it was still running then."""
+    before = sim.sim.requests
     proc = subprocess.Popen(
         command(config, state, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        proc.wait(timeout=after)
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if when(sim.sim.requests - before):
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=30)
+                return True
+            time.sleep(0.02)
         return False
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        return True
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 def checkpointed(state: Path) -> bool:
-    """Whether the state dir holds a checkpoint with a tickets cursor."""
-    if not (state / MANIFEST).exists():
+    """Whether the state dir holds a checkpoint with backfill progress: a ticket history
+    cursor past where a first sync seeds it (its ranges all ahead, no position inside the
+    first). Only then has a resumed run less to read: the first sync seeds the cursors before
+    any request, and today's live page is read again by any run. Reads the manifest only (it
+    is written last, atomically), so it can be polled while an export runs."""
+    try:
+        manifest = json.loads((state / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
         return False
-    return Cache.load(state).cursor("tickets") is not None
+    cursor = manifest["streams"].get("tickets", {}).get("history")
+    if cursor is None:
+        return False
+    backfill = json.loads(cursor)
+    return backfill["inner"] is not None or len(backfill["ranges"]) < SEEDED_RANGES
+
+
+def after_checkpoint(state: Path, _made: int) -> bool:
+    return checkpointed(state)
+
+
+def after(requests: int, delay: float) -> Callable[[int], bool]:
+    """A kill point: ``delay`` seconds after the run's ``requests``-th request."""
+    reached: float | None = None
+
+    def when(made: int) -> bool:
+        nonlocal reached
+        if made < requests:
+            return False
+        if reached is None:
+            reached = time.monotonic()
+        return time.monotonic() - reached >= delay
+
+    return when
 
 
 def episodes(sim: Any, tmp_path: Path, count: int, seed: int) -> dict[str, Any]:
     """``count`` episodes: a fresh state dir, 1-3 kills (the first always inside the first
-    sync), then a run to the end."""
+    sync), then a run to the end.
+
+    Kills land at points of progress, not of time (so a loaded machine moves them nowhere):
+    the very first one as soon as a checkpoint with backfill progress is on disk, the others
+    after a random number of requests (0: before the first) and a random 0-0.5 s more,
+    inside a request, a page's ingest or a checkpoint's write."""
     config = tmp_path / "deskwatch.toml"
     config.write_text(sim.config_toml() + "\n[talk]\nenabled = false\n")
     config.chmod(0o600)
@@ -97,9 +145,11 @@ def episodes(sim: Any, tmp_path: Path, count: int, seed: int) -> dict[str, Any]:
     for n in range(count):
         state, out = tmp_path / f"s{n}", tmp_path / f"s{n}.json"
         for k in range(rng.randint(1, 3)):
-            # the very first kill late in the sync (after a checkpoint), the others anywhere
-            after = 0.8 * cold_seconds if n == k == 0 else rng.uniform(0.2, 0.9 * cold_seconds)
-            if not killed(config, state, out, after):
+            if n == k == 0:  # the very first kill after a checkpoint with backfill progress
+                when = partial(after_checkpoint, state)
+            else:  # the others anywhere in the sync
+                when = after(rng.randint(0, cold_requests - 3), rng.uniform(0, 0.5))
+            if not killed(sim, config, state, out, when):
                 break
             stats["kills"] += 1
             back = Cache.load(state)  # never a corrupt cache

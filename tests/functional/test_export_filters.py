@@ -24,7 +24,8 @@ SIM = dict(
     tickets=800,
     calls=100,
     agents=6,
-    incremental_limit=1000,
+    incremental_limit=100_000,  # the client goes as fast as the simulator allows
+    account_limit=100_000,
     live=False,
 )
 NOW = "2026-11-20T15:00:00+01:00"

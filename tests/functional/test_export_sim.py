@@ -49,7 +49,8 @@ SIM = dict(
     tickets=600,
     calls=200,
     agents=8,
-    incremental_limit=1000,
+    incremental_limit=100_000,  # the client goes as fast as the simulator allows
+    account_limit=100_000,
     live=False,
 )
 

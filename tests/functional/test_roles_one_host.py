@@ -19,7 +19,10 @@ from deskwatch.sim import SimHandle
 from deskwatch.store import Cache
 from tests.functional.role_procs import Probe, figures, wait_for
 
-SIM = {"history_days": 3, "speed": 20.0, "tickets": 900, "incremental_limit": 60}
+SIM = {
+    "history_days": 3, "speed": 20.0, "tickets": 900,
+    "incremental_limit": 100_000, "account_limit": 100_000,  # the client goes as fast as it may
+}  # fmt: skip
 SIM_PER_TEST = True
 INTERVAL = 2.0
 

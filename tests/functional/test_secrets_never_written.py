@@ -25,8 +25,8 @@ from deskwatch.zendesk import ZendeskClient
 
 TOKEN = "dw-access-SECRET-5c1e9a7f3b"
 SIM = dict(
-    seed=5, speed=0, history_days=10, tickets=300, calls=60, agents=5, incremental_limit=1000,
-    live=False, token=TOKEN,
+    seed=5, speed=0, history_days=10, tickets=300, calls=60, agents=5, live=False, token=TOKEN,
+    incremental_limit=100_000, account_limit=100_000,  # the client goes as fast as it may
 )  # fmt: skip
 SIM_PER_TEST = True  # the app test revokes the tokens
 SETTINGS = "\n[sync]\nhistory_days = 10\n[kpis]\nwindow_days = 7\n"
@@ -143,7 +143,7 @@ def test_cli_commands_never_write_a_secret(
 async def test_the_app_never_shows_or_writes_a_secret(sim: Any, tmp_path: Path, capfd: Any) -> None:
     data = tomllib.loads(sim.config_toml("oauth", refresh=True) + SETTINGS)
     cfg = build_config(data, env={}, state_dir=tmp_path / "state")
-    client = ZendeskClient(cfg, incremental_per_minute=1000, max_attempts=2)
+    client = ZendeskClient(cfg, max_attempts=2)
     source = LiveSource(cfg, tmp_path / "state", client=client)
     app = DeskwatchApp(cfg, source)
     screens: list[str] = []

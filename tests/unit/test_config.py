@@ -71,6 +71,22 @@ def test_url_wins_over_subdomain(tmp_path: Path) -> None:
     assert cfg.zendesk.base_url == "http://127.0.0.1:8765"
 
 
+def test_exports_per_minute_above_30_only_against_a_loopback_url(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD), {}).budget.exports_per_minute == 10
+    high_volume = load_config(write(tmp_path, GOOD + "[budget]\nexports_per_minute = 30"), {})
+    assert high_volume.budget.exports_per_minute == 30
+    for url in ("http://127.0.0.1:8765", "http://localhost:1", "http://[::1]:2"):
+        text = GOOD.replace('subdomain = "acme"', f'url = "{url}"')
+        cfg = load_config(write(tmp_path, text + "[budget]\nexports_per_minute = 6000"), {})
+        assert cfg.budget.exports_per_minute == 6000, url
+    # an https URL that is not loopback is a real account: 30 at most
+    text = GOOD.replace('subdomain = "acme"', 'url = "https://support.acme.com"')
+    message = error_of(tmp_path, text + "[budget]\nexports_per_minute = 31")
+    assert "budget.exports_per_minute: found 31, expected at most 30" in message
+    message = error_of(tmp_path, GOOD + "[budget]\nexports_per_minute = 20000000")
+    assert "budget.exports_per_minute: found 20000000, expected a number from 1 to 30" in message
+
+
 def _example_keys(table: dict[str, object], prefix: str = "") -> set[str]:
     keys: set[str] = set()
     for name, value in table.items():
@@ -97,7 +113,7 @@ def test_example_config_is_valid_and_documents_every_declared_key_and_no_other()
 
 def test_each_key_is_declared_once_with_its_check_and_environment_variable() -> None:
     declared = dict(declared_keys())
-    assert len(declared) == 46
+    assert len(declared) == 47
     assert env_overrides() == {
         "ZENDESK_SUBDOMAIN": "zendesk.subdomain",
         "ZENDESK_URL": "zendesk.url",
@@ -135,6 +151,15 @@ def test_each_key_is_declared_once_with_its_check_and_environment_variable() -> 
             'kpis.time_basis: found "biz", expected one of "calendar", "business"',
         ),
         ("[budget]\nshare = 2", "budget.share: found 2, expected a number from 0.01 to 1"),
+        (
+            "[budget]\nexports_per_minute = 0",
+            "budget.exports_per_minute: found 0, expected a number from 1 to 30",
+        ),
+        (
+            "[budget]\nexports_per_minute = 60",
+            "budget.exports_per_minute: found 60, expected at most 30 (Zendesk allows 10 "
+            "incremental exports a minute, 30 with the High Volume API add-on",
+        ),
         (
             '[escalation]\ntags = "escalated"',
             'escalation.tags: found "escalated", expected a list of strings',

@@ -88,6 +88,21 @@ def person(i: int, role: str) -> dict:
     return {"id": i, "name": f"U{i}", "role": role, "updated_at": iso(HISTORY_START + i)}
 
 
+@pytest.mark.parametrize(("per_minute", "gap"), [(None, 60 / 10), (30, 60 / 30)])
+async def test_export_pages_are_spaced_by_budget_exports_per_minute(
+    per_minute: int | None, gap: float
+) -> None:
+    """The ticket export's pages leave at ``budget.exports_per_minute`` (10 by default)."""
+    budget = {} if per_minute is None else {"budget": {"exports_per_minute": per_minute}}
+    fake, clock = FakeZendesk(tickets=tickets(5), page=2), FakeClock()
+    async with make_client(fake, clock, make_config(**budget)) as client:
+        await collect(client, "tickets")
+    assert len(fake.requests) == 3
+    # the first page at once, each later one a bucket refill apart (a 3% margin under the rate)
+    assert len(clock.sleeps) == 2
+    assert all(gap < s <= gap / 0.97 + 1e-6 for s in clock.sleeps), clock.sleeps
+
+
 async def test_users_come_from_the_role_filtered_list_until_has_more_is_false() -> None:
     roles = ["end-user", "agent", "admin", "end-user", "agent"]
     users = [person(i, r) for i, r in enumerate(roles, 1)]
