@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from deskwatch.config.keys import check_keymap
 from deskwatch.config.checks import is_loopback_host
+from deskwatch.config.keys import check_keymap
 from deskwatch.config.model import (
     APP_NAME,
     EXPORTS_PER_MINUTE_MAX,
