@@ -71,7 +71,8 @@ def test_every_float_key_is_covered() -> None:
     assert set(FLOAT_KEYS) == {
         "poll.live", "poll.incremental", "poll.reference", "display.rotate_seconds",
         "targets.first_reply_minutes", "targets.full_resolution_minutes", "targets.csat",
-        "targets.answer_seconds", "budget.share", "targets.wait_seconds",
+        "targets.answer_seconds", "budget.share", "budget.exports_per_minute",
+        "targets.wait_seconds",
         "targets.hold_seconds", "targets.wrap_up_seconds", "targets.quality",
         "cost.monthly_support_cost",
         "alerts.renotify_minutes", "alerts.hysteresis",
