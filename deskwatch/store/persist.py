@@ -10,6 +10,11 @@ directory, and only then delete files no manifest names. A cursor therefore only
 disk inside a manifest whose frame files are already durable: never ahead of its data. A crash
 at any point leaves the previous manifest and every file it names intact.
 
+The first persist of a state dir writes an empty manifest (generation 0) before anything
+else, so a crash inside it leaves a state dir that loads as empty, with no warning (its frame
+files are removed by the next persist), while frame files with no manifest at all (it was
+deleted) are named in a warning.
+
 Warm start reads the manifest; a corrupt or unreadable manifest or frame file is moved aside as
 ``<name>.corrupt-<UTC timestamp>``, reported as one line in ``cache.warnings``, and the stream
 (all streams, for the manifest) starts empty with no cursor, so it is re-synced from scratch.
@@ -106,6 +111,10 @@ def persist(
     disk only, joined in) with their row count.
     """
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not (state_dir / MANIFEST).exists():
+        # the first persist: an empty manifest first, so that a crash before the real one
+        # leaves "nothing saved yet", not frame files no manifest names (a deleted manifest)
+        _write_manifest(state_dir, {"format": FORMAT, "generation": 0, "streams": {}})
     generation = max(generation, _disk_generation(state_dir)) + 1
     entries = dict(entries)
     for stream in STREAMS:
@@ -138,11 +147,15 @@ def persist(
         },
         "rejects": rejects or {},
     }
+    _write_manifest(state_dir, manifest)
+    _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
+    return entries, generation
+
+
+def _write_manifest(state_dir: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, indent=1)
     _atomic_write(state_dir / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     _fsync_dir(state_dir)
-    _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
-    return entries, generation
 
 
 def history_key(stream: str) -> str:
@@ -263,6 +276,8 @@ def load(state_dir: Path) -> Loaded:
         return loaded
     entries: Entries = {}
     streams = manifest["streams"]
+    if generation == 0 and not streams:  # a first persist's start: nothing saved yet
+        return loaded
     for stream in STREAMS:
         entry = streams.get(stream)
         name: str | None = None

@@ -118,6 +118,34 @@ def test_failed_write_keeps_previous_state(tmp_path: Path, monkeypatch: pytest.M
     assert Cache.load(tmp_path).cursor("tickets") == "cursor-9"
 
 
+def test_a_first_persist_stopped_before_its_manifest_loads_empty_without_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kill after the first persist wrote its frames, before the manifest naming them: the
+    state dir holds nothing saved yet, which is no damage (a deleted manifest is, and says so:
+    test_store_manifest)."""
+    import deskwatch.store.persist as persist
+
+    written = persist._write_manifest
+
+    def killed(state_dir: Path, manifest: dict[str, object]) -> None:
+        if manifest["generation"] == 0:
+            written(state_dir, manifest)  # the first persist's empty manifest goes out
+            return
+        raise KeyboardInterrupt  # stands for the SIGKILL before the real one
+
+    monkeypatch.setattr(persist, "_write_manifest", killed)
+    with pytest.raises(KeyboardInterrupt):
+        filled().persist(tmp_path)
+    monkeypatch.undo()
+    assert list(tmp_path.glob("*.g1.parquet"))  # the frames are there, no manifest names them
+    back = Cache.load(tmp_path)
+    assert back.warnings == [] and back.cursors == {} and back.frames.tickets.height == 0
+    filled().persist(tmp_path)  # the next persist writes and names its own
+    again = Cache.load(tmp_path)
+    assert again.warnings == [] and again.cursor("tickets") == "cursor-5"
+
+
 def test_no_secrets_in_state(tmp_path: Path) -> None:
     filled().persist(tmp_path)
     for path in tmp_path.iterdir():
