@@ -149,9 +149,10 @@ class SimHandle:
     def api_token(self) -> str:
         return self.sim.auth.api_token
 
-    def config_toml(self, method: str = "oauth", *, refresh: bool = False) -> str:
+    def config_toml(self, method: str = "oauth", *, refresh: bool = False, **budget: float) -> str:
         """A ready ``[zendesk]`` block (``refresh`` adds a refresh token and the OAuth client)
-        and a ``[budget]`` block telling the client this simulator's export limit a minute."""
+        and a ``[budget]`` block: ``exports_per_minute`` this simulator's export limit a minute
+        unless given, and any other ``budget`` key given (e.g. ``share=1.0``)."""
         lines = ["[zendesk]", f'url = "{self.url}"', "", "[zendesk.auth]", f'method = "{method}"']
         if method == "oauth":
             lines.append(f'access_token = "{self.access_token}"')
@@ -165,7 +166,8 @@ class SimHandle:
             lines += [f'client_id = "{self.client_id}"', f'client_secret = "{self.client_secret}"']
         else:
             lines += [f'email = "{self.email}"', f'api_token = "{self.api_token}"']
-        lines += ["", "[budget]", f"exports_per_minute = {self.sim.limiter.incremental_limit}"]
+        budget = {"exports_per_minute": self.sim.limiter.incremental_limit, **budget}
+        lines += ["", "[budget]", *(f"{key} = {value}" for key, value in budget.items())]
         return "\n".join(lines) + "\n"
 
     # -- test hooks ------------------------------------------------------------------

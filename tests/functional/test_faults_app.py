@@ -92,7 +92,7 @@ class Harness:
         self.pilot: Any = None
 
     def write_config(self) -> None:
-        text = self.sim.config_toml() + "\n[budget]\nshare = 1.0\n" + self.poll
+        text = self.sim.config_toml(share=1.0) + self.poll
         self.config.write_text(text)
         self.config.chmod(0o600)
 

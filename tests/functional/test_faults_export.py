@@ -112,7 +112,7 @@ class Runner:
         self.runs = 0
 
     def write_config(self) -> None:
-        self.config.write_text(self.sim.config_toml() + "\n[budget]\nshare = 1.0\n")
+        self.config.write_text(self.sim.config_toml(share=1.0))
         self.config.chmod(0o600)
 
     def export(self, state: Path) -> tuple[int, dict[str, Any] | None, list[str], float]:

@@ -103,7 +103,7 @@ def test_export_process_with_the_server_gone_mid_sync(
     stays away; export gives up with one line (no traceback); back, the next export finishes
     to the fault-free snapshot."""
     config = tmp_path / "deskwatch.toml"
-    config.write_text(account.config_toml() + "\n[budget]\nshare = 1.0\n")
+    config.write_text(account.config_toml(share=1.0, exports_per_minute=10))  # Zendesk's pace
     config.chmod(0o600)
     state, out = tmp_path / "state", tmp_path / "out.json"
     argv = [sys.executable, "-m", "deskwatch", "export", "--config", str(config)]
