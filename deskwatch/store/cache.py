@@ -25,13 +25,16 @@ from deskwatch.store.schema import (
     build_frame,
     empty_frame,
     resident,
-    schema_of,
 )
 from deskwatch.store.upsert import newest, upsert_delta
 
 #: the change log forgets its oldest entries beyond this many rows (removed + added) or entries
 LOG_ROWS = 100_000
 LOG_ENTRIES = 1_000
+#: subject pieces: the small ones are merged into one beyond this many pieces; the base (the
+#: first) is rebuilt with them once they hold more than this share of its rows
+MAX_PIECES = 8
+BASE_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,8 @@ class Cache:
         self._subjects: list[pl.DataFrame] = []
         self._subjects_epoch = 0  # bumps whenever they are all given anew (or forgotten)
         self._state_dir: Path | None = None
+        self._pieces: list[dict[str, Any]] = []  # manifest entries, oldest first
+        self._legacy: str | None = None  # a tickets file holding the subjects (older layout)
 
     # -- data ------------------------------------------------------------------------------
     def ingest(
@@ -141,7 +146,7 @@ class Cache:
     def _forget_subjects(self) -> None:
         self._subjects.clear()
         self._subjects_epoch += 1
-        self._state_dir = None
+        self._pieces, self._legacy = [], None
 
     def _keep_on_disk(self, stream: str, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` as held in memory; its subjects wait for the next persist."""
@@ -262,14 +267,12 @@ class Cache:
                 frames, cursors = dict(self._frames), dict(self._cursors)
                 rejects = self.rejects.to_json()
                 pending, epoch = list(self._subjects), self._subjects_epoch
-                previous = self._subject_file()
+                pieces, legacy = list(self._pieces), self._legacy
                 written = "tickets" in dirty or "tickets" not in self._entries
-            lazy = {
-                "tickets": (
-                    self._full_tickets(frames["tickets"], pending, previous),
-                    frames["tickets"].height,
-                )
-            }
+                source_dir = self._state_dir
+            plan = None
+            if written:
+                plan = _plan(pending, pieces, legacy, source_dir or Path(state_dir))
             try:
                 entries, generation = disk.persist(
                     Path(state_dir),
@@ -279,7 +282,7 @@ class Cache:
                     self._entries,
                     self.generation,
                     rejects=rejects,
-                    lazy=lazy,
+                    pieces=plan,
                 )
             except BaseException:
                 with self._lock:
@@ -287,67 +290,50 @@ class Cache:
                 raise
             with self._lock:
                 self._entries, self.generation = entries, generation
-                if written and epoch == self._subjects_epoch:  # the file holds them now
+                if written and epoch == self._subjects_epoch:  # the pieces hold them now
                     del self._subjects[: len(pending)]
+                    self._pieces = list(entries["tickets"].get(disk.PIECES, []))
+                    self._legacy = None
                     self._state_dir = Path(state_dir)
 
-    def _subject_file(self) -> Path | None:
-        """The persisted tickets file holding the subjects not pending (None: none)."""
-        entry = self._entries.get("tickets")
-        if self._state_dir is None or entry is None:
-            return None
-        return self._state_dir / str(entry["file"])
-
-    @staticmethod
-    def _full_tickets(
-        lean: pl.DataFrame, pending: list[pl.DataFrame], previous: Path | None
-    ) -> pl.LazyFrame:
-        """The tickets with their subjects, as written to disk: the pending ones (newest
-        first), else the previous file's, streamed (never all in memory at once)."""
-        names = schema_of("tickets").names()
-        fresh = (
-            pl.concat(pending).unique("id", keep="last").with_columns(pl.lit(True).alias("new"))
-            if pending
-            else pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String, "new": pl.Boolean})
-        )
-        full = lean.lazy().join(fresh.lazy(), on="id", how="left", maintain_order="left")
-        if previous is not None:
-            old = pl.scan_parquet(previous).select("id", pl.col("subject").alias("old"))
-            full = full.join(old, on="id", how="left", maintain_order="left").with_columns(
-                pl.when(pl.col("new"))
-                .then(pl.col("subject"))
-                .otherwise(pl.col("old"))
-                .alias("subject")
-            )
-        return full.select(names)
+    def _subject_files(self) -> list[Path]:
+        """The files holding the subjects not pending, newest first."""
+        if self._state_dir is None:
+            return []
+        files = [self._state_dir / str(p["file"]) for p in reversed(self._pieces)]
+        if self._legacy is not None:
+            files.append(self._state_dir / self._legacy)
+        return files
 
     def subjects(self, ids: pl.Series) -> pl.DataFrame:
         """(id, subject) of the tickets ``ids``: the pending ones from memory, the others
-        read from the persisted tickets file (only its id and subject columns)."""
+        read from the persisted pieces (newest first; only the ids asked for)."""
         with self._lock:
             pending = list(self._subjects)
-            path = self._subject_file()
+            files = self._subject_files()
         out = pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})
-        wanted = ids.implode()
         if pending:
-            out = pl.concat(pending).filter(pl.col("id").is_in(wanted)).unique("id", keep="last")
+            out = pl.concat(pending).filter(pl.col("id").is_in(ids.implode()))
+            out = out.unique("id", keep="last")
         rest = ids.filter(~ids.is_in(out.get_column("id").implode()))
-        if path is None or rest.is_empty():
-            return out
-        for _ in range(3):  # a persist may replace the file meanwhile: read the newest
+        for _ in range(3):  # a persist may replace the pieces meanwhile: read the newest
             try:
-                found = (
-                    pl.scan_parquet(path)
-                    .select("id", "subject")
-                    .filter(pl.col("id").is_in(rest.implode()))
-                    .collect()
-                )
-                return pl.concat([out, found])
+                left, parts = rest, [out]
+                for path in files:
+                    if left.is_empty():
+                        break
+                    part = (
+                        pl.scan_parquet(path)
+                        .select("id", pl.col("subject").cast(pl.String))
+                        .filter(pl.col("id").is_in(left.implode()))
+                        .collect()
+                    )
+                    parts.append(part)
+                    left = left.filter(~left.is_in(part.get_column("id").implode()))
+                return pl.concat(parts)
             except FileNotFoundError:
                 with self._lock:
-                    path = self._subject_file()
-                if path is None:
-                    break
+                    files = self._subject_files()
         return out
 
     @classmethod
@@ -368,6 +354,9 @@ class Cache:
         cache._dirty = {s for s in STREAMS if s not in loaded.entries}
         cache._entries, cache.generation = loaded.entries, loaded.generation
         cache._state_dir = Path(state_dir)
+        tickets = loaded.entries.get("tickets", {})
+        cache._pieces = list(tickets.get(disk.PIECES, []))
+        cache._legacy = str(tickets["file"]) if loaded.legacy_subjects else None
         return cache
 
 
@@ -380,3 +369,40 @@ def _same_listing(old: pl.DataFrame | None, new: pl.DataFrame) -> bool:
     if old is None or old.height != new.height:
         return False
     return old.drop("fetched_at", strict=False).equals(new.drop("fetched_at", strict=False))
+
+
+def _plan(
+    pending: list[pl.DataFrame],
+    pieces: list[dict[str, Any]],
+    legacy: str | None,
+    state_dir: Path,
+) -> list[dict[str, Any] | disk.NewPiece]:
+    """The subject pieces after this persist: the kept ones, a base from an older layout's
+    tickets file (once), the small ones merged when there are many (the base too, rarely),
+    and the pending subjects as a new piece. Only a rebuilt base reads every subject."""
+    plan: list[dict[str, Any] | disk.NewPiece] = list(pieces)
+    if legacy is not None:
+        source = state_dir / legacy
+
+        def base(tmp: Path) -> None:
+            pl.scan_parquet(source).select("id", "subject").sink_parquet(tmp, compression="lz4")
+
+        plan.insert(0, disk.NewPiece("a", base))
+    elif len(pieces) >= MAX_PIECES:
+        first, small = pieces[0], pieces[1:]
+        files = [state_dir / str(p["file"]) for p in small]
+        if sum(int(p["rows"]) for p in small) > BASE_SHARE * int(first["rows"]):
+            everything = [state_dir / str(first["file"]), *files]
+            plan = [disk.NewPiece("a", lambda tmp: _merge(everything, tmp))]
+        else:
+            plan = [first, disk.NewPiece("b", lambda tmp: _merge(files, tmp))]
+    if pending:
+        fresh = pl.concat(pending).unique("id", keep="last", maintain_order=True)
+        plan.append(disk.NewPiece("c", lambda tmp: fresh.write_parquet(tmp, compression="lz4")))
+    return plan
+
+
+def _merge(files: list[Path], tmp: Path) -> None:
+    """One piece of ``files`` (oldest first): the newest subject of each id."""
+    rows = pl.concat([pl.read_parquet(f) for f in files])
+    rows.unique("id", keep="last", maintain_order=True).write_parquet(tmp, compression="lz4")

@@ -4,9 +4,15 @@ Plain values in and out: :class:`deskwatch.store.cache.Cache` decides what to wr
 warm start restores; this module only knows the files.
 
 Layout: ``<stream>.g<generation>.parquet`` per stream plus ``manifest.json`` naming the file,
-row count, size and CRC-32 of every stream and its cursor. Order of a persist: write each
-changed frame to a temp file, fsync, rename, then write the manifest the same way, fsync the
-directory, and only then delete files no manifest names. A cursor therefore only ever reaches
+row count, size and CRC-32 of every stream and its cursor. The tickets' subjects, kept out of
+the frames in memory, are in *pieces* (``subjects.g<generation><a|b|c>.parquet``: id and
+subject), listed oldest first under the tickets entry's ``subjects``; the newest piece holding
+an id has its subject. A persist adds at most a small piece (the subjects ingested since the
+last one) and merges small pieces now and then, so it never has to read every subject.
+
+Order of a persist: write each changed frame (and new pieces) to a temp file, fsync, rename,
+then write the manifest the same way, fsync the directory, and only then delete files no
+manifest names. A cursor therefore only ever reaches
 disk inside a manifest whose frame files are already durable: never ahead of its data. A crash
 at any point leaves the previous manifest and every file it names intact.
 
@@ -27,6 +33,7 @@ import json
 import os
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +42,14 @@ from typing import Any
 import polars as pl
 
 from deskwatch.rejects import Rejects
-from deskwatch.store.schema import ADDED_COLUMNS, STREAMS, resident_columns, schema_of
+from deskwatch.store.schema import (
+    ADDED_COLUMNS,
+    ON_DISK_ONLY,
+    STREAMS,
+    resident,
+    resident_columns,
+    schema_of,
+)
 from deskwatch.store.upsert import compact
 
 MANIFEST = "manifest.json"
@@ -43,8 +57,20 @@ FORMAT = 1
 MAX_GENERATION = 2**53  # a persist a millisecond for 285,000 years; keeps file names short
 MAX_CURSOR = 65_536  # characters; ours are short JSON objects
 
-#: per stream: the manifest entry of its file (file, rows, bytes, crc32)
+#: per stream: the manifest entry of its file (file, rows, bytes, crc32; tickets: subjects)
 Entries = dict[str, dict[str, Any]]
+#: the tickets entry's list of subject pieces, and their files' prefix
+PIECES = "subjects"
+_PIECE_NAME = re.compile(r"subjects\.g\d{1,16}[abc]\.parquet")
+
+
+@dataclass(frozen=True)
+class NewPiece:
+    """A subjects piece a persist writes: ``write(path)`` writes the file; ``suffix`` orders
+    the pieces of one generation (a: a rebuilt base, b: merged small pieces, c: new subjects)."""
+
+    suffix: str
+    write: Callable[[Path], None]
 
 
 @dataclass
@@ -57,6 +83,8 @@ class Loaded:
     generation: int = 0
     warnings: list[str] = field(default_factory=list)
     rejects: Rejects = field(default_factory=Rejects)
+    #: the tickets file holds the subjects itself (written before subject pieces existed)
+    legacy_subjects: bool = False
 
 
 def _crc32(path: Path) -> int:
@@ -102,13 +130,13 @@ def persist(
     generation: int,
     *,
     rejects: dict[str, Any] | None = None,
-    lazy: dict[str, tuple[pl.LazyFrame, int]] | None = None,
+    pieces: list[dict[str, Any] | NewPiece] | None = None,
 ) -> tuple[Entries, int]:
     """Write the ``dirty`` frames (and any without an entry), then the manifest.
 
     ``entries``/``generation``: what the last persist or load left. Returns the new ones.
-    ``lazy``: streams written from a query instead (streamed to the file: the columns kept on
-    disk only, joined in) with their row count.
+    ``pieces``: the tickets' subject pieces when the tickets are written (kept entries and
+    pieces to write, oldest first); None keeps the ones the entry has.
     """
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not (state_dir / MANIFEST).exists():
@@ -122,19 +150,15 @@ def persist(
             continue
         name = f"{stream}.g{generation}.parquet"
         path = state_dir / name
-        frame = frames[stream]
-        rows = frame.height
-        if lazy and stream in lazy:
-            query, rows = lazy[stream]
-            _atomic_write(path, lambda tmp, q=query: q.sink_parquet(tmp, compression="lz4"))
-        else:
-            _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
-        entries[stream] = {
-            "file": name,
-            "rows": rows,
-            "bytes": path.stat().st_size,
-            "crc32": _crc32(path),
-        }
+        frame = resident(stream, frames[stream])
+        _atomic_write(path, lambda tmp, f=frame: f.write_parquet(tmp, compression="lz4"))
+        kept = entries.get(stream, {}).get(PIECES)
+        entries[stream] = _entry(path, frame.height)
+        if stream in ON_DISK_ONLY:
+            written = (
+                (kept or []) if pieces is None else _write_pieces(state_dir, pieces, generation)
+            )
+            entries[stream][PIECES] = written
     _fsync_dir(state_dir)
     manifest = {
         "format": FORMAT,
@@ -148,7 +172,9 @@ def persist(
         "rejects": rejects or {},
     }
     _write_manifest(state_dir, manifest)
-    _remove_unreferenced(state_dir, {e["file"] for e in entries.values()})
+    keep = {e["file"] for e in entries.values()}
+    keep |= {p["file"] for e in entries.values() for p in e.get(PIECES, ())}
+    _remove_unreferenced(state_dir, keep)
     return entries, generation
 
 
@@ -156,6 +182,25 @@ def _write_manifest(state_dir: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, indent=1)
     _atomic_write(state_dir / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     _fsync_dir(state_dir)
+
+
+def _entry(path: Path, rows: int) -> dict[str, Any]:
+    return {"file": path.name, "rows": rows, "bytes": path.stat().st_size, "crc32": _crc32(path)}
+
+
+def _write_pieces(
+    state_dir: Path, pieces: list[dict[str, Any] | NewPiece], generation: int
+) -> list[dict[str, Any]]:
+    out = []
+    for piece in pieces:
+        if isinstance(piece, NewPiece):
+            path = state_dir / f"{PIECES}.g{generation}{piece.suffix}.parquet"
+            _atomic_write(path, piece.write)
+            rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+            out.append(_entry(path, int(rows)))
+        else:
+            out.append(piece)
+    return out
 
 
 def history_key(stream: str) -> str:
@@ -188,7 +233,8 @@ def generation_of(manifest: Any) -> int:
 
 def _remove_unreferenced(state_dir: Path, keep: set[str]) -> None:
     for path in state_dir.glob("*.parquet"):
-        if path.name not in keep and path.name.split(".")[0] in STREAMS:
+        prefix = path.name.split(".")[0]
+        if path.name not in keep and (prefix in STREAMS or prefix == PIECES):
             with contextlib.suppress(OSError):
                 path.unlink()
     for path in state_dir.glob(".*.tmp"):
@@ -221,16 +267,42 @@ def _cursor(entry: dict[str, Any], key: str = "cursor") -> str | None:
     raise ValueError("its cursor is not text")
 
 
-def _read_stream(state_dir: Path, stream: str, name: str, entry: dict[str, Any]) -> pl.DataFrame:
-    """Read and verify one frame file; raise (with a one-line reason) when it is bad."""
+def _verify(state_dir: Path, name: str, entry: dict[str, Any]) -> Path:
     path = state_dir / name
     if not path.exists():
         raise FileNotFoundError(f"{name} is missing")
     if path.stat().st_size != entry.get("bytes") or _crc32(path) != entry.get("crc32"):
         raise ValueError(f"{name} does not match its checksum (partial or damaged write)")
+    return path
+
+
+def _pieces(state_dir: Path, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tickets entry's subject pieces, each verified (size and CRC-32)."""
+    pieces = entry.get(PIECES, [])
+    if not isinstance(pieces, list) or len(pieces) > 1000:
+        raise ValueError("its subjects are not a list of pieces")
+    out = []
+    for piece in pieces:
+        name = piece.get("file") if isinstance(piece, dict) else None
+        if not isinstance(name, str) or not _PIECE_NAME.fullmatch(name):
+            raise ValueError("the manifest names no subjects piece")
+        _verify(state_dir, name, piece)
+        out.append({k: piece[k] for k in ("file", "rows", "bytes", "crc32")})
+    return out
+
+
+def _read_stream(
+    state_dir: Path, stream: str, name: str, entry: dict[str, Any]
+) -> tuple[pl.DataFrame, bool]:
+    """Read and verify one frame file; raise (with a one-line reason) when it is bad. Also
+    whether the file holds the columns kept on disk only (an older layout)."""
+    path = _verify(state_dir, name, entry)
     expected = schema_of(stream)
     found = pl.read_parquet_schema(path)
     missing = [c for c in ADDED_COLUMNS.get(stream, ()) if c not in found]
+    legacy = bool(ON_DISK_ONLY.get(stream)) and all(c in found for c in ON_DISK_ONLY[stream])
+    if not legacy:
+        expected = pl.Schema({k: expected[k] for k in resident_columns(stream)})
     if found != {k: v for k, v in expected.items() if k not in missing}:
         raise ValueError(f"{name} has an unexpected schema (written by another version?)")
     # the columns kept on disk only (subjects) stay there: read for a listing's few rows
@@ -241,7 +313,7 @@ def _read_stream(state_dir: Path, stream: str, name: str, entry: dict[str, Any])
         frame = frame.select(resident_columns(stream))
     if frame.height != entry.get("rows"):
         raise ValueError(f"{name} holds {frame.height} rows, the manifest says {entry.get('rows')}")
-    return frame
+    return frame, legacy
 
 
 def load(state_dir: Path) -> Loaded:
@@ -250,7 +322,9 @@ def load(state_dir: Path) -> Loaded:
     loaded = Loaded()
     manifest_path = state_dir / MANIFEST
     if not manifest_path.exists():
-        orphans = sorted(p for p in state_dir.glob("*.parquet") if p.name.split(".")[0] in STREAMS)
+        orphans = sorted(
+            p for p in state_dir.glob("*.parquet") if p.name.split(".")[0] in (*STREAMS, PIECES)
+        )
         if orphans:  # files without the manifest naming them cannot be trusted: say so
             for path in orphans:
                 _move_aside(path)
@@ -286,7 +360,8 @@ def load(state_dir: Path) -> Loaded:
                 raise ValueError(f"the manifest has no entry for {stream}")
             name = _file_name(stream, entry)
             cursor, history = _cursor(entry), _cursor(entry, "history")
-            frame = _read_stream(state_dir, stream, name, entry)
+            frame, legacy = _read_stream(state_dir, stream, name, entry)
+            pieces = _pieces(state_dir, entry) if stream in ON_DISK_ONLY else None
         except Exception as exc:  # anything off: set aside what is this stream's, and re-sync
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             where = ""
@@ -301,6 +376,9 @@ def load(state_dir: Path) -> Loaded:
         loaded.cursors[stream] = cursor
         loaded.cursors[history_key(stream)] = history
         entries[stream] = {k: entry[k] for k in ("file", "rows", "bytes", "crc32")}
+        if pieces is not None:
+            entries[stream][PIECES] = pieces
+            loaded.legacy_subjects = legacy
     try:
         loaded.rejects = Rejects.from_json(manifest.get("rejects"))
     except ValueError as exc:  # only counts: start them again, say so
