@@ -121,8 +121,11 @@ async def sync_history(
     if fetch_history is None or cache.cursor(key) is None or history_done(cache.cursor(key)):
         return 0
     total = 0
+    take_rejects = getattr(client, "take_rejects", None)
     async for batch in fetch_history(stream, cache.cursor(key)):
         total += cache.ingest(stream, batch.records)
+        if take_rejects is not None:  # the backfill's bad records count in the tally too
+            cache.add_rejects(take_rejects(stream))
         if batch.cursor is not None:
             cache.set_cursor(key, batch.cursor)
         if on_batch is not None:

@@ -195,3 +195,33 @@ async def test_a_cursor_utf8_cannot_encode_is_a_broken_page_not_a_crash() -> Non
         await sync_stream(client, cache, "tickets")
     assert cache.frames.tickets["id"].to_list() == [2]  # the broken page was re-fetched
     assert "after" not in json.loads(cache.cursor("tickets") or "{}")  # never stored
+
+
+async def test_a_backfill_counts_its_bad_records_in_the_cache_tally() -> None:
+    # found by the issue-16 audit: export said "skipped 50 bad records" (its session) while the
+    # tally in the manifest (what check and a restarted app show) held only today's 10: the
+    # history backfill never handed its counts to the cache
+    from deskwatch.live.sync import sync_all
+
+    midnight = int(NOW) - int(NOW) % 86400  # the fake account's time zone is UTC
+    served: list[int] = []
+
+    def tickets(request: httpx.Request) -> httpx.Response:
+        start = int(request.url.params.get("start_time", midnight))
+        first_history = start < midnight and not any(s < midnight for s in served)
+        served.append(start)
+        if first_history:  # yesterday, from the backfill: good records and poison
+            return page([good_ticket(1), *POISON], "h1", True)
+        if start >= midnight:  # today, from the live export
+            return page([make_ticket(13, int(NOW) - 60)], "l1", True)
+        return page([], "h2", True)
+
+    fake = FakeZendesk(script={"/incremental/tickets/cursor.json": [tickets] * 20})
+    cache, cfg = Cache(), make_config(talk={"enabled": False})
+    async with make_client(fake, FakeClock(), cfg) as client:
+        await sync_all(client, cache, cfg)
+        session = client.rejects
+    assert any(s < midnight for s in served)  # the backfill ran
+    assert sorted(cache.frames.tickets["id"].to_list()) == [1, 2, 3, 4, 5, 13]
+    assert (cache.rejects.skipped.total(), cache.rejects.nulled.total()) == (7, 4)
+    assert cache.rejects.skipped == session.skipped and cache.rejects.nulled == session.nulled
