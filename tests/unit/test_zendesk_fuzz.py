@@ -176,7 +176,9 @@ def replies(draw: st.DrawFn, stream: str) -> list[httpx.Response]:
     return out
 
 
-def run_fetch(stream: str, pages: list[httpx.Response], cursor: str | None) -> tuple[list, Any]:
+def run_fetch(
+    stream: str, pages: list[httpx.Response], cursor: str | None, *, history: bool = False
+) -> tuple[list, Any]:
     served: list[httpx.Request] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -202,7 +204,8 @@ def run_fetch(stream: str, pages: list[httpx.Response], cursor: str | None) -> t
         error = None
         async with client:
             try:
-                async for batch in client.fetch(stream, cursor):
+                fetch = client.fetch_history if history else client.fetch
+                async for batch in fetch(stream, cursor):
                     batches.append(batch)
             except ZendeskError as exc:  # the documented failure: typed, one line
                 error = exc
@@ -259,3 +262,29 @@ def test_any_stored_cursor_resumes_or_fails_typed(stream: str, cursor: str | Non
     batches, error = run_fetch(stream, [httpx.Response(200, json=last)], cursor)
     check_outcome(stream, batches, error)
     assert error is None and batches[-1].done
+
+
+# a backfill cursor as the manifest could hold it: the ranges still to read, where the live export
+# began, and the inner export's cursor, each well-formed, absurd or of the wrong type
+bounds = st.sampled_from([T - 2 * 86400, T - 86400, T - 3600, T]) | numbers | json_values
+history_cursors = st.none() | texts | st.fixed_dictionaries(
+    {},
+    optional={
+        "origin": bounds,
+        "span": bounds,
+        "ranges": st.lists(st.lists(bounds, min_size=2, max_size=2) | json_values, max_size=3),
+        "inner": st.none() | texts | json_values.map(lambda v: json.dumps(v)),
+    },
+).map(lambda d: json.dumps(d))
+
+
+@FUZZ
+@given(data=st.data(), stream=st.sampled_from(["tickets", "calls", "legs"]))
+def test_any_backfill_cursor_and_pages_give_batches_or_a_typed_error(
+    data: st.DataObject, stream: str
+) -> None:
+    # the history backfill's pager (ranges of the export before today) was not fuzzed
+    cursor = data.draw(history_cursors, label="cursor")
+    pages = data.draw(replies(stream), label="pages")
+    batches, error = run_fetch(stream, pages, cursor, history=True)
+    check_outcome(stream, batches, error)
