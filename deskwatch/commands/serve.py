@@ -28,6 +28,20 @@ class ServeUsageError(DeskwatchError):
     exit_code = 2
 
 
+class ServeBindError(DeskwatchError):
+    exit_code = 1
+
+
+def bind_error(host: str, port: int, exc: OSError) -> ServeBindError:
+    """One line for a server that cannot listen (the port taken, the host unknown)."""
+    why = exc.strerror or str(exc)
+    if "address already in use" in str(exc).lower():
+        why = "address already in use"
+    return ServeBindError(
+        f"cannot serve on {host}:{port} ({why}); pick another --port, or a --host this machine has"
+    )
+
+
 def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "serve",
@@ -115,7 +129,10 @@ def run(args: argparse.Namespace) -> int:
             title="deskwatch",
             public_url=args.public_url,
         )
-        server.serve()
+        try:
+            server.serve()
+        except OSError as exc:  # the port taken, the host unknown: one line, not a traceback
+            raise bind_error(args.host, port, exc) from None
     finally:
         collector.terminate()
         try:
