@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from deskwatch.config.text import clean
 from deskwatch.zendesk.client import ZendeskClient
 from deskwatch.zendesk.errors import (
     AuthError,
@@ -16,6 +17,7 @@ from deskwatch.zendesk.errors import (
 )
 
 MAX_SKEW = 60.0  # seconds; exports hide the last minute, start_time must lag the server clock
+NAME_LIMIT = 80  # characters of a server's text (user name, role, header) shown
 MIN_HEADROOM = 0.10  # fail when under 10% of the account's minute is left
 
 
@@ -61,13 +63,16 @@ async def run_checks(client: ZendeskClient) -> list[CheckResult]:
             )
         )
         return results
-    add(CheckResult("credentials", True, f"signed in as {user.get('name') or uid} (id {uid})"))
+    name = user.get("name")
+    who = clean(name, NAME_LIMIT) if isinstance(name, str) and name else str(uid)
+    add(CheckResult("credentials", True, f"signed in as {who} (id {uid})"))
     if role == "admin":
         add(CheckResult("role", True, role))
     elif role == "agent":
         add(CheckResult("role", True, "agent (the ticket and user exports need an admin)"))
     else:
-        add(CheckResult("role", False, f"{role}: deskwatch needs an agent or admin user"))
+        shown = clean(role, NAME_LIMIT)  # the server's text, printed: one printable line
+        add(CheckResult("role", False, f"{shown}: deskwatch needs an agent or admin user"))
 
     try:
         await client.get_json("/api/v2/groups.json?page[size]=1")
@@ -125,7 +130,8 @@ def _skew(client: ZendeskClient) -> CheckResult:
     try:
         server = parsedate_to_datetime(date).timestamp()
     except (TypeError, ValueError):
-        return CheckResult("clock skew", True, f"unreadable Date header {date!r}; not checked")
+        shown = clean(date, NAME_LIMIT)
+        return CheckResult("clock skew", True, f"unreadable Date header '{shown}'; not checked")
     skew = client.wall() - server
     text = f"local clock is {abs(skew):.0f} s {'ahead of' if skew >= 0 else 'behind'} Zendesk"
     if abs(skew) > MAX_SKEW:

@@ -25,6 +25,8 @@ DEFAULT_ACCOUNT_LIMIT = 200  # the smallest plan (Team); used until a response t
 INCREMENTAL_LIMIT = 10  # incremental export requests per minute
 INCREMENTAL_MARGIN = 0.97  # stay a hair under 10/min so a sliding-window limiter never trips
 LOW_REMAINING = 0.05  # pause when the account has less than 5% of its minute left
+MAX_HEADER_COUNT = 1_000_000  # a rate-limit header above this is nonsense (plans: up to 2,500/min)
+WINDOW_SECONDS = 60  # the rate limits' window: a reset is never further away
 
 
 class Bucket:
@@ -157,7 +159,7 @@ class Governor:
         if remaining is not None and not incremental:
             self.remaining = remaining
             if remaining <= self.plan_limit * LOW_REMAINING:
-                reset = _int_header(headers, "ratelimit-reset")
+                reset = _int_header(headers, "ratelimit-reset", high=WINDOW_SECONDS)
                 self.account.block(float(reset if reset is not None else 10))
 
     def penalise(self, seconds: float, *, incremental: bool, talk: bool = False) -> None:
@@ -167,13 +169,19 @@ class Governor:
         (export if export is not None else self.account).block(seconds)
 
 
-def _int_header(headers: Mapping[str, str], *names: str) -> int | None:
+def _int_header(
+    headers: Mapping[str, str], *names: str, high: float = MAX_HEADER_COUNT
+) -> int | None:
+    """The first of ``names`` holding a number from 0 to ``high``; None when none does (a
+    server's nonsense, e.g. ``1e400`` or ``nan``, is ignored, never a crash or a wait for ever)."""
     for name in names:
         value = headers.get(name)
         if value is None:
             continue
         try:
-            return int(float(value.strip()))
+            number = float(value.strip())
         except ValueError:
             continue
+        if math.isfinite(number) and 0 <= number <= high:
+            return int(number)
     return None

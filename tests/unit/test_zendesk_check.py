@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from email.utils import formatdate
 
 import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deskwatch.zendesk.check import run_checks
 from tests.unit.test_zendesk_fake import EPOCH, FakeClock, FakeZendesk, make_client, make_config
@@ -97,3 +100,38 @@ async def test_unreachable_is_the_only_line() -> None:
     got = await checks(fake)
     assert list(got) == ["reachable"] and got["reachable"][0] is False
     assert "connection failed" in got["reachable"][1]
+
+
+ODD = st.text(max_size=8) | st.sampled_from(["\ud800", "a\nb", "\x1b[31m", "1e400", "nan", ""])
+HEADER = st.sampled_from(["400", "1e400", "inf", "nan", "-5", "1e12", "", "x", "0"])
+DATE = st.sampled_from(
+    ["", "x", "Thu, 01 Jan 99999 00:00:00 GMT", "Mon, 31 Dec 9999 23:59:59 +2400",
+     formatdate(EPOCH, usegmt=True), formatdate(EPOCH + 3600, usegmt=True)]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    uid=st.integers(-(2**70), 2**70) | st.none() | ODD,
+    name=st.none() | ODD,
+    role=ODD | st.sampled_from(["admin", "agent"]),
+    limit=HEADER,
+    remaining=HEADER,
+    date=DATE,
+)
+def test_fuzz_check_answers_are_printable_lines(
+    uid: object, name: object, role: object, limit: str, remaining: str, date: str
+) -> None:
+    # found by the issue-16 audit: "x-rate-limit: 1e400" raised OverflowError; a user name
+    # holding "\ud800" or a line break went to stdout as it was
+    import asyncio
+
+    headers = {"x-rate-limit": limit, "x-rate-limit-remaining": remaining, "date": date}
+    body = json.dumps({"user": {"id": uid, "name": name, "role": role}}).encode()
+    me = httpx.Response(200, content=body, headers=headers)
+    fake = FakeZendesk(script={ME: [me]})
+    fake.headers = {k: v for k, v in headers.items() if k != "date"}
+    got = asyncio.run(checks(fake))
+    for check, (_, detail) in got.items():
+        assert detail.isprintable() and len(detail) < 400, (check, detail)
+        detail.encode("utf-8")  # what print() does to it

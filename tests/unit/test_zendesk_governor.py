@@ -130,3 +130,21 @@ async def test_an_export_429_blocks_only_its_own_family() -> None:
     assert clock.now == 0
     await gov.acquire(incremental=True, talk=True)
     assert clock.now >= 40
+
+
+async def test_nonsense_rate_limit_headers_are_ignored_not_a_crash() -> None:
+    # found by the issue-16 audit: "x-rate-limit: 1e400" raised OverflowError in every request
+    # (int(float('inf'))), and "ratelimit-reset: 1e300" would have held requests back for ever
+    clock = FakeClock()
+    gov = Governor(0.25, clock=clock.clock, sleep=clock.sleep)
+    for value in ("1e400", "inf", "-inf", "nan", "1e12", "-5", "0x10", ""):
+        gov.observe({"x-rate-limit": value, "ratelimit-limit": value}, incremental=False)
+        assert not gov.limit_learned and gov.plan_limit == 200, value
+    gov.observe({"x-rate-limit": "700", "x-rate-limit-remaining": "1e400"}, incremental=False)
+    assert gov.plan_limit == 700 and gov.remaining is None
+    for reset in ("1e300", "inf", "1e400"):
+        gov.observe(
+            {"x-rate-limit": "700", "x-rate-limit-remaining": "0", "ratelimit-reset": reset},
+            incremental=False,
+        )
+        assert gov.account.blocked_until <= clock.clock() + 60  # a minute's reset at the most
