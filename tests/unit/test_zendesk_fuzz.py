@@ -160,6 +160,16 @@ def envelope(draw: st.DrawFn, stream: str, last: bool) -> dict[str, Any]:
     return page
 
 
+# the rate-limit headers every answer carries (learned by the governor), sane or not
+header_values = st.sampled_from(["700", "3", "0", "1e400", "inf", "nan", "-5", "1e12", "", "x"])
+headers = st.dictionaries(
+    st.sampled_from(["x-rate-limit", "x-rate-limit-remaining", "ratelimit-limit",
+                     "ratelimit-remaining", "ratelimit-reset"]),
+    header_values,
+    max_size=3,
+)  # fmt: skip
+
+
 @st.composite
 def replies(draw: st.DrawFn, stream: str) -> list[httpx.Response]:
     out = []
@@ -171,8 +181,9 @@ def replies(draw: st.DrawFn, stream: str) -> list[httpx.Response]:
             body = json.dumps(draw(json_values)).encode()
         else:
             body = draw(st.sampled_from([b"", b"{", b"[" * 5000, b"\xff\xfe", b"nul", b"NaN"]))
-        out.append(httpx.Response(200, content=body))
-    out.append(httpx.Response(200, content=json.dumps(envelope(draw, stream, last=True)).encode()))
+        out.append(httpx.Response(200, content=body, headers=draw(headers)))
+    last = json.dumps(envelope(draw, stream, last=True)).encode()
+    out.append(httpx.Response(200, content=last, headers=draw(headers)))
     return out
 
 
@@ -267,15 +278,19 @@ def test_any_stored_cursor_resumes_or_fails_typed(stream: str, cursor: str | Non
 # a backfill cursor as the manifest could hold it: the ranges still to read, where the live export
 # began, and the inner export's cursor, each well-formed, absurd or of the wrong type
 bounds = st.sampled_from([T - 2 * 86400, T - 86400, T - 3600, T]) | numbers | json_values
-history_cursors = st.none() | texts | st.fixed_dictionaries(
-    {},
-    optional={
-        "origin": bounds,
-        "span": bounds,
-        "ranges": st.lists(st.lists(bounds, min_size=2, max_size=2) | json_values, max_size=3),
-        "inner": st.none() | texts | json_values.map(lambda v: json.dumps(v)),
-    },
-).map(lambda d: json.dumps(d))
+history_cursors = (
+    st.none()
+    | texts
+    | st.fixed_dictionaries(
+        {},
+        optional={
+            "origin": bounds,
+            "span": bounds,
+            "ranges": st.lists(st.lists(bounds, min_size=2, max_size=2) | json_values, max_size=3),
+            "inner": st.none() | texts | json_values.map(lambda v: json.dumps(v)),
+        },
+    ).map(lambda d: json.dumps(d))
+)
 
 
 @FUZZ
