@@ -29,9 +29,11 @@ demo: $(STAMP)
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
+# the slow tests (SIGKILL episodes), then the app headless through a simulated day with light
+# faults (24 h at 144x: 10 minutes); JSON lines, exit 1 with a reason when a threshold is missed
 soak: $(STAMP)
 	$(BIN)/pytest -m slow -p no:xdist
-	$(BIN)/python -m deskwatch.bench.soak --minutes 10
+	$(BIN)/python -m deskwatch.bench.soak_day --hours 24 --ratio 144 --faults light
 
 bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench
@@ -40,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python -m deskwatch.bench.drill
 	$(BIN)/python -m deskwatch.bench.first_sync
 	$(BIN)/python -m deskwatch.bench.viewers
+	$(BIN)/python -m deskwatch.bench.edge
 
 # deskwatch serve in headless Chromium (Debian's package): a screenshot of the served operations
 # dashboard in e2e-out/, and two browser tabs adding no API requests. Not part of make test.
