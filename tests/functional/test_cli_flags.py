@@ -103,7 +103,7 @@ def test_a_directory_as_config_says_it_is_a_directory(
         ('[zendesk.auth]\nmethod = "api_tokn"\n', "zendesk.auth.method"),
     ],
 )
-@pytest.mark.parametrize("command", ["export", "check", "run"])
+@pytest.mark.parametrize("command", ["export", "check", "run", "collect", "serve"])
 def test_every_command_checks_the_whole_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, extra: str, expected: str
 ) -> None:

@@ -50,3 +50,23 @@ def test_api_token_check_shows_the_2027_warning(sim: SimHandle, tmp_path: Path) 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2027-04-30" in done.stdout
     assert sim.api_token not in done.stdout + done.stderr
+
+
+def test_check_shows_the_bad_records_tally_of_the_state_dir(sim: SimHandle, tmp_path: Path) -> None:
+    # the tally the syncs keep in the manifest (issue 16: skipped records shown by check too)
+    from collections import Counter
+
+    from deskwatch.rejects import Rejects
+    from deskwatch.store import Cache
+
+    state = tmp_path / "state"
+    cache = Cache()
+    cache.add_rejects(Rejects(Counter({("tickets", "id: id out of range"): 2}), Counter()))
+    cache.persist(state)
+    text = sim.config_toml() + f'\n[state]\ndir = "{state}"\n'
+    done = run_check(text, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "! bad records so far: skipped 2 bad records (tickets id: id out of range ×2); "
+        "left out of the figures"
+    ) in done.stdout.splitlines()
