@@ -173,7 +173,8 @@ async def sync_all(
     on_progress: ProgressCallback | None = None,
 ) -> dict[str, int]:
     """Sync every stream (Talk ones only when enabled) and every history backfill
-    concurrently until caught up: on return everything in ``sync.history_days`` is here.
+    concurrently until caught up, then the live exports once more after a backfill (records
+    updated meanwhile): on return everything in ``sync.history_days`` is here.
 
     Returns the records ingested per stream (with its backfill's). Each stream keeps the
     cursor-after-ingest rule of :func:`sync_stream` on its own. When a stream fails, the
@@ -207,6 +208,14 @@ async def sync_all(
     for job, task in tasks.items():  # a backfill's records count for its stream
         stream = job.removesuffix(HISTORY)
         counts[stream] = counts.get(stream, 0) + task.result()
+    # An export lists a record once, at its newest version: one updated while a backfill ran
+    # left its old place before the backfill got there, and its new place came after the live
+    # export had finished. One more live pass after a backfill that read anything finds it
+    # (a warm sync, its backfill long complete, pays nothing).
+    for job in histories_for(cfg):
+        if tasks[job].result() > 0:
+            stream = job.removesuffix(HISTORY)
+            counts[stream] += await sync_stream(client, cache, stream, on_batch=on_progress)
     return counts
 
 
