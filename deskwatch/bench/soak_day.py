@@ -357,11 +357,24 @@ async def reference(
 
 
 def ids_between(cache: Cache, stream: str, low: float, high: float) -> set[int]:
+    """Ids created in [low, high) and last updated before ``high``."""
     import polars as pl
 
     frame = cache.frames.get(stream)
     a, b = datetime.fromtimestamp(low, UTC), datetime.fromtimestamp(high, UTC)
-    return set(frame.filter(pl.col("created_at").is_between(a, b, closed="left"))["id"].to_list())
+    kept = frame.filter(pl.col("created_at").is_between(a, b, closed="left"))
+    return set(kept.filter(pl.col("updated_at") < b)["id"].to_list())
+
+
+def read_up_to(cursors: dict[str, str], stream: str) -> float | None:
+    """Where the app's live export of ``stream`` had read up to (epoch seconds), from its
+    cursor: ``t`` of the ticket export, ``start`` of the Talk exports."""
+    try:
+        state = json.loads(cursors.get(stream) or "null")
+    except ValueError:
+        return None
+    value = state.get("t" if stream == "tickets" else "start") if isinstance(state, dict) else None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def sample_rows(cache: Cache, stream: str, ids: list[int]) -> list[dict[str, Any]]:
@@ -372,14 +385,23 @@ def sample_rows(cache: Cache, stream: str, ids: list[int]) -> list[dict[str, Any
     return [{k: str(v) for k, v in row.items()} for row in frame.select(wanted).to_dicts()]
 
 
-def compare(app: Cache, ref: Cache, low: float, high: float) -> dict[str, Any]:
-    """Ids created in [low, high) in the app's cache and the reference's."""
+def compare(
+    app: Cache, ref: Cache, low: float, high: float, cursors: dict[str, str]
+) -> dict[str, Any]:
+    """Per export, the records created from ``low`` and last changed before where the app had
+    read up to (its cursor, at most ``high``): every one the reference holds must be in the
+    app's cache (missing), and every one the app holds must exist in the reference (extra)."""
     out: dict[str, Any] = {}
     for stream in ("tickets", "calls", "legs"):
-        mine, theirs = ids_between(app, stream, low, high), ids_between(ref, stream, low, high)
-        out[stream] = {"reference": len(theirs), "missing": len(theirs - mine),
-                       "extra": len(mine - theirs)}  # fmt: skip
-        for name, cache, ids in (("missing", ref, theirs - mine), ("extra", app, mine - theirs)):
+        cut = min(high, read_up_to(cursors, stream) or high)
+        theirs = ids_between(ref, stream, low, cut)
+        mine = ids_between(app, stream, low, cut)
+        missing = theirs - set(app.frames.get(stream)["id"].to_list())
+        extra = mine - set(ref.frames.get(stream)["id"].to_list())
+        up_to = datetime.fromtimestamp(cut, UTC).isoformat(timespec="seconds")
+        out[stream] = {"compared": len(theirs), "up_to": up_to, "missing": len(missing),
+                       "extra": len(extra)}  # fmt: skip
+        for name, cache, ids in (("missing", ref, missing), ("extra", app, extra)):
             if ids:  # a few of them, to see what they have in common
                 out[stream][f"{name}_sample"] = sample_rows(cache, stream, sorted(ids)[:5])
     return out
@@ -491,7 +513,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         summary["reference_span"] = [
             datetime.fromtimestamp(t, UTC).isoformat() for t in (low, high)
         ]
-        summary["vs_reference"] = compare(warm, ref, low, high)
+        summary["vs_reference"] = compare(warm, ref, low, high, end["cursors"])
     finally:
         stop_sim(sim)
     first, last = samples[0], samples[-1]

@@ -103,3 +103,13 @@ def test_the_default_start_is_the_latest_22_local_and_the_clock_runs_at_the_rati
 
     clock = sim_clock(1000.0, time.time() - 10.0, 144.0)
     assert 1000.0 + 10 * 144 <= clock() < 1000.0 + 12 * 144
+
+
+def test_read_up_to_comes_from_the_live_cursors() -> None:
+    from deskwatch.bench.soak_day import read_up_to
+
+    cursors = {"tickets": '{"after": "x", "start": 5, "t": 1796676127}', "calls": '{"start": 9}'}
+    assert read_up_to(cursors, "tickets") == 1796676127
+    assert read_up_to(cursors, "calls") == 9
+    assert read_up_to(cursors, "legs") is None
+    assert read_up_to({"calls": "not json"}, "calls") is None
