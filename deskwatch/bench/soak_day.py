@@ -94,7 +94,7 @@ def default_start(timezone: str, now: float) -> float:
 
 
 def start_sim(args: argparse.Namespace, t0_sim: float, t0_real: float, log: Path) -> Any:
-    opts = {"seed": args.seed, "speed": 1.0, "history_days": args.history_days,
+    opts = {"seed": args.seed, "speed": args.speed, "history_days": args.history_days,
             "faults": args.faults, "tickets": args.tickets_per_day * args.history_days,
             "tz": args.timezone, "port": 0}  # fmt: skip
     cmd = [sys.executable, "-c", SIM_CHILD, repr(t0_sim), repr(t0_real), repr(args.ratio),
@@ -573,6 +573,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--history-days", type=int, default=30)
     parser.add_argument("--tickets-per-day", type=int, default=400)
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="the simulator's activity per simulated second (1: real pace; 0: a still account, "
+        "so memory that grows is not the data's)",
+    )
     parser.add_argument("--timezone", default="Europe/Berlin", help="account time zone")
     parser.add_argument("--sample", type=float, default=10.0, help="real seconds between samples")
     parser.add_argument("--keep", type=Path, help="keep the state dirs and logs here")
@@ -584,6 +591,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.hours <= 0 or args.ratio <= 0 or args.history_days < 30 or args.sample <= 0:
         parser.error("--hours, --ratio and --sample must be > 0, --history-days at least 30")
+    if args.speed < 0:
+        parser.error("--speed must be >= 0")
     with tempfile.TemporaryDirectory(prefix="deskwatch-soak-day-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
