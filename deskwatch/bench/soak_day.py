@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import os
@@ -194,10 +195,8 @@ async def soak_app(app_cls: Any, spec: dict[str, Any]) -> None:
     def sample(kind: str) -> dict[str, Any]:
         data = app.data
         snap = data.snapshot if data is not None else None
-        try:
-            from deskwatch.widgets.status_bar import StatusBar
-
-            view = app.screen.query_one(StatusBar).view
+        try:  # by its CSS type name: this module stays free of Textual (import-linter)
+            view = app.screen.query_one("StatusBar").view
             state = view.state if view is not None else None
         except Exception:  # the screen is being switched
             state = None
@@ -209,6 +208,7 @@ async def soak_app(app_cls: Any, spec: dict[str, Any]) -> None:
             **proc_counts(),
             "cpu_s": round(cpu_seconds() - start_cpu, 2),
             "tasks": len(asyncio.all_tasks()),
+            "py_objects": len(gc.get_objects()),  # Python's share of a memory growth
             "snapshots": probe.computations,
             "polls": sum(probe.polls.values()),
             "errors": sum(probe.failures.values()),
