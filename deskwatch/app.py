@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from deskwatch.bindings import (
+    BINDING_IDS,
     BINDINGS,
     HELP_TEXT,
     MODE_NAMES,
@@ -326,6 +327,16 @@ class DeskwatchApp(App[None]):
             elif b.action.startswith("dashboard("):
                 description = f"{b.description} dashboard (not yet built)"
             rows.append((shown, HELP_TEXT.get(b.id or "", description), b.id or ""))
+        # the current screen's own keys (the app's, which a screen keeps out of its footer,
+        # are listed above)
+        own = Binding.make_bindings(getattr(self.screen, "BINDINGS", ()))
+        for b in own:
+            if b.id and b.id not in BINDING_IDS and b.id not in ("help.close", "drill"):
+                keys = keymap.get(b.id, b.key)
+                shown = ", ".join(
+                    self.get_key_display(Binding(k.strip(), b.action)) for k in keys.split(",")
+                )
+                rows.append((shown, b.tooltip or b.description, b.id))
         rows.append(
             ("enter, click", "The tickets behind a figure (Esc back; / search, o open)", "")
         )

@@ -15,7 +15,18 @@ MODE_ORDER = ("ops", "kpi", "talk", "agents")
 MODE_NAMES = {"ops": "Ops", "kpi": "KPIs", "talk": "Talk", "agents": "Agents"}
 
 
+#: the bindings the footer shows: the dashboards and the few keys a supervisor needs most; it
+#: fits in 80 columns (next to the palette hint). Every binding is in help (?), and what these
+#: leave out (next/previous dashboard, pause, poll interval, wall mode, the KPI window) is in
+#: the command palette too.
+FOOTER = (
+    "dashboard.1", "dashboard.2", "dashboard.3", "dashboard.4", "filter", "refresh", "help",
+    "quit",
+)  # fmt: skip
+
+
 def _bind(binding_id: str, action: str, description: str, **options: Any) -> Binding:
+    options.setdefault("show", binding_id in FOOTER)
     return Binding(DEFAULT_KEYS[binding_id], action, description, id=binding_id, **options)
 
 
@@ -26,11 +37,11 @@ BINDINGS: list[Binding] = [
     _bind("dashboard.4", "dashboard(4)", "Agents"),
     _bind("dashboard.next", "cycle(1)", "Next", priority=True),
     _bind("dashboard.previous", "cycle(-1)", "Prev", priority=True),
-    _bind("window.shorter", "window(-1)", "Window", key_display="[", show=False),
-    _bind("window.longer", "window(1)", "Window", key_display="]", show=False),
+    _bind("window.shorter", "window(-1)", "Window", key_display="["),
+    _bind("window.longer", "window(1)", "Window", key_display="]"),
     _bind("help", "help", "Help", key_display="?"),
     # shown on the footer's right edge by Textual's own palette hint
-    _bind("command_palette", "command_palette", "Palette", priority=True, show=False),
+    _bind("command_palette", "command_palette", "Palette", priority=True),
     _bind("refresh", "refresh", "Refresh"),
     _bind("pause", "pause", "Pause"),
     _bind("interval.up", "interval(1)", "Slower", key_display="+"),

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 from deskwatch.kpis.catalogue import AGENT_DRILLS, AGENT_OPEN
 from deskwatch.kpis.drill import Drill
 from deskwatch.live.dashboard import DashboardData
+from deskwatch.screens.base import DASHBOARD_KEYS, quiet_app_keys
 from deskwatch.views.agent_page import page
 from deskwatch.views.agents import AgentRow
 
@@ -24,6 +25,7 @@ class AgentPage(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="agent.back"),
         Binding("t", "open_tickets", "Open tickets", id="agent.open_tickets"),
+        *quiet_app_keys(*DASHBOARD_KEYS),  # esc goes back
     ]
 
     DEFAULT_CSS = """

@@ -40,9 +40,14 @@ class AgentsScreen(DashboardScreen):
     TITLE: ClassVar[str | None] = "Agents"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "sort(1)", "Sort", id="agents.sort"),
-        Binding("S", "sort(0)", "Reverse", id="agents.reverse", show=False),
-        Binding("i", "idle", "Idle", id="agents.idle"),
+        Binding("s", "sort(1)", "Sort", id="agents.sort", tooltip="Sort by the next column"),
+        Binding(
+            "S", "sort(0)", "Reverse", id="agents.reverse", show=False, tooltip="Reverse the sort"
+        ),
+        # out of the footer (80 columns): the title says "N idle shown last (i)"
+        Binding(
+            "i", "idle", "Idle", id="agents.idle", show=False, tooltip="Hide or show idle agents"
+        ),
     ]
 
     DEFAULT_CSS = """

@@ -12,12 +12,27 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from deskwatch.config import DEFAULT_KEYS
 from deskwatch.format import fmt_count
 from deskwatch.kpis.catalogue import Kpi
 from deskwatch.kpis.drill import Arg
 from deskwatch.live.alerting import status_lines
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.widgets.status_bar import PausedBanner, StatusBar
+
+#: app bindings a screen may keep out of its footer: id -> the app's action
+_APP_ACTIONS = {**{f"dashboard.{n}": f"dashboard({n})" for n in range(1, 5)}, "filter": "filter"}
+DASHBOARD_KEYS = tuple(f"dashboard.{n}" for n in range(1, 5))
+
+
+def quiet_app_keys(*binding_ids: str) -> list[BindingType]:
+    """For a screen with keys of its own (a drill-down list, an agent's page): app bindings
+    that stay bound but leave its footer, so that it fits in 80 columns (help lists every
+    key). Same ids, so ``[keys]`` remaps them too."""
+    return [
+        Binding(DEFAULT_KEYS[i], f"app.{_APP_ACTIONS[i]}", show=False, id=i) for i in binding_ids
+    ]
+
 
 #: a figure on a screen that Enter or a click may list: (what it says, catalogue id, argument)
 Target = tuple[str, str, Arg]

@@ -27,6 +27,7 @@ from textual.style import Style
 from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from deskwatch.format import fmt_count, fmt_minutes, fmt_seconds
+from deskwatch.screens.base import DASHBOARD_KEYS, quiet_app_keys
 
 HEADERS = {
     "id": "Id",
@@ -121,6 +122,7 @@ class TicketsScreen(Screen[None]):
         Binding("s", "sort", "Sort", id="tickets.sort"),
         Binding("o", "open", "Open", id="tickets.open"),
         Binding("c", "copy", "Copy URL", id="tickets.copy"),
+        *quiet_app_keys(*DASHBOARD_KEYS, "filter"),  # esc goes back
     ]
 
     DEFAULT_CSS = """
