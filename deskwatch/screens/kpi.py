@@ -209,6 +209,7 @@ class KpiScreen(DashboardScreen):
                 verdict=s.verdict,
                 stale=self.is_stale(s.streams),
                 partial=s.partial,
+                short=s.short,
             )
         hint_line = self.query_one("#kpi-cost-hint", Static)
         hint_line.update(view.cost_hint)

@@ -102,6 +102,8 @@ class SeriesView:
     #: the summary's verdict (good/bad against the target)
     verdict: Verdict = "neutral"
     partial: bool = False
+    #: a shorter summary for a panel too narrow for ``summary`` ("": none)
+    short: str = ""
 
 
 NO_HISTORY = "typ: no history"

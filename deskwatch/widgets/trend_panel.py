@@ -62,11 +62,24 @@ class TrendPanel(Vertical):
         self.unit = unit
         self.up_is_good = up_is_good
         self._summary: tuple[str, Verdict, bool, bool] | None = None
+        self._texts = ("", "")  # the summary, and its short form for a narrow panel
 
     def compose(self) -> ComposeResult:
         yield Static(" ", classes="trend--summary", markup=False)
         yield Sparkline([], summary_function=max)
         yield TrendChart(unit=self.unit, up_is_good=self.up_is_good)
+
+    def _fit(self) -> None:
+        """The summary, or its short form when the line is narrower than the summary."""
+        summary, short = self._texts
+        line = self.query_one(".trend--summary", Static)
+        width = line.size.width
+        fits = not short or width == 0 or len(summary) <= width
+        line.update((summary if fits else short) or " ")
+
+    def on_resize(self) -> None:
+        if self._texts != ("", ""):
+            self.call_after_refresh(self._fit)
 
     @property
     def summary_text(self) -> str:
@@ -82,12 +95,16 @@ class TrendPanel(Vertical):
         verdict: Verdict = "neutral",
         stale: bool = False,
         partial: bool = False,
+        short: str = "",
     ) -> None:
-        """``partial``: the series reads days the history backfill has not finished (badge)."""
+        """``partial``: the series reads days the history backfill has not finished (badge);
+        ``short``: the summary shown instead when the panel is too narrow for it."""
+        if (summary, short) != self._texts:
+            self._texts = (summary, short)
+            self._fit()
         if (summary, verdict, stale, partial) != self._summary:
             self._summary = (summary, verdict, stale, partial)
             line = self.query_one(".trend--summary", Static)
-            line.update(summary or " ")
             for name in _VERDICTS:
                 line.set_class(name == f"-{verdict}", name)
             self.set_class(stale, "-stale")

@@ -126,7 +126,11 @@ async def test_kpi_screen_numbers_equal_the_export(synced: tuple[DashboardData, 
         assert number(backlog.summary_text) == doc["tickets"]["backlog_daily"][-1]["unsolved"]
         csat = screen.query_one(f"#{dom_id(k.CSAT_DAILY.id)}", TrendPanel).summary_text
         today, good, bad = doc["csat"]["today"]["score"], doc["csat"]["good"], doc["csat"]["bad"]
-        assert csat == f"today {fmt_ratio(today)} · {good:,} good, {bad:,} bad"
+        days, score = doc["window"]["days"], doc["csat"]["score"]
+        assert csat == (
+            f"today {fmt_ratio(today)} · {days} d: {fmt_ratio(score)} of {good + bad:,} "
+            f"({good:,} good, {bad:,} bad)"
+        )
 
 
 async def test_talk_screen_numbers_equal_the_export(synced: tuple[DashboardData, dict]) -> None:

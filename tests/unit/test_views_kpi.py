@@ -92,7 +92,9 @@ def test_trends_carry_daily_values_targets_and_summaries() -> None:
     assert v.first_reply.target == 60.0 and v.full_resolution.target == 1440.0
     # window median 54m against 60m: good
     assert (v.first_reply.summary, v.first_reply.verdict) == ("median 54m · target 1h 00m", "good")
-    assert v.csat.summary == "today 83% · 812 good, 95 bad"
+    # today's score, then the window's (812 of 907 good) and the counts it is made of
+    assert v.csat.summary == "today 83% · 30 d: 90% of 907 (812 good, 95 bad)"
+    assert v.csat.short == "today 83% · 30 d: 90% of 907"  # for a narrow panel (80 columns)
     assert v.csat.target == 0.85 and v.csat.values[9] is None
     assert v.backlog.values[0] == 140.0 and v.backlog.summary == "144 unsolved now · 140 on 10-25"
 
