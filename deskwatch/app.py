@@ -32,6 +32,7 @@ from deskwatch.bindings import (
 )
 from deskwatch.config import Config, ConfigError, FiltersConfig
 from deskwatch.config.write import save_filters
+from deskwatch.kpis.alerts import AlertEvent
 from deskwatch.kpis.catalogue import CATALOGUE
 from deskwatch.kpis.drill import Arg, Drill
 from deskwatch.kpis.filters import FilterChoices
@@ -80,6 +81,14 @@ class StatusUpdated(Message):
         return isinstance(message, StatusUpdated)
 
 
+class AlertsRaised(Message):
+    """Alert events the feed (the collector, or a viewer seeing its states) notified."""
+
+    def __init__(self, events: Sequence[AlertEvent]) -> None:
+        super().__init__()
+        self.events = events
+
+
 class DeskwatchApp(App[None]):
     """deskwatch. ``source`` is the poller's data source (``deskwatch.live.source.LiveSource``)."""
 
@@ -110,27 +119,33 @@ class DeskwatchApp(App[None]):
         for screen_cls in self.dashboards:
             self.add_mode(screen_cls.MODE, screen_cls)
 
-        # ``feed(on_data=, on_status=, on_notice=, now=)``: what stands in for the poller,
-        # e.g. a collector/viewer ``deskwatch.live.roles.Node`` (it opens its own source)
-        def poller_on(**callbacks: Any) -> Poller:
-            if source is None:
-                raise ValueError("DeskwatchApp needs a source or a feed")
-            return Poller(cfg, source, **callbacks)
-
-        make = feed or poller_on
-        self.poller: Poller = poller or make(
-            on_data=lambda d: self.post_message(DataUpdated(d)),
-            on_status=lambda s: self.post_message(StatusUpdated(s)),
-            on_notice=self._notice,
-            now=clock,
-        )
+        # ``feed(on_data=, on_status=, on_notice=, on_alerts=, now=)``: what stands in for the
+        # poller, e.g. a collector/viewer ``deskwatch.live.roles.Node`` (it opens its own
+        # source, and evaluates the alert rules when it collects: never a viewer)
+        callbacks: dict[str, Any] = {
+            "on_data": lambda d: self.post_message(DataUpdated(d)),
+            "on_status": lambda s: self.post_message(StatusUpdated(s)),
+            "on_notice": self._notice,
+            "now": clock,
+        }
+        if feed is not None:
+            self.poller: Poller = poller or feed(
+                **callbacks, on_alerts=lambda e: self.post_message(AlertsRaised(e))
+            )
+        elif poller is not None:
+            self.poller = poller
+        elif source is not None:
+            self.poller = Poller(cfg, source, **callbacks)
+        else:
+            raise ValueError("DeskwatchApp needs a source or a feed")
+        #: the app's own alerting when it runs a plain Poller (a Node does its own)
+        self.alerting = Alerting(cfg) if feed is None else None
         self.wall = wall
         self.data: DashboardData | None = None
         self.status = PollStatus(interval=self.poller.interval)
         self._last_key = -1e9
         self._last_rotation = 0.0
         self._poller_worker: Worker[None] | None = None
-        self.alerting = Alerting(cfg)
         self.theme = cfg.display.theme
         if keymap:
             self.set_keymap(keymap)
@@ -144,7 +159,7 @@ class DeskwatchApp(App[None]):
         self._poller_worker = self.run_worker(
             self._run_poller(), name="poller", group="poller", exit_on_error=False
         )
-        if self.cfg.alerts.rules:
+        if self.cfg.alerts.rules and self.alerting is not None:
             self.run_worker(self.alerting.sender.run(), name="webhook", exit_on_error=False)
         self.set_interval(1.0, self._tick)
 
@@ -192,11 +207,23 @@ class DeskwatchApp(App[None]):
         self._show(message.data)
 
     def _show(self, data: DashboardData, *, alerts_only: bool = False) -> None:
-        """New data (or the clock moved): evaluate the alert rules, then show it."""
-        data, events = self.alerting.step(data, self.clock())
-        if alerts_only and self.data is not None and data.alerts == self.data.alerts:
-            return
+        """New data (or the clock moved): evaluate the alert rules (unless the feed did),
+        then show it."""
+        if self.alerting is not None:
+            data, events = self.alerting.step(data, self.clock())
+            if alerts_only and self.data is not None and data.alerts == self.data.alerts:
+                return
+            self._announce(events)
         self.data = data
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show(data)
+        self._refresh_chrome()
+
+    def on_alerts_raised(self, message: AlertsRaised) -> None:
+        self._announce(message.events)
+
+    def _announce(self, events: Sequence[AlertEvent]) -> None:
         for event in events:
             firing = event.kind == "firing"
             self.notify(
@@ -206,10 +233,6 @@ class DeskwatchApp(App[None]):
             )
             if firing and self.cfg.alerts.bell:
                 self.bell()
-        for screen in self.screen_stack:
-            if isinstance(screen, DashboardScreen):
-                screen.show(data)
-        self._refresh_chrome()
 
     def on_status_updated(self, message: StatusUpdated) -> None:
         self.status = message.status
@@ -219,7 +242,8 @@ class DeskwatchApp(App[None]):
         self._refresh_chrome(message.screen)
 
     def _tick(self) -> None:
-        if self.data is not None and self.alerting.states:  # for_minutes runs on the clock
+        alerting = self.alerting
+        if self.data is not None and alerting is not None and alerting.states:  # for_minutes
             self._show(self.data, alerts_only=True)
         refresh_status = getattr(self.poller, "refresh_status", None)
         if refresh_status is not None:  # a poll retrying inside the client shows it now
@@ -369,8 +393,17 @@ class DeskwatchApp(App[None]):
             self.poller.set_interval(seconds)
         self._refresh_chrome()  # the status bar shows "poll N s"
 
+    def _viewer_refuses(self, what: str) -> bool:
+        """A viewer shows the collector's figures: it cannot change how they are computed."""
+        if getattr(self.poller, "polls", True):
+            return False
+        self.poller.refuse(what)  # type: ignore[attr-defined]
+        return True
+
     def action_window(self, step: int) -> None:
         """``[`` / ``]``: the KPI window one step down or up :data:`WINDOW_STEPS`."""
+        if self._viewer_refuses("the KPI window"):
+            return
         days = next_window(self.cfg.kpis.window_days, step)
         if days > self.cfg.sync.history_days:
             self.notify(
@@ -383,6 +416,8 @@ class DeskwatchApp(App[None]):
             self.set_window_days(days)
 
     def set_window_days(self, days: int) -> None:
+        if self._viewer_refuses("the KPI window"):
+            return
         self.cfg = replace(self.cfg, kpis=replace(self.cfg.kpis, window_days=days))
         self.poller.reconfigure(self.cfg)
         self.notify(f"KPI window: last {days} days", timeout=3)
@@ -397,7 +432,8 @@ class DeskwatchApp(App[None]):
         the app's own, or the collector node's while this process collects; None: none."""
         if self.source is not None:
             return self.source
-        return getattr(self.poller, "source", None)
+        node = self.poller  # a collector/viewer node: only while it collects
+        return getattr(node, "source", None) if getattr(node, "polls", True) else None
 
     def drill(self, target: str | Drill, arg: Arg = None, title: str = "") -> None:
         """List the records behind a figure (a catalogue id, or a :class:`Drill`) and its
@@ -412,6 +448,12 @@ class DeskwatchApp(App[None]):
             )
             return
         lister = getattr(self.records, "drill", None)
+        node_drill = getattr(self.poller, "drill", None)
+        if lister is None and node_drill is not None:
+            # a viewer: the cache the collector saved on this host, or the collector over NATS
+            worker = self._drill_from(node_drill, drill, arg, title or str(target))
+            self.run_worker(worker, group="drill")
+            return
         if lister is None:
             self.notify("No records here: this process holds no cache to list them", timeout=4)
             return
@@ -420,9 +462,7 @@ class DeskwatchApp(App[None]):
         limited = "limit" in inspect.signature(lister).parameters
         rows = lister(drill, arg, now, limit=FIRST_ROWS) if limited else lister(drill, arg, now)
         complete = not limited or rows.height < FIRST_ROWS
-        note = self.scope
-        if drill.stream == "calls" and note:
-            note = "account-wide: calls carry no group or brand"
+        note = self._list_note(drill)
         screen = TicketsScreen(
             title or str(target),
             rows,
@@ -439,6 +479,28 @@ class DeskwatchApp(App[None]):
 
             self.run_worker(the_rest(), group="drill")
 
+    def _list_note(self, drill: Drill) -> str:
+        note = self.scope
+        if drill.stream == "calls" and note:
+            note = "account-wide: calls carry no group or brand"
+        return note
+
+    async def _drill_from(self, node_drill: Any, drill: Drill, arg: Arg, title: str) -> None:
+        """A viewer's list: every row, listed for the moment its figures were computed."""
+        from deskwatch.live.roles import DrillUnavailable
+
+        now = self.data.now if self.data is not None else self.clock()
+        try:
+            got = await node_drill(drill, arg, now)
+        except DrillUnavailable as exc:
+            self.notify(f"No list: {exc}", severity="warning", timeout=8, markup=False)
+            return
+        note = "; ".join(n for n in (self._list_note(drill), got.note) if n)
+        screen = TicketsScreen(
+            title, got.rows, self.cfg.zendesk.base_url, kind=drill.stream, note=note
+        )
+        self.push_screen(screen)
+
     # -- filters -----------------------------------------------------------------------------
     def filter_choices(self) -> FilterChoices | None:
         """What the filter bar offers (None: this process holds no cache to list them)."""
@@ -446,7 +508,7 @@ class DeskwatchApp(App[None]):
         return None if lister is None else cast(FilterChoices, lister())
 
     def action_filter(self) -> None:
-        if isinstance(self.screen, FilterScreen):
+        if isinstance(self.screen, FilterScreen) or self._viewer_refuses("the filter"):
             return
         choices = self.filter_choices()
         if choices is None:
@@ -496,7 +558,7 @@ class DeskwatchApp(App[None]):
     ) -> None:
         """Count only these tickets on every dashboard (empty: every ticket)."""
         filters = FiltersConfig(tuple(groups), tuple(brands), tuple(channels))
-        if filters == self.cfg.filters:
+        if filters == self.cfg.filters or self._viewer_refuses("the filter"):
             return
         self.cfg = replace(self.cfg, filters=filters)
         self.poller.reconfigure(self.cfg)

@@ -1,6 +1,7 @@
 """``deskwatch collect``: a headless collector for the account (e.g. under systemd).
 
-It polls and publishes while it holds the account's collector lease; while another process
+It polls, evaluates the alert rules (and posts their webhooks) and publishes while it holds the
+account's collector lease; while another process
 holds it, it waits as a standby and takes over when that one stops. SIGTERM or Ctrl-C stop it
 after the cache is saved.
 """
@@ -84,7 +85,10 @@ async def collect(cfg: Any, *, make_client: Any = None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from deskwatch.kpis.alerts import check_rules
+
     cfg = load_config(args.config, state_dir=args.state_dir)
+    check_rules(cfg)  # the collector evaluates the alert rules and posts their webhooks
     for line in cfg.warnings:
         _say(f"warning: {line}")
     asyncio.run(collect(cfg))

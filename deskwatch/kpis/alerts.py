@@ -138,6 +138,22 @@ def initial(cfg: Config) -> tuple[RuleState, ...]:
     return tuple(RuleState(rule) for rule in cfg.alerts.rules)
 
 
+def same_rule(rule: AlertRule) -> tuple[object, ...]:
+    """What makes two processes' rules the same rule (their webhooks aside)."""
+    return (rule.kpi, rule.above, rule.below, rule.outside_typical, rule.for_minutes, rule.name)
+
+
+def resume(fresh: tuple[RuleState, ...], published: Iterable[RuleState]) -> tuple[RuleState, ...]:
+    """This config's rules, each in the state another process published for the same rule
+    (a new collector goes on where the last one stopped: no second post of a firing)."""
+    known = {same_rule(s.rule): s for s in published}
+    out = []
+    for s in fresh:
+        was = known.get(same_rule(s.rule))
+        out.append(s if was is None else replace(was, rule=s.rule))
+    return tuple(out)
+
+
 def _band(snap: KpiSnapshot, rule: AlertRule) -> tuple[float, float] | None:
     typical = ALERTABLE[rule.kpi].typical_of(snap)
     if typical is None or typical.n == 0:
@@ -207,12 +223,12 @@ def evaluate(
             s = replace(s, firing=True, since=since)
             if s.notified is None or now - s.notified >= renotify:
                 s = replace(s, notified=now, announced=True)
-                events.append(_event("firing", s, account))
+                events.append(event_of("firing", s, account))
             out.append(s)
             continue
         if cleared(rule, value, band, cfg.alerts.hysteresis):
             if s.announced:
-                events.append(_event("resolved", s, account))
+                events.append(event_of("resolved", s, account))
             s = replace(s, firing=False, since=None, announced=False)
         out.append(s)
     return tuple(out), events
@@ -225,7 +241,8 @@ def account_name(cfg: Config) -> str:
     return urlsplit(cfg.zendesk.base_url).hostname or ""
 
 
-def _event(kind: Kind, s: RuleState, account: str) -> AlertEvent:
+def event_of(kind: Kind, s: RuleState, account: str) -> AlertEvent:
+    """The notification of ``s`` firing or resolved."""
     word = "firing" if kind == "firing" else "resolved"
     return AlertEvent(
         kind=kind,

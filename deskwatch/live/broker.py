@@ -14,8 +14,8 @@ A broker does three things for one account:
 SIGKILL, so a viewer's next try takes over), a publish is an atomic rename of
 ``<account>.<key>.json``, and a viewer notices a new file by its ``fstat`` signature every
 :data:`WATCH_EVERY` seconds. The NATS broker (``deskwatch.live.nats_broker``) does the same
-across hosts. Drill-down (not built yet) will read the collector's cache: on one host
-straight from the state dir (:meth:`LocalBroker.state_dir`), across hosts by request-reply.
+across hosts. Drill-down on one host reads the cache the collector saved in the state dir
+(:func:`deskwatch.live.source.saved_listing`); across hosts it asks by request-reply.
 """
 
 from __future__ import annotations

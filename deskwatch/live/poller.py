@@ -5,6 +5,10 @@ callbacks. Each stream is rescheduled only after its previous poll finished, so 
 stream never overlap; a burst of finished polls leads to one KPI computation (run in a thread by
 the source) and one ``on_data`` call. With nothing due, the poller sleeps until the next
 deadline: no busy loop, no timer faster than the poll cadence.
+
+Beside it: :mod:`deskwatch.live.freshness` (which streams are stale or refused: pure),
+:mod:`deskwatch.live.saver` (writing the cache, coalesced and throttled) and
+:mod:`deskwatch.live.pollstate` (the vocabulary and the status values).
 """
 
 from __future__ import annotations
@@ -19,18 +23,17 @@ from typing import Any
 
 from deskwatch.config import Config
 from deskwatch.live.dashboard import DashboardData
+from deskwatch.live.freshness import next_stale, stale_streams, unavailable_streams
 from deskwatch.live.pollstate import (
     INTERVAL_STEPS,
-    PERSIST_GAP,
     RETRY_FIRST,
-    STALE_FACTOR,
     PollStatus,
     Source,
     StreamState,
     base_cadence,
-    is_history,
     step_interval,
 )
+from deskwatch.live.saver import Saver
 
 __all__ = [
     "INTERVAL_STEPS",
@@ -97,12 +100,9 @@ class Poller:
         self._computed_version: int | None = None
         self._compute_task: asyncio.Task[None] | None = None
         self._compute_again = False
-        self._persist_task: asyncio.Task[None] | None = None
-        self._persist_again = False
-        self._persisted_version: int | None = None
+        self._saver = Saver(source, on_notice, wait)
         self._data: DashboardData | None = None
         self._status = PollStatus(interval=self.interval)
-        self._stopping = False
 
     # -- controls (called from the UI) -----------------------------------------------------
     @property
@@ -203,13 +203,16 @@ class Poller:
             s.state = replace(s.state, first_sync=first)
         self._cap_retries()
         self._publish_status()
-        self._persisted_version = self.source.version
+        self._saver.version = self.source.version
         if self.source.has_data():
             self._schedule_compute()
         try:
             while True:
                 self._check_stale()
-                timeout = _earliest(self._start_due(), self._next_stale())
+                states = [s.state for s in self._streams.values()]
+                timeout = _earliest(
+                    self._start_due(), next_stale(states, self.cadence, self._now())
+                )
                 self._wake.clear()
                 await self._wait(self._wake, timeout)
         finally:
@@ -319,8 +322,8 @@ class Poller:
             self._schedule_compute()
         else:
             self._check_stale()
-        if self.source.version != self._persisted_version:
-            self._schedule_persist()
+        if self._saver.behind:
+            self._saver.schedule()
 
     def _check_stale(self) -> None:
         if self._data is not None and self._compute_task is None:
@@ -330,18 +333,7 @@ class Poller:
             if now != (self._data.stale, self._data.unavailable, self._data.partial):
                 self._emit(replace(self._data, stale=stale, unavailable=refused, partial=partial))
 
-    def _next_stale(self) -> float | None:
-        """Seconds until a fresh stream turns stale (so the badge appears without a poll)."""
-        now = self._now()
-        left = [
-            (s.state.last_ok - now).total_seconds() + STALE_FACTOR * self.cadence(s.name)
-            for s in self._streams.values()
-            if s.state.last_ok is not None
-        ]
-        ahead = [x for x in left if x > 0]
-        return min(ahead) + 0.01 if ahead else None
-
-    # -- computing and persisting (coalesced: at most one running, one queued) ---------------
+    # -- computing (coalesced: at most one running, one queued) ------------------------------
     def _schedule_compute(self) -> None:
         if self._compute_task is not None:
             self._compute_again = True
@@ -383,55 +375,12 @@ class Poller:
         self._data = data
         self._on_data(data)
 
-    def _schedule_persist(self) -> None:
-        if self._persist_task is not None:
-            self._persist_again = True
-            return
-        self._persist_task = asyncio.create_task(self._persist(), name="persist")
-
-    async def _persist(self) -> None:
-        try:
-            while True:
-                self._persist_again = False
-                await self._persist_once()
-                if not self._persist_again or self._stopping:
-                    break
-                await self._wait(asyncio.Event(), PERSIST_GAP)  # throttle, then write again
-        finally:
-            self._persist_task = None
-
-    async def _persist_once(self) -> None:
-        version = self.source.version
-        try:
-            await self.source.persist()
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            line = " ".join(str(exc).split()) or type(exc).__name__
-            self._on_notice("error", f"saving the cache failed: {line}")
-        else:
-            self._persisted_version = version
-
     def _stale(self) -> frozenset[str]:
-        now = self._now()
-        stale = set()
-        for s in self._streams.values():
-            if is_history(s.name):  # not a tile's source: its progress is in ``partial``
-                continue
-            limit = STALE_FACTOR * self.cadence(s.name)
-            last = s.state.last_ok
-            old = last is not None and (now - last).total_seconds() > limit
-            # failing before its first success, or still in its first sync: not the truth yet
-            never = not s.state.synced and (s.state.failures > 0 or s.state.first_sync)
-            if old or never:
-                stale.add(s.name)
-        return frozenset(stale)
+        states = (s.state for s in self._streams.values())
+        return stale_streams(states, self.cadence, self._now())
 
     def _unavailable(self) -> frozenset[str]:
-        """Streams whose last poll said the account has no Talk (403/404 on a Talk endpoint)."""
-        return frozenset(
-            s.name for s in self._streams.values() if s.state.error_state == "talk_unavailable"
-        )
+        return unavailable_streams(s.state for s in self._streams.values())
 
     def _publish_status(self) -> None:
         states = tuple(s.state for s in self._streams.values())
@@ -455,9 +404,9 @@ class Poller:
 
     async def _shutdown(self) -> None:
         """Stop polls and computations; write the cache one last time if it changed."""
-        self._stopping = True
+        self._saver.stop()
         tasks = [s.task for s in self._streams.values() if s.task is not None]
-        for extra in (self._compute_task, self._persist_task):
+        for extra in (self._compute_task, self._saver.task):
             if extra is not None:
                 tasks.append(extra)
         for task in tasks:
@@ -465,8 +414,7 @@ class Poller:
         for task in tasks:
             with contextlib.suppress(BaseException):
                 await task
-        if self.source.version != self._persisted_version:
-            await asyncio.shield(self._persist_once())
+        await self._saver.final()
 
 
 def _earliest(a: float | None, b: float | None) -> float | None:

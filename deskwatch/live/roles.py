@@ -12,20 +12,38 @@ viewer that never polls (browser sessions of ``deskwatch serve``).
 A collector publishes data only once each stream has finished a first poll in its session
 (synced or failed): a takeover starts from the cache the last collector saved, which can be
 a little behind what viewers already show, and viewers should never see figures go back.
+
+Alerts: only the collector evaluates the rules and posts webhooks (a new collector resumes the
+rules' states its predecessor published, so a firing is not posted twice); the states travel
+with the data, so every screen shows the same ones, and a viewer toasts what changed.
+
+Drill-down (:meth:`Node.drill`): the collector lists from its own cache; a viewer on this host
+reads the cache the collector saved in the shared state dir (read-only, only while a listing is
+made: a viewer keeps no ticket frames); a viewer over NATS asks the collector by request-reply,
+page by page (:data:`~deskwatch.live.wire.PAGE_ROWS` rows each, under NATS's max payload) until
+it holds every row.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import ssl
+import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from deskwatch.config import Config, ConfigError
+from deskwatch.kpis.alerts import AlertEvent, account_name
+from deskwatch.kpis.catalogue import CATALOGUE
+from deskwatch.kpis.drill import Drill
+from deskwatch.live.alerting import Alerting, transitions
 from deskwatch.live.broker import Broker, BrokerDown, identity
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.live.poller import Poller
@@ -37,15 +55,153 @@ from deskwatch.live.pollstate import (
     step_interval,
 )
 from deskwatch.live.sync import streams_for
-from deskwatch.live.wire import WireError, decode_data, decode_status, encode_data, encode_status
+from deskwatch.live.wire import (
+    PAGE_ROWS,
+    DrillPage,
+    DrillRequest,
+    WireError,
+    decode_data,
+    decode_drill_page,
+    decode_drill_request,
+    decode_status,
+    drill_fields,
+    drill_from,
+    encode_data,
+    encode_drill_page,
+    encode_drill_request,
+    encode_status,
+    rows_from_bytes,
+    rows_to_bytes,
+)
 
 LEAD_EVERY_MAX = 1.0  # seconds: a viewer tries the lease at least this often
 LEASE_TTL = 3  # a NATS lease not renewed for this many renewal periods has lapsed...
 LEASE_TTL_MIN = 5.0  # ...and at least this many seconds (a loaded host, a GC pause)
 PUBLISH_GAP = 0.05  # seconds between two publishes of the same key (a burst sends the newest)
+DRILL_TIMEOUT = 10.0  # seconds a viewer waits for one page of a listing from the collector
+DRILL_KEEP = 60.0  # seconds the collector keeps a listing for the pages still to come
 
 
-class Node:
+class DrillUnavailable(Exception):
+    """A listing cannot be had right now (one line saying why)."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The rows behind a figure and where they come from (``note``: said above the list when
+    they are not from the collector's live cache, e.g. "from the cache saved at 13:05:01")."""
+
+    rows: pl.DataFrame
+    note: str = ""
+
+
+# -- drill-down ------------------------------------------------------------------------------
+def _drill_of(target: str | Drill) -> Drill:
+    if isinstance(target, str):
+        drill = CATALOGUE[target].drill
+        if drill is None:
+            raise DrillUnavailable(f"{target} has no ticket list")
+        return drill
+    return target
+
+
+async def _maybe(obj: Any, method: str, *args: Any) -> Any:
+    """``obj.method(*args)`` when the broker has it (only NATS does request-reply)."""
+    fn = getattr(obj, method, None)
+    return None if fn is None else await fn(*args)
+
+
+class _Drills:
+    """Node's drill-down half (mixed in below): list from where this process can."""
+
+    cfg: Config
+    broker: Broker
+    source: Any
+    poller: Poller | None
+    _listings: dict[str, tuple[float, pl.DataFrame]]
+
+    async def drill(self, target: str | Drill, arg: int | str | None, now: datetime) -> Listing:
+        """The rows behind a figure: raises :class:`DrillUnavailable` with one line."""
+        if self.poller is not None and self.source is not None:
+            source = self.source
+            return Listing(await asyncio.to_thread(source.drill, _drill_of(target), arg, now))
+        if hasattr(self.broker, "ask"):
+            return await self._ask(target, arg, now)
+        return await asyncio.to_thread(self._from_saved_cache, target, arg, now)
+
+    def _from_saved_cache(self, target: str | Drill, arg: int | str | None, now: Any) -> Listing:
+        """This host's collector saved its cache in the shared state dir: list from that,
+        read for this listing only (dropped again as soon as the rows are out)."""
+        from deskwatch.live.source import saved_listing
+
+        try:
+            rows, saved_at = saved_listing(self.cfg, _drill_of(target), arg, now)
+        except OSError as exc:
+            raise DrillUnavailable(f"cannot read the collector's saved cache: {exc}") from None
+        behind = (now - saved_at).total_seconds()
+        local = saved_at.astimezone(self.cfg.account.tz).strftime("%H:%M:%S")
+        note = f"from the cache saved at {local}" if behind > 1 else ""
+        return Listing(rows, note)
+
+    async def _ask(self, target: str | Drill, arg: int | str | None, now: datetime) -> Listing:
+        plain = target if isinstance(target, str) else drill_fields(target)
+        token = secrets.token_hex(8)
+        pages: list[pl.DataFrame] = []
+        page, total = 0, 0
+        while True:
+            request = DrillRequest(plain, arg, now, page, token)
+            try:
+                reply = await self.broker.ask(  # type: ignore[attr-defined]
+                    encode_drill_request(request), DRILL_TIMEOUT
+                )
+                got = decode_drill_page(reply)
+                if got.error:
+                    raise DrillUnavailable(f"the collector: {got.error}")
+                pages.append(rows_from_bytes(got.rows))
+            except (BrokerDown, WireError) as exc:
+                raise DrillUnavailable(str(exc)) from None
+            total = got.total
+            page += 1
+            if page >= got.pages:
+                break
+        rows = pl.concat(pages) if len(pages) > 1 else pages[0]
+        if rows.height != total:  # never a silently shorter list
+            raise DrillUnavailable(f"got {rows.height} of {total} rows from the collector")
+        return Listing(rows)
+
+    async def _answer(self, payload: bytes) -> bytes:
+        """The collector's side of a drill request: one page of the listing."""
+        try:
+            req = decode_drill_request(payload)
+            source = self.source
+            if self.poller is None or source is None:
+                raise DrillUnavailable("this process is not the collector any more")
+            now_m = time.monotonic()
+            for token in [t for t, (at, _) in self._listings.items() if now_m - at > DRILL_KEEP]:
+                del self._listings[token]
+            kept = self._listings.get(req.token)
+            if kept is None or req.page == 0:
+                plain = req.target
+                drill = _drill_of(plain if isinstance(plain, str) else drill_from(Drill, plain))
+                rows = await asyncio.to_thread(source.drill, drill, req.arg, req.now)
+                self._listings[req.token] = (now_m, rows)
+            else:
+                rows = kept[1]
+            pages = max(1, -(-rows.height // PAGE_ROWS))
+            if req.page >= pages:
+                raise DrillUnavailable(f"no page {req.page} (the listing has {pages})")
+            chunk = rows.slice(req.page * PAGE_ROWS, PAGE_ROWS)
+            if req.page == pages - 1:
+                self._listings.pop(req.token, None)
+            out = DrillPage(req.page, pages, rows.height, rows_to_bytes(chunk))
+        except (DrillUnavailable, WireError, KeyError) as exc:
+            out = DrillPage(0, 1, 0, error=str(exc) or type(exc).__name__)
+        except Exception as exc:  # a listing that fails is said to the asker, never a hang
+            out = DrillPage(0, 1, 0, error=f"listing failed: {type(exc).__name__}: {exc}")
+        return encode_drill_page(out)
+
+
+class Node(_Drills):
     """A collector or a viewer of one account, switching as the lease comes and goes.
 
     ``make_source()`` builds a fresh, unopened data source (``LiveSource``) each time this
@@ -61,6 +217,7 @@ class Node:
         on_data: Callable[[DashboardData], object],
         on_status: Callable[[PollStatus], object] = lambda s: None,
         on_notice: Callable[[str, str], object] = lambda sev, line: None,
+        on_alerts: Callable[[list[AlertEvent]], object] = lambda events: None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         collect: bool = True,
         lead_every: float | None = None,
@@ -71,6 +228,7 @@ class Node:
         self._on_data = on_data
         self._on_status = on_status
         self._on_notice = on_notice
+        self._on_alerts = on_alerts
         self._now = now
         self.collect = collect
         self.interval = float(cfg.poll.live)
@@ -91,6 +249,8 @@ class Node:
         # collector side
         self._unpublished: DashboardData | None = None
         self._caught_up = False
+        self.alerting: Alerting | None = None
+        self._listings: dict[str, tuple[float, pl.DataFrame]] = {}
 
     # -- controls (the app calls these as it would on a Poller) ------------------------------
     def _viewer_notice(self, what: str) -> None:
@@ -130,12 +290,21 @@ class Node:
         self.set_interval(step_interval(self.interval, direction))
         return self.interval
 
+    @property
+    def polls(self) -> bool:
+        """This process computes the figures (it can change the window or the filter)."""
+        return self.poller is not None
+
+    def refuse(self, what: str) -> None:
+        """Say that ``what`` is the collector's to change (a viewer shows its figures)."""
+        self._viewer_notice(what)
+
     def reconfigure(self, cfg: Config) -> None:
         self.cfg = cfg
         if self.poller is not None:
             self.poller.reconfigure(cfg)
-        else:
-            self._viewer_notice("the KPI window")
+        if self.alerting is not None:
+            self.alerting.cfg = cfg
 
     @property
     def data(self) -> DashboardData | None:
@@ -179,6 +348,9 @@ class Node:
         self._caught_up = False
         self._unpublished = None
         lost = asyncio.Event()
+        published = self._data.alerts if self._data is not None else ()
+        self.alerting = alerting = Alerting(self.cfg, states=published)
+        sender = asyncio.create_task(alerting.sender.run(), name="webhook")
         keeper = asyncio.create_task(self._keep_lease(lost), name="lease")
         self._on_status(PollStatus(interval=self.interval, role=self._collector_role()))
         source = self.source = self._make_source()
@@ -212,6 +384,11 @@ class Node:
                 poller_task.result()  # the poller only ends by failing: let that be seen
         finally:
             await _cancel(keeper)
+            await _cancel(sender)
+            self.alerting = None
+            self._listings.clear()
+            with contextlib.suppress(Exception):
+                await _maybe(self.broker, "stop_answering")
             if poller_task is not None:
                 await _cancel(poller_task)  # the poller's shutdown writes the cache
             self.poller = None
@@ -219,6 +396,7 @@ class Node:
                 await source.aclose()
             with contextlib.suppress(Exception):
                 await self.broker.resign()
+        self.source = None  # a viewer now: its ticket frames go (the cache was saved)
 
     async def _keep_lease(self, lost: asyncio.Event) -> None:
         """Renew the lease every ``lead_every`` seconds (from the start: opening a large cache
@@ -234,10 +412,31 @@ class Node:
                 return
             if self.poller is not None:  # the heartbeat viewers judge silence by
                 self._publish_status(self.poller.status)
+            self._alert_tick()
+            with contextlib.suppress(Exception):  # subscribes once per broker connection
+                await _maybe(self.broker, "answer", self._answer)
+
+    def _alert_tick(self) -> None:
+        """``for_minutes`` runs on the clock: re-evaluate the rules between two data."""
+        data, alerting = self._data, self.alerting
+        if data is None or alerting is None or not alerting.states:
+            return
+        before = alerting.states
+        data, events = alerting.step(data, self._now())
+        if alerting.states != before:
+            self._show_collected(data, events)
 
     def _collected_data(self, data: DashboardData) -> None:
+        events: list[AlertEvent] = []
+        if self.alerting is not None:
+            data, events = self.alerting.step(data, self._now())
+        self._show_collected(data, events)
+
+    def _show_collected(self, data: DashboardData, events: list[AlertEvent]) -> None:
         self._data = data
         self._on_data(data)
+        if events:
+            self._on_alerts(events)
         if self._caught_up:
             self._publisher.offer("data", encode_data(data, self._now()))
         else:
@@ -268,9 +467,13 @@ class Node:
                 return
             try:
                 if key == "data":
+                    before = self._data.alerts if self._data is not None else ()
                     self._data, self._data_at = decode_data(payload, self.cfg)
                     self._check_silence(emit=False)
                     self._emit_viewer_data()
+                    events = transitions(before, self._data.alerts, account_name(self.cfg))
+                    if events:
+                        self._on_alerts(events)
                 elif key == "status":
                     self._remote, self._collector, self._heard_at = decode_status(payload)
                     self._check_silence(emit=False)

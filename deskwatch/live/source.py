@@ -26,8 +26,54 @@ from deskwatch.live.checkpoint import Checkpoints
 from deskwatch.live.sync import HISTORY, histories_for, history_done, streams_for, sync_job
 from deskwatch.store import Cache, Change, Frames
 from deskwatch.store.persist import history_key
+from deskwatch.store.schema import STREAMS
 from deskwatch.stream_registry import SNAPSHOT_STREAMS
 from deskwatch.zendesk import ZendeskClient
+
+
+def drill_listing(
+    cfg: Config,
+    frames: Frames,
+    drill: Drill,
+    arg: Arg,
+    now: datetime,
+    subjects: Callable[[pl.Series], pl.DataFrame] | None = None,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """The records behind a figure, under the filter the figures use (``[filters]``);
+    ``subjects`` reads the listed tickets' subjects (kept on disk only)."""
+    f = cfg.filters
+    flt = resolve(f.groups, f.brands, f.channels, frames, strict=False)
+    return listing(frames, cfg, now, drill, arg, flt, subjects, limit)
+
+
+def saved_listing(
+    cfg: Config, drill: Drill, arg: Arg, now: datetime
+) -> tuple[pl.DataFrame, datetime]:
+    """:func:`drill_listing` over the cache the collector saved in ``cfg.state.dir`` (read-only,
+    held only while listing), and when it was saved. OSError: no readable saved cache."""
+    from deskwatch.store.persist import read_only
+    from deskwatch.store.schema import empty_frame
+
+    saved, saved_at, files = read_only(Path(cfg.state.dir))
+    frames = Frames(**{s: saved.get(s, empty_frame(s)) for s in STREAMS})
+    del saved
+    tickets_file = files.get("tickets")
+
+    def subjects(ids: pl.Series) -> pl.DataFrame:
+        if tickets_file is None:
+            return pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})
+        return (
+            pl.scan_parquet(tickets_file)
+            .select("id", "subject")
+            .filter(pl.col("id").is_in(ids.implode()))
+            .collect()
+        )
+
+    try:
+        return drill_listing(cfg, frames, drill, arg, now, subjects), saved_at
+    except FileNotFoundError as exc:  # a persist removed the file while we listed
+        raise OSError(f"the saved cache changed while listing ({exc}); try again") from None
 
 
 class LiveSource:
@@ -138,9 +184,8 @@ class LiveSource:
     ) -> pl.DataFrame:
         """The records behind a figure, under the filter the figures use (subjects read from
         the persisted cache for the listed tickets only); ``limit``: the first rows by id."""
-        frames = self.cache.frames
-        flt = self.ticket_filter(frames)
-        return listing(frames, self.cfg, now, drill, arg, flt, self.cache.subjects, limit)
+        frames, subjects = self.cache.frames, self.cache.subjects
+        return drill_listing(self.cfg, frames, drill, arg, now, subjects, limit)
 
     def agent_records(self, agent_id: int, now: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
         """An agent's open tickets (under the filter) and calls today: catalogue drills."""

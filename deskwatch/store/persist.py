@@ -386,3 +386,38 @@ def load(state_dir: Path) -> Loaded:
     loaded.entries = entries
     loaded.generation = generation
     return loaded
+
+
+def read_only(
+    state_dir: Path, *, tries: int = 3
+) -> tuple[dict[str, pl.DataFrame], datetime, dict[str, Path]]:
+    """Another process's saved cache, for a viewer's drill-down: every stream's verified frame
+    (its resident columns), when the manifest was written, and each stream's file (the
+    columns kept on disk only, e.g. subjects, are read from it for a listing's rows). Nothing is
+    moved aside or written (the collector owns the files); a stream without a file is empty. A
+    persist that replaces a file while we read is met by reading the new manifest again;
+    anything else off raises OSError with one line."""
+    manifest_path = state_dir / MANIFEST
+    for attempt in range(tries):
+        try:
+            saved_at = datetime.fromtimestamp(manifest_path.stat().st_mtime, UTC)
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+                raise ValueError("unknown format")
+            streams = manifest["streams"]
+            frames, files = {}, {}
+            for stream in STREAMS:
+                entry = streams.get(stream)
+                if isinstance(entry, dict):
+                    name = _file_name(stream, entry)
+                    frames[stream] = compact(_read_stream(state_dir, stream, name, entry))
+                    files[stream] = state_dir / name
+            return frames, saved_at, files
+        except FileNotFoundError:
+            if not manifest_path.exists():
+                raise FileNotFoundError(f"no saved cache in {state_dir} yet") from None
+            if attempt == tries - 1:
+                raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise OSError(f"the saved cache in {state_dir} is unreadable: {exc}") from None
+    raise AssertionError("unreachable")

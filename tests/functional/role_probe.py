@@ -46,6 +46,7 @@ async def main(config: Path, state_dir: Path, collect: bool) -> None:
             now=data.now.isoformat(),
             created_today=None if snap is None else snap.tickets.created.today,
             stale=sorted(data.stale),
+            firing=sorted(data.firing),
         )
 
     node = Node(
@@ -55,6 +56,7 @@ async def main(config: Path, state_dir: Path, collect: bool) -> None:
         on_data=on_data,
         on_status=on_status,
         on_notice=lambda sev, line: emit(kind="notice", severity=sev, line=line),
+        on_alerts=lambda events: emit(kind="alerts", events=[e.kind for e in events]),
         collect=collect,
     )
     task = asyncio.current_task()

@@ -109,3 +109,32 @@ def test_one_collector_across_hosts_lease_takeover_late_viewer_broker_restart(
     assert token not in seen
     assert base64.b64encode(token) not in seen
     assert b"Bearer" not in seen
+
+
+def test_a_collector_starts_with_the_broker_down_and_publishes_when_it_is_back(
+    sim: SimHandle, tmp_path: Path
+):
+    server = NatsServer(tmp_path / "nats")  # its port is chosen, nothing listens yet
+    config = write_config(sim, tmp_path / "config.toml")
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[broker]\nurl = "{server.url}"\n')
+    probes: list[Probe] = []
+    try:
+        a = Probe(config, tmp_path / "a")
+        probes.append(a)
+        wait_for(
+            lambda: a.role == "collector" and a.seen("role")[-1]["down"],
+            30,
+            "host a collects, saying the broker is unreachable",
+        )
+        wait_for(lambda: figures(a), 60, "host a shows what it polled")
+        server.start()
+        wait_for(lambda: not a.seen("role")[-1]["down"], 30, "host a reaches the broker")
+        b = Probe(config, tmp_path / "b")
+        probes.append(b)
+        wait_for(lambda: figures(b), 30, "a viewer on another host gets a's data")
+        assert a.role == "collector" and b.role == "viewer"
+    finally:
+        for p in probes:
+            p.stop()
+        server.stop()
