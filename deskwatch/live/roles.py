@@ -14,7 +14,8 @@ A collector publishes data only once each stream has finished a first poll in it
 a little behind what viewers already show, and viewers should never see figures go back.
 
 Alerts: only the collector evaluates the rules and posts webhooks (a new collector resumes the
-rules' states its predecessor published, so a firing is not posted twice); the states travel
+rules' states its predecessor published, so a firing is not posted twice, and judges nothing
+until it has caught up: a warm start's figures can be behind); the states travel
 with the data, so every screen shows the same ones, and a viewer toasts what changed.
 
 Drill-down (:meth:`Node.drill`): the collector lists from its own cache; a viewer on this host
@@ -419,7 +420,7 @@ class Node(_Drills):
     def _alert_tick(self) -> None:
         """``for_minutes`` runs on the clock: re-evaluate the rules between two data."""
         data, alerting = self._data, self.alerting
-        if data is None or alerting is None or not alerting.states:
+        if data is None or alerting is None or not alerting.states or not self._caught_up:
             return
         before = alerting.states
         data, events = alerting.step(data, self._now())
@@ -427,10 +428,18 @@ class Node(_Drills):
             self._show_collected(data, events)
 
     def _collected_data(self, data: DashboardData) -> None:
-        events: list[AlertEvent] = []
-        if self.alerting is not None:
-            data, events = self.alerting.step(data, self._now())
-        self._show_collected(data, events)
+        if self._caught_up:
+            self._show_collected(*self._evaluated(data))
+        elif self.alerting is not None:  # a warm start's figures are not the truth yet:
+            self._show_collected(replace(data, alerts=self.alerting.states), [])  # no verdict
+        else:
+            self._show_collected(data, [])
+
+    def _evaluated(self, data: DashboardData) -> tuple[DashboardData, list[AlertEvent]]:
+        """``data`` with the rules evaluated on it (and their events queued for the webhooks)."""
+        if self.alerting is None:
+            return data, []
+        return self.alerting.step(data, self._now())
 
     def _show_collected(self, data: DashboardData, events: list[AlertEvent]) -> None:
         self._data = data
@@ -448,8 +457,8 @@ class Node(_Drills):
             today = [s for s in status.streams if not is_history(s.name)]
             self._caught_up = all(s.synced or s.failures for s in today)
             if self._caught_up and self._unpublished is not None:
-                self._publisher.offer("data", encode_data(self._unpublished, self._now()))
-                self._unpublished = None
+                data, self._unpublished = self._unpublished, None
+                self._show_collected(*self._evaluated(data))
         self._on_status(replace(status, role=self._collector_role()))
         self._publish_status(status)
 
