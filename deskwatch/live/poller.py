@@ -31,6 +31,7 @@ from deskwatch.live.pollstate import (
     Source,
     StreamState,
     base_cadence,
+    is_history,
     step_interval,
 )
 from deskwatch.live.saver import Saver
