@@ -55,20 +55,25 @@ def saved_listing(
     from deskwatch.store.persist import read_only
     from deskwatch.store.schema import empty_frame
 
-    saved, saved_at, files = read_only(Path(cfg.state.dir))
+    saved, saved_at, subject_files = read_only(Path(cfg.state.dir))
     frames = Frames(**{s: saved.get(s, empty_frame(s)) for s in STREAMS})
     del saved
-    tickets_file = files.get("tickets")
 
     def subjects(ids: pl.Series) -> pl.DataFrame:
-        if tickets_file is None:
-            return pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})
-        return (
-            pl.scan_parquet(tickets_file)
-            .select("id", "subject")
-            .filter(pl.col("id").is_in(ids.implode()))
-            .collect()
-        )
+        """The newest saved subject of each of ``ids`` (only those rows are read)."""
+        left, parts = ids, [pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})]
+        for path in subject_files:
+            if left.is_empty():
+                break
+            part = (
+                pl.scan_parquet(path)
+                .select("id", pl.col("subject").cast(pl.String))
+                .filter(pl.col("id").is_in(left.implode()))
+                .collect()
+            )
+            parts.append(part)
+            left = left.filter(~left.is_in(part.get_column("id").implode()))
+        return pl.concat(parts)
 
     try:
         return drill_listing(cfg, frames, drill, arg, now, subjects), saved_at

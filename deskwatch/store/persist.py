@@ -390,10 +390,10 @@ def load(state_dir: Path) -> Loaded:
 
 def read_only(
     state_dir: Path, *, tries: int = 3
-) -> tuple[dict[str, pl.DataFrame], datetime, dict[str, Path]]:
+) -> tuple[dict[str, pl.DataFrame], datetime, list[Path]]:
     """Another process's saved cache, for a viewer's drill-down: every stream's verified frame
-    (its resident columns), when the manifest was written, and each stream's file (the
-    columns kept on disk only, e.g. subjects, are read from it for a listing's rows). Nothing is
+    (its resident columns), when the manifest was written, and the files holding the tickets'
+    subjects, newest first (read for a listing's rows only). Nothing is
     moved aside or written (the collector owns the files); a stream without a file is empty. A
     persist that replaces a file while we read is met by reading the new manifest again;
     anything else off raises OSError with one line."""
@@ -405,14 +405,19 @@ def read_only(
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise ValueError("unknown format")
             streams = manifest["streams"]
-            frames, files = {}, {}
+            frames, subject_files = {}, []
             for stream in STREAMS:
                 entry = streams.get(stream)
                 if isinstance(entry, dict):
                     name = _file_name(stream, entry)
-                    frames[stream] = compact(_read_stream(state_dir, stream, name, entry))
-                    files[stream] = state_dir / name
-            return frames, saved_at, files
+                    frame, legacy = _read_stream(state_dir, stream, name, entry)
+                    frames[stream] = compact(frame)
+                    if stream in ON_DISK_ONLY:
+                        pieces = _pieces(state_dir, entry)
+                        subject_files = [state_dir / p["file"] for p in reversed(pieces)]
+                        if legacy:
+                            subject_files.append(state_dir / name)
+            return frames, saved_at, subject_files
         except FileNotFoundError:
             if not manifest_path.exists():
                 raise FileNotFoundError(f"no saved cache in {state_dir} yet") from None
