@@ -52,7 +52,10 @@ class TalkScreen(DashboardScreen):
     FIGURES: ClassVar[tuple[t.Kpi[Any], ...]] = talk.FIGURES
 
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (70, "-narrow"), (110, "-medium"), (170, "-wide")]  # noqa: RUF012
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012
+    # under 32 rows (80x24) the lower row (top agents, quality) goes: the live tiles, the
+    # unsuccessful calls and the efficiency table fit without scrolling; the agents dashboard
+    # and help still have them
+    VERTICAL_BREAKPOINTS = [(0, "-shortest"), (32, "-short"), (34, "-tall")]  # noqa: RUF012
 
     DEFAULT_CSS = """
     TalkScreen {
@@ -88,7 +91,8 @@ class TalkScreen(DashboardScreen):
         }
         &.-tiny #talk-live { grid-size: 2; }
         &.-tiny .talk-row { layout: vertical; }
-        &.-short StackedBars { display: none; }
+        &.-short StackedBars, &.-shortest StackedBars { display: none; }
+        &.-shortest #talk-lower { display: none; }
         &.-tall .talk-row { height: 1fr; }
         &.-tall .talk-box { height: 1fr; }
         &.-tall #talk-quality { height: 1fr; }
@@ -118,7 +122,7 @@ class TalkScreen(DashboardScreen):
                 with Vertical(classes="talk-box", id="talk-efficiency") as box:
                     box.border_title = "Efficiency"
                     yield FigureTable(id="talk-efficiency-table")
-            with Horizontal(classes="talk-row"):
+            with Horizontal(classes="talk-row", id="talk-lower"):
                 with Vertical(classes="talk-box", id="talk-activity") as box:
                     box.border_title = "Top agents by calls accepted"
                     yield FigureTable(id=dom_id(t.TOP_AGENTS.id))

@@ -52,3 +52,27 @@ def test_talk_no_color(snap_compare: Any, monkeypatch: pytest.MonkeyPatch) -> No
 def test_talk_ansi_theme_stale_queue(snap_compare: Any) -> None:
     data = make_data(stale=frozenset({"queue"}))
     assert snap_compare(DashApp(TalkScreen, data, theme="ansi-dark"), terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize(
+    ("size", "lower"),
+    [
+        ((80, 24), False),
+        ((120, 31), False),
+        ((120, 32), True),
+        ((120, 40), True),
+        ((200, 60), True),
+    ],
+)
+async def test_talk_fits_without_scrolling(size: tuple[int, int], lower: bool) -> None:
+    """Under 32 rows (80x24) the lower row (top agents, quality) goes so that the rest fits;
+    from 32 rows it is there; nothing scrolls at any of these sizes."""
+    from textual.containers import VerticalScroll
+
+    app = DashApp(TalkScreen)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        body = app.screen.query_one("#talk-body", VerticalScroll)
+        assert body.max_scroll_y == 0, (size, body.virtual_size, body.size)
+        assert app.screen.query_one("#talk-lower").display is lower
+        assert app.screen.query_one("#talk-efficiency").region.height > 0
