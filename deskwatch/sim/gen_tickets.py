@@ -49,20 +49,53 @@ METRIC_COLUMNS = (
 def seasonal_times(
     rng: np.random.Generator, n: int, *, now: int, days: int, offset: int, hours: np.ndarray
 ) -> np.ndarray:
-    """``n`` sorted epoch seconds over the last ``days`` days with weekday/hour seasonality."""
+    """``n`` sorted epoch seconds over the last ``days`` days with weekday/hour seasonality,
+    none later than a minute ago (today holds the share of its hours gone by). Steady: no
+    growth over the history, so one day's figures compare with another's like a real
+    helpdesk's (weekday and hour aside)."""
     local_midnight_today = (now + offset) // 86400 * 86400 - offset
     first_day = local_midnight_today - (days - 1) * 86400
     weekdays = (((first_day + offset) // 86400 + np.arange(days)) + 3) % 7
-    day_w = WEEKDAY_PROFILE[weekdays] * np.linspace(0.9, 1.1, days)  # mild growth
-    day = rng.choice(days, n, p=day_w / day_w.sum())
-    hour = rng.choice(24, n, p=hours / hours.sum())
-    t = first_day + day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
-    late = t >= now - 60
-    step = 86400 * (7 if days > 7 else 1)  # same weekday (or day before) and hour, earlier
-    t[late] -= step * ((t[late] - (now - 60)) // step + 1)
+    day_w = WEEKDAY_PROFILE[weekdays]
+    p_day, p_hour = day_w / day_w.sum(), hours / hours.sum()
+
+    def draw(k: int) -> np.ndarray:
+        day = rng.choice(days, k, p=p_day)
+        hour = rng.choice(24, k, p=p_hour)
+        return first_day + day * 86400 + hour * 3600 + rng.integers(0, 3600, k)
+
+    t = draw(n)
+    # a time still to come today is drawn again (the same law, given "before now"): moving
+    # it to another day instead piled a whole day's volume onto one day of the history
+    for _ in range(100):
+        late = t >= now - 60
+        if not late.any():
+            break
+        t[late] = draw(int(late.sum()))
+    t = np.minimum(t, now - 60)
     t = np.maximum(t, first_day)
     t.sort()
     return t.astype(np.int64)
+
+
+class ActivityClock:
+    """Time as the helpdesk works it: weekday x hour activity (the same profiles tickets
+    arrive by), normalised to 1 on average. A duration drawn "at average pace" ends later
+    when it spans a night or a weekend, so tickets are solved at the pace they arrive and
+    the backlog is steady: about the same at any hour of any day."""
+
+    def __init__(self, start: int, end: int, offset: int) -> None:
+        self.t = np.arange(start - start % 3600, end + 3600, 3600, dtype=np.int64)
+        local = self.t[:-1] + offset
+        rate = WEEKDAY_PROFILE[((local // 86400) + 3) % 7] * HOUR_PROFILE[(local // 3600) % 24]
+        rate = rate / rate.mean()
+        self.a = np.concatenate([[0.0], np.cumsum(rate * 3600.0)])
+
+    def after(self, t: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+        """The times ``seconds`` of average-pace work after ``t`` (past the clock's end: its
+        end, which is in the future anyway)."""
+        a = np.interp(t.astype(np.float64), self.t, self.a) + seconds
+        return np.interp(a, self.a, self.t).astype(np.int64)
 
 
 def _minutes(seconds: np.ndarray) -> np.ndarray:
@@ -96,14 +129,15 @@ def generate_tickets(
     quality = people.agent_quality[assignee]
 
     slow_triage = np.where(rng.random(n) < 0.03, 30.0, 1.0)  # a small unassigned backlog
-    t_assign = (
-        c + 30 + (rng.exponential(1200, n) * slow_triage * PRIORITY_FACTOR[prio]).astype(np.int64)
-    )
-    t_reply = t_assign + (rng.lognormal(np.log(5400), 1.0, n) * speed).astype(np.int64)
-    t_solve1 = t_reply + (rng.lognormal(np.log(16 * 3600), 1.1, n) * speed).astype(np.int64)
+    # every step takes its time in the helpdesk's working time (ActivityClock): a ticket of
+    # Friday evening is answered on Monday, and the backlog stays level
+    work = ActivityClock(int(c[0]) if n else now, now + 60 * 86400, offset)
+    t_assign = work.after(c, 30 + rng.exponential(1200, n) * slow_triage * PRIORITY_FACTOR[prio])
+    t_reply = work.after(t_assign, rng.lognormal(np.log(5400), 1.0, n) * speed)
+    t_solve1 = work.after(t_reply, rng.lognormal(np.log(16 * 3600), 1.1, n) * speed)
     reopened = rng.random(n) < 0.04 + 0.12 * (1 - quality)
-    t_reopen = t_solve1 + rng.lognormal(np.log(20 * 3600), 0.8, n).astype(np.int64)
-    t_solve2 = t_reopen + (rng.lognormal(np.log(8 * 3600), 1.0, n) * speed).astype(np.int64)
+    t_reopen = work.after(t_solve1, rng.lognormal(np.log(20 * 3600), 0.8, n))
+    t_solve2 = work.after(t_reopen, rng.lognormal(np.log(8 * 3600), 1.0, n) * speed)
 
     stage = np.zeros(n, dtype=np.int8)
     stage[t_assign <= now] = 1
