@@ -22,10 +22,7 @@ from tests.functional.test_roles_one_host import INTERVAL, requests, write_confi
 
 pytestmark = pytest.mark.skipif(nats_binary() is None, reason="no nats-server binary")
 
-SIM = {
-    "history_days": 2, "speed": 20.0, "tickets": 500,
-    "incremental_limit": 100_000, "account_limit": 100_000,  # the client goes as fast as it may
-}  # fmt: skip
+SIM = {"history_days": 2, "speed": 20.0, "tickets": 500, "incremental_limit": 60}
 SIM_PER_TEST = True
 
 

@@ -34,7 +34,7 @@ from deskwatch.store.persist import history_key
 from deskwatch.zendesk import ZendeskClient
 
 EXPORTS = ("tickets", "calls", "legs", "ratings")  # today first, history behind
-PAGES = {"tickets": 40, "calls": 30, "legs": 30, "ratings": 5}  # several pages per range
+PAGES = {"tickets": 40, "calls": 30, "legs": 30, "ratings": 2}  # several pages per range
 
 
 class Plain:

@@ -68,7 +68,7 @@ class CountingTransport(httpx.AsyncHTTPTransport):
 def account() -> Account:
     return generate_account(
         seed=23, now=datetime.now(UTC).timestamp(), history_days=HISTORY_DAYS, tickets=240,
-        calls=220, agents=6,
+        calls=280, agents=6,
     )  # fmt: skip
 
 
