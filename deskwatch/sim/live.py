@@ -24,7 +24,7 @@ from deskwatch.sim.vocab import BAD, DELETED, GOOD, OFFERED, SOLVED
 
 log = logging.getLogger(__name__)
 MAX_STEP = 3600.0  # real seconds one tick may cover (after a big clock jump)
-UPDATES_PER_DAY = 4.0  # how often an unsolved ticket changes, per account day
+UPDATES_PER_DAY = 3.0  # how often an unsolved ticket changes, per account day (see step)
 
 
 class Pool:
@@ -114,8 +114,9 @@ def step(sim: SimState, live: LiveState, now_f: float, elapsed: float) -> int:
         account.append_ticket_version(row, now)
         live.active.add(row["ticket_id"])
         changes += 1
-    # each open ticket is worked on about every 6 account-hours (more by day): the backlog
-    # settles where the work done matches the tickets coming in, as in the history
+    # each open ticket is worked on about every 8 account-hours (more by day): the backlog
+    # settles where the work done matches the tickets coming in, where the history left it
+    # (at 4 a day it sank by a quarter within half a day of live activity)
     work = len(live.active) * UPDATES_PER_DAY * activity * _rate_factor(account, now, HOUR_PROFILE)
     for _ in range(int(rng.poisson(work))):
         if not len(live.active):

@@ -177,3 +177,22 @@ def test_no_day_of_the_history_holds_another_days_tickets() -> None:
     # the same weekday one, two and three weeks back: alike (they differed by ~30%)
     weekly = [int(per_day[k]) for k in (7, 14, 21)]
     assert max(weekly) <= 1.12 * min(weekly), weekly
+
+
+def test_live_activity_keeps_the_backlog_where_the_history_left_it() -> None:
+    """A day and a half of live activity (5-minute steps): the unsolved count stays within 10%
+    of the generated one, so a demo or a long `deskwatch sim` run does not drift."""
+    from types import SimpleNamespace
+
+    from deskwatch.sim import live
+
+    now = NOW - NOW % 86400 + 12 * 3600
+    acc = generate_account(seed=7, now=now, history_days=29, tickets=800 * 29, calls=10)
+    state = live.init_live(acc)
+    start, seen, at = len(state.active), [], now
+    for step in range(1, 36 * 12 + 1):
+        at += 300
+        live.step(SimpleNamespace(account=acc, speed=1.0), state, float(at), 300.0)  # type: ignore[arg-type]
+        if step % 36 == 0:
+            seen.append(len(state.active))
+    assert all(abs(n - start) <= 0.1 * start for n in seen), (start, seen)
