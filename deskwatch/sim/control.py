@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from aiohttp import web
@@ -70,6 +71,18 @@ async def post_clock(request: web.Request) -> web.Response:
         return json_response({"error": str(exc)}, 400)
 
 
+async def post_token(request: web.Request) -> web.Response:
+    """``{"revoke": true}`` revokes every token issued so far; then a new access token that
+    never expires is issued and returned (what an admin does after a token leaks)."""
+    sim = request.app[SIM_KEY]
+    body = await _read(request)
+    if body.get("revoke") is True:
+        sim.auth.revoke_all()
+    token = secrets.token_hex(20)
+    sim.auth.access[token] = (sim.clock.now(), float("inf"))
+    return json_response({"access_token": token})
+
+
 async def get_state(request: web.Request) -> web.Response:
     return json_response(summary(request.app[SIM_KEY]))
 
@@ -79,3 +92,4 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_post("/__sim/faults", post_faults)
     app.router.add_post("/__sim/clock", post_clock)
     app.router.add_get("/__sim/state", get_state)
+    app.router.add_post("/__sim/token", post_token)

@@ -106,11 +106,25 @@ class Harness:
         view = self.app.screen.query_one(StatusBar).view
         return "" if view is None else view.detail
 
-    def streams_ok_since(self, since: datetime) -> bool:
+    def mark(self) -> tuple[datetime, frozenset[str]]:
+        """Now, and the streams the fault hit (failing, or in a poll): they must sync again
+        (a stream not due during the fault, e.g. users at its 15 min cadence, need not)."""
         streams = self.app.poller.status.streams
-        return bool(streams) and all(
-            s.failures == 0 and s.last_ok is not None and s.last_ok >= since and not s.running
-            for s in streams
+        return self.app.clock(), frozenset(s.name for s in streams if s.failures or s.running)
+
+    def recovered(self, mark: tuple[datetime, frozenset[str]]) -> bool:
+        """ "● live", no stream failing or polling, every stream the fault hit synced since."""
+        since, hit = mark
+        streams = self.app.poller.status.streams
+        return (
+            self.state == "● live"
+            and bool(streams)
+            and all(
+                s.failures == 0
+                and not s.running
+                and (s.name not in hit or (s.last_ok is not None and s.last_ok >= since))
+                for s in streams
+            )
         )
 
     async def until(self, what: Callable[[], bool], seconds: float, why: str) -> float:
@@ -208,10 +222,10 @@ async def cycle(h: Harness, name: str, reference: Any) -> float:
     assert "● live" not in seen, (name, seen)
     h.check_running()
     assert h.app.data.snapshot.tickets.unsolved == unsolved, name  # type: ignore[union-attr]
-    cleared = h.app.clock()
+    mark = h.mark()
     clear(h, name)
     took = await h.until(
-        lambda: h.streams_ok_since(cleared) and h.state == "● live",
+        lambda: h.recovered(mark),
         INTERVAL + SLACK,
         f"recovered from {name}",
     )
@@ -260,11 +274,11 @@ async def test_r_retries_at_once(account: SimHandle, tmp_path: Path, reference: 
             await pilot.press("r")  # polls now, into the fault
             await h.until(lambda s=shown: s(h.state), SLOW_INTERVAL + SLACK, f"{name} shown")
             await pilot.pause(1.0)
-            cleared = h.app.clock()
+            mark = h.mark()
             clear(h, name)
             await pilot.press("r")
             await h.until(
-                lambda c=cleared: h.streams_ok_since(c) and h.state == "● live",
+                lambda m=mark: h.recovered(m),
                 SLACK,
                 f"r retried at once after {name}",
             )

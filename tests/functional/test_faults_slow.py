@@ -60,10 +60,10 @@ async def test_app_with_the_server_gone_for_three_minutes(
             await pilot.pause(0.5)
         assert "● live" not in seen, seen
         h.check_running()
-        cleared = h.app.clock()
+        mark = h.mark()
         account.come_back()
         await h.until(
-            lambda: h.streams_ok_since(cleared) and h.state == "● live",
+            lambda: h.recovered(mark),
             LIVE + SLACK,
             "recovered after three minutes gone",
         )
@@ -84,11 +84,11 @@ async def test_app_through_repeated_429_storms(
             await h.until(lambda: h.state.startswith("⟳ retrying in"), LIVE + SLACK, "storm")
             await pilot.pause(20)
             h.check_running()
-            cleared = h.app.clock()
+            mark = h.mark()
             account.set_faults("none")
             # the last Retry-After (15 s) is honoured, then one poll interval at most
             await h.until(
-                lambda c=cleared: h.streams_ok_since(c) and h.state == "● live",
+                lambda m=mark: h.recovered(m),
                 15 + LIVE + SLACK,
                 f"recovered after storm {i + 1}",
             )

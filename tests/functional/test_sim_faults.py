@@ -150,3 +150,11 @@ def test_a_new_token_replaces_a_revoked_one(sim: SimHandle) -> None:
     assert new != old
     ok = httpx.get(sim.url + GROUPS, headers={"Authorization": f"Bearer {new}"}, timeout=5)
     assert ok.status_code == 200
+
+
+def test_token_control_endpoint_revokes_and_issues(sim: SimHandle) -> None:
+    answer = httpx.post(f"{sim.url}/__sim/token", json={"revoke": True})
+    assert answer.status_code == 200 and get(sim).status_code == 401
+    new = answer.json()["access_token"]
+    ok = httpx.get(sim.url + GROUPS, headers={"Authorization": f"Bearer {new}"}, timeout=5)
+    assert ok.status_code == 200
