@@ -47,7 +47,7 @@ def add_parser(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="one fault setting on top of --faults, repeatable: error_rate=0.1, latency=0.5, "
         "timeout_rate, hang_seconds, reset_rate, malformed_rate, truncated_rate, storm_rate, "
-        "revoke_after=SECONDS, talk_enabled=false",
+        "retry_after_form=date, revoke_after=SECONDS, talk_enabled=false",
     )
     parser.add_argument("--token", help="the OAuth access token to accept (default: random)")
     parser.add_argument("--tickets", help="tickets in the history (default 400 per day)")
@@ -138,7 +138,7 @@ def fault_settings(items: list[str], profile_name: str) -> Any:
     faults = profile(profile_name)
     numeric = {"error_rate", "latency", "latency_jitter", "timeout_rate", "hang_seconds",
                "reset_rate", "malformed_rate", "truncated_rate", "storm_rate"}  # fmt: skip
-    names = sorted(numeric | {"talk_enabled", "revoke_after"})
+    names = sorted(numeric | {"talk_enabled", "revoke_after", "retry_after_form"})
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or name not in names:
@@ -147,6 +147,12 @@ def fault_settings(items: list[str], profile_name: str) -> Any:
             if value.lower() not in ("true", "false"):
                 raise SimUsageError(f"--fault talk_enabled must be true or false, got {value!r}")
             faults = faults.update({"talk_enabled": value.lower() == "true"})
+        elif name == "retry_after_form":  # how a 429 says when: seconds or an HTTP-date
+            if value not in ("seconds", "date"):
+                raise SimUsageError(
+                    f"--fault retry_after_form must be seconds or date, got {value!r}"
+                )
+            faults = faults.update({"retry_after_form": value})
         elif name == "revoke_after":
             delay = _number(value, "--fault revoke_after", low=0, high=10**7, integer=False)
             faults = faults.update({"revoke_at": time.time() + delay})

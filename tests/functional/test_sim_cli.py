@@ -50,6 +50,7 @@ def test_prints_config_serves_and_stops_on_ctrl_c() -> None:
         (["--speed", "fast"], "--speed must be a number"),
         (["--plan", "gold"], "--plan must be one of"),
         (["--faults", "some"], "--faults must be one of"),
+        (["--fault", "retry_after_form=rfc"], "--fault retry_after_form must be seconds or date"),
         (["--port", "70000"], "--port must be between"),
         (["--history-days", "0"], "--history-days must be between"),
         (["--page-size", "calls"], "--page-size expects STREAM=N"),
