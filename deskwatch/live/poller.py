@@ -347,6 +347,10 @@ class Poller:
                 self._compute_again = False
                 version = self.source.version
                 now = self._now()
+                # as of the data computed, not of the moment it is ready: a backfill or first
+                # sync finishing meanwhile brings records this snapshot does not hold yet (the
+                # queued computation that follows says so)
+                stale, partial = self._stale(), self._status.backfill is not None
                 try:
                     snapshot = await self.source.compute(now)
                 except asyncio.CancelledError:
@@ -362,8 +366,8 @@ class Poller:
                         self.cfg,
                         now,
                         snapshot,
-                        self._stale(),
-                        partial=self._status.backfill is not None,
+                        stale,
+                        partial=partial,
                         unavailable=self._unavailable(),
                     )
                     self._emit(data)

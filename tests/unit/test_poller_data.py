@@ -188,3 +188,23 @@ async def test_talk_refused_by_the_account_is_marked_unavailable_not_an_error_sc
     await rig.clock.advance(600)
     assert rig.data[-1].unavailable == frozenset()
     await rig.stop()
+
+
+async def test_a_snapshot_computed_before_the_backfill_ended_is_still_partial() -> None:
+    """The backfill finishes while a computation (of the data before its last records) runs:
+    that snapshot is shown as partial, and the one computed after it as complete. (It said
+    complete before: a test reading the figures then saw them change without a fault.)"""
+    source = FakeSource(("tickets", "tickets.history"))
+    source.compute_gate = asyncio.Event()
+    source.gates["tickets.history"] = asyncio.Event()
+    rig = await start(source)  # tickets synced: a computation starts, held by the gate
+    assert source.computes == 1
+    source.gates["tickets.history"].set()  # the backfill brings its last records, and ends
+    await settle()
+    assert rig.statuses[-1].backfill is None
+    source.compute_gate.set()
+    await settle()
+    first, second = rig.data[-2], rig.data[-1]
+    assert first.snapshot["version"] < source.version and first.partial
+    assert second.snapshot["version"] == source.version and not second.partial
+    await rig.stop()
