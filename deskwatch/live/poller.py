@@ -104,6 +104,7 @@ class Poller:
         self._saver = Saver(source, on_notice, wait)
         self._data: DashboardData | None = None
         self._status = PollStatus(interval=self.interval)
+        self._running = False
 
     # -- controls (called from the UI) -----------------------------------------------------
     @property
@@ -147,6 +148,8 @@ class Poller:
         """Publish the status again if the client's side changed while polls run (a poll
         retrying inside the client says so at once, not when it ends); the UI calls this on
         its clock tick."""
+        if not self._running:  # not started, or stopped (e.g. the source failed to open)
+            return
         client = self.source.status()
         old = self._status.client
         key = ("state", "retry_at", "errors", "last_error")
@@ -207,6 +210,7 @@ class Poller:
         self._saver.version = self.source.version
         if self.source.has_data():
             self._schedule_compute()
+        self._running = True
         try:
             while True:
                 self._check_stale()
@@ -217,6 +221,7 @@ class Poller:
                 self._wake.clear()
                 await self._wait(self._wake, timeout)
         finally:
+            self._running = False
             await self._shutdown()
 
     def _start_due(self) -> float | None:
