@@ -127,10 +127,11 @@ def after(requests: int, delay: float) -> Callable[[int], bool]:
 
 def episodes(sim: Any, tmp_path: Path, count: int, seed: int) -> dict[str, Any]:
     """``count`` episodes: a fresh state dir, 1-3 kills (the first always inside the first
-    sync), then a run to the end.
+    sync), then a run to the end. In every other episode (the first included) the first kill
+    waits for a checkpoint with backfill progress, so resumed runs are many whatever the seed.
 
     Kills land at points of progress, not of time (so a loaded machine moves them nowhere):
-    the very first one as soon as a checkpoint with backfill progress is on disk, the others
+    those first ones as soon as a checkpoint with backfill progress is on disk, the others
     after a random number of requests (0: before the first) and a random 0-0.5 s more,
     inside a request, a page's ingest or a checkpoint's write."""
     config = tmp_path / "deskwatch.toml"
@@ -145,8 +146,8 @@ def episodes(sim: Any, tmp_path: Path, count: int, seed: int) -> dict[str, Any]:
     for n in range(count):
         state, out = tmp_path / f"s{n}", tmp_path / f"s{n}.json"
         for k in range(rng.randint(1, 3)):
-            if n == k == 0:  # the very first kill after a checkpoint with backfill progress
-                when = partial(after_checkpoint, state)
+            if k == 0 and n % 2 == 0:  # every other episode: first kill after a checkpoint
+                when = partial(after_checkpoint, state)  # with backfill progress
             else:  # the others anywhere in the sync
                 when = after(rng.randint(0, cold_requests - 3), rng.uniform(0, 0.5))
             if not killed(sim, config, state, out, when):
