@@ -19,20 +19,23 @@ until it has caught up: a warm start's figures can be behind); the states travel
 with the data, so every screen shows the same ones, and a viewer toasts what changed.
 
 Drill-down (:meth:`Node.drill`): the collector lists from its own cache; a viewer on this host
-reads the cache the collector saved in the shared state dir (read-only, only while a listing is
-made: a viewer keeps no ticket frames); a viewer over NATS asks the collector by request-reply,
-page by page (:data:`~deskwatch.live.wire.PAGE_ROWS` rows each, under NATS's max payload) until
-it holds every row.
+reads the cache the collector saved in the shared state dir, read-only, in a child process that
+exits with the frames it read (a viewer keeps no ticket frames); a viewer over NATS asks the
+collector by request-reply, page by page (:data:`~deskwatch.live.wire.PAGE_ROWS` rows each,
+under NATS's max payload) until it holds every row.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import secrets
 import ssl
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,13 +134,19 @@ class _Drills:
         return await asyncio.to_thread(self._from_saved_cache, target, arg, now)
 
     def _from_saved_cache(self, target: str | Drill, arg: int | str | None, now: Any) -> Listing:
-        """This host's collector saved its cache in the shared state dir: list from that,
-        read for this listing only (dropped again as soon as the rows are out)."""
-        from deskwatch.live.source import saved_listing
+        """This host's collector saved its cache in the shared state dir: list from that, in a
+        child process (the frames it reads, hundreds of MB at 1M tickets, go with it: a viewer
+        keeps no ticket frames, not even the allocator's memory of them)."""
+        from deskwatch.live.source import saved_listing_ipc
 
+        drill = _drill_of(target)
         try:
-            rows, saved_at = saved_listing(self.cfg, _drill_of(target), arg, now)
-        except OSError as exc:
+            spawn = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+                job = pool.submit(saved_listing_ipc, self.cfg, drill, arg, now)
+                payload, saved_at = job.result()
+            rows = rows_from_bytes(payload)
+        except (OSError, WireError, BrokenProcessPool) as exc:
             raise DrillUnavailable(f"cannot read the collector's saved cache: {exc}") from None
         behind = (now - saved_at).total_seconds()
         local = saved_at.astimezone(self.cfg.account.tz).strftime("%H:%M:%S")

@@ -81,6 +81,15 @@ def saved_listing(
         raise OSError(f"the saved cache changed while listing ({exc}); try again") from None
 
 
+def saved_listing_ipc(cfg: Config, drill: Drill, arg: Arg, now: datetime) -> tuple[bytes, datetime]:
+    """:func:`saved_listing` as Arrow IPC bytes, for a child process: reading a large saved
+    cache takes hundreds of MB the allocator keeps, so a viewer lists in a child that exits."""
+    from deskwatch.live.wire import rows_to_bytes
+
+    rows, saved_at = saved_listing(cfg, drill, arg, now)
+    return rows_to_bytes(rows), saved_at
+
+
 class LiveSource:
     """Client + cache + KPI code behind the :class:`deskwatch.live.poller.Source` protocol."""
 
