@@ -182,7 +182,11 @@ class NatsBroker:
             if self._held is not None or self._offline:
                 return True  # keep polling and persisting; publish again when it is back
             if self._ever_reached:
-                raise  # a viewer through an outage: the collector is most likely polling
+                # a viewer through an outage: the collector is most likely polling, and the
+                # lease's age is unknown across it (its renewals could not reach us): the ttl
+                # counts again from the first sight once the broker is back
+                self._seen = None
+                raise
             if self._down_since is None:
                 self._down_since = now
             if now - self._down_since < self.ttl:
