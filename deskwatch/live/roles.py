@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
+import pickle
 import secrets
 import ssl
+import subprocess
+import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +83,7 @@ LEASE_TTL = 3  # a NATS lease not renewed for this many renewal periods has laps
 LEASE_TTL_MIN = 5.0  # ...and at least this many seconds (a loaded host, a GC pause)
 PUBLISH_GAP = 0.05  # seconds between two publishes of the same key (a burst sends the newest)
 DRILL_TIMEOUT = 10.0  # seconds a viewer waits for one page of a listing from the collector
+SAVED_TIMEOUT = 120.0  # seconds a listing from the saved cache may take (1M tickets: ~1.5 s)
 DRILL_KEEP = 60.0  # seconds the collector keeps a listing for the pages still to come
 
 
@@ -137,17 +138,29 @@ class _Drills:
         """This host's collector saved its cache in the shared state dir: list from that, in a
         child process (the frames it reads, hundreds of MB at 1M tickets, go with it: a viewer
         keeps no ticket frames, not even the allocator's memory of them)."""
-        from deskwatch.live.source import saved_listing_ipc
-
         drill = _drill_of(target)
+        request = pickle.dumps((self.cfg, drill, arg, now))
         try:
-            spawn = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-                job = pool.submit(saved_listing_ipc, self.cfg, drill, arg, now)
-                payload, saved_at = job.result()
+            done = subprocess.run(
+                [sys.executable, "-m", "deskwatch.live.saved_child"],
+                input=request,
+                capture_output=True,
+                check=False,
+                timeout=SAVED_TIMEOUT,
+            )
+            answer = pickle.loads(done.stdout) if done.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired, pickle.UnpicklingError, EOFError) as exc:
+            raise DrillUnavailable(f"cannot list from the saved cache: {exc}") from None
+        if answer is None:
+            last = (done.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
+            raise DrillUnavailable(f"cannot list from the saved cache: {last}")
+        if answer[0] != "ok":
+            raise DrillUnavailable(f"cannot read the collector's saved cache: {answer[1]}")
+        _, payload, saved_at = answer
+        try:
             rows = rows_from_bytes(payload)
-        except (OSError, WireError, BrokenProcessPool) as exc:
-            raise DrillUnavailable(f"cannot read the collector's saved cache: {exc}") from None
+        except WireError as exc:
+            raise DrillUnavailable(str(exc)) from None
         behind = (now - saved_at).total_seconds()
         local = saved_at.astimezone(self.cfg.account.tz).strftime("%H:%M:%S")
         note = f"from the cache saved at {local}" if behind > 1 else ""
