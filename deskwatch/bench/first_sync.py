@@ -117,7 +117,7 @@ async def first_run(toml: str, backfill_seconds: float, export_limit: float) -> 
     tickets_pace = backfilled.get("tickets.history", 0) / minutes
     talk_pace = (backfilled.get("calls.history", 0) + backfilled.get("legs.history", 0)) / minutes
     ratings_pace = backfilled.get("ratings.history", 0) / minutes
-    bound = EXPORT_PAGES_PER_MINUTE * 1000
+    bound = round(export_limit * 1000)
     ratings_bound = budget * PAGE["ratings"]
     return {
         "today_live_seconds": today,
@@ -167,11 +167,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=500_000)
     parser.add_argument("--backfill", type=float, default=180.0, help="seconds of backfill")
     parser.add_argument("--small", type=int, default=20_000, help="tickets, requests check")
+    parser.add_argument(
+        "--exports-per-minute",
+        type=int,
+        default=EXPORT_PAGES_PER_MINUTE,
+        help="incremental exports a minute per family (10: Zendesk's limit; 30: High Volume)",
+    )
     args = parser.parse_args(argv)
-    real = {"speed": 0, "plan": "enterprise", "incremental_limit": 10}
+    limit = args.exports_per_minute
+    real = {"speed": 0, "plan": "enterprise", "incremental_limit": limit}
     proc, conn, toml, generated = _start({**real, "tickets": args.tickets, "calls": args.calls})
     try:
-        big = asyncio.run(first_run(toml, args.backfill, export_limit=10))
+        big = asyncio.run(first_run(toml, args.backfill, export_limit=limit))
     finally:
         _stop(proc, conn)
     small_opts = {"speed": 0, "tickets": args.small, "incremental_limit": 1_000_000,
@@ -186,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         "tickets": args.tickets,
         "calls": args.calls,
         "sim_start_seconds": round(generated, 1),
+        "exports_per_minute": limit,
         "target_today_live_seconds": 90,
         **big,
         "small_account": {"tickets": args.small, "streams": small},
