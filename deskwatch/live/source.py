@@ -52,7 +52,7 @@ def saved_listing(
 ) -> tuple[pl.DataFrame, datetime]:
     """:func:`drill_listing` over the cache the collector saved in ``cfg.state.dir`` (read-only,
     held only while listing), and when it was saved. OSError: no readable saved cache."""
-    from deskwatch.store.persist import read_only
+    from deskwatch.store.persist import read_only, read_subjects
     from deskwatch.store.schema import empty_frame
 
     saved, saved_at, subject_files = read_only(Path(cfg.state.dir))
@@ -61,19 +61,8 @@ def saved_listing(
 
     def subjects(ids: pl.Series) -> pl.DataFrame:
         """The newest saved subject of each of ``ids`` (only those rows are read)."""
-        left, parts = ids, [pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})]
-        for path in subject_files:
-            if left.is_empty():
-                break
-            part = (
-                pl.scan_parquet(path)
-                .select("id", pl.col("subject").cast(pl.String))
-                .filter(pl.col("id").is_in(left.implode()))
-                .collect()
-            )
-            parts.append(part)
-            left = left.filter(~left.is_in(part.get_column("id").implode()))
-        return pl.concat(parts)
+        none = pl.DataFrame(schema={"id": pl.Int64, "subject": pl.String})
+        return read_subjects(subject_files, ids, none)
 
     try:
         return drill_listing(cfg, frames, drill, arg, now, subjects), saved_at

@@ -315,22 +315,9 @@ class Cache:
         if pending:
             out = pl.concat(pending).filter(pl.col("id").is_in(ids.implode()))
             out = out.unique("id", keep="last")
-        rest = ids.filter(~ids.is_in(out.get_column("id").implode()))
         for _ in range(3):  # a persist may replace the pieces meanwhile: read the newest
             try:
-                left, parts = rest, [out]
-                for path in files:
-                    if left.is_empty():
-                        break
-                    part = (
-                        pl.scan_parquet(path)
-                        .select("id", pl.col("subject").cast(pl.String))
-                        .filter(pl.col("id").is_in(left.implode()))
-                        .collect()
-                    )
-                    parts.append(part)
-                    left = left.filter(~left.is_in(part.get_column("id").implode()))
-                return pl.concat(parts)
+                return disk.read_subjects(files, ids, out)
             except FileNotFoundError:
                 with self._lock:
                     files = self._subject_files()

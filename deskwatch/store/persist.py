@@ -426,3 +426,23 @@ def read_only(
         except (ValueError, KeyError, TypeError) as exc:
             raise OSError(f"the saved cache in {state_dir} is unreadable: {exc}") from None
     raise AssertionError("unreachable")
+
+
+def read_subjects(files: list[Path], ids: pl.Series, found: pl.DataFrame) -> pl.DataFrame:
+    """(id, subject) of ``ids``: ``found`` (already known) and, for the others, the newest
+    saved subject from ``files`` (newest first), reading only the rows asked for. A file a
+    persist removed meanwhile raises FileNotFoundError (the caller reads the newer list)."""
+    left = ids.filter(~ids.is_in(found.get_column("id").implode()))
+    parts = [found]
+    for path in files:
+        if left.is_empty():
+            break
+        part = (
+            pl.scan_parquet(path)
+            .select("id", pl.col("subject").cast(pl.String))
+            .filter(pl.col("id").is_in(left.implode()))
+            .collect()
+        )
+        parts.append(part)
+        left = left.filter(~left.is_in(part.get_column("id").implode()))
+    return pl.concat(parts)
