@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import polars as pl
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from deskwatch.kpis.catalogue import AGENT_DRILLS, AGENT_OPEN
+from deskwatch.kpis.catalogue import AGENT_CALLS_TODAY, AGENT_DRILLS, AGENT_OPEN
 from deskwatch.kpis.drill import Drill
 from deskwatch.live.dashboard import DashboardData
 from deskwatch.screens.base import DASHBOARD_KEYS, quiet_app_keys
@@ -70,17 +71,40 @@ class AgentPage(Screen[None]):
         self._records()
 
     def _records(self) -> None:
+        """The agent's open tickets and calls today: from this process's cache, or on a viewer
+        from the collector (its saved cache on this host, or over the broker)."""
         source: Any = getattr(self.app, "records", None)
         records = getattr(source, "agent_records", None)
+        if records is not None:
+            self._fill(*records(self.row.agent_id, self.data.now))
+            return
+        node_drill = getattr(getattr(self.app, "poller", None), "drill", None)
+        if node_drill is None:
+            self._unavailable("Open tickets and calls need the collector's cache")
+            return
+        self.query_one("#agent-open-title", Label).update("Open tickets: asking the collector…")
+        self.run_worker(self._from_collector(node_drill), group="agent-records")
+
+    async def _from_collector(self, node_drill: Any) -> None:
+        from deskwatch.live.roles import DrillUnavailable
+
+        try:
+            tickets = await node_drill(AGENT_OPEN, self.row.agent_id, self.data.now)
+            calls = await node_drill(AGENT_CALLS_TODAY, self.row.agent_id, self.data.now)
+        except DrillUnavailable as exc:
+            self._unavailable(f"Open tickets and calls: {exc}")
+            return
+        note = tickets.note or calls.note
+        self._fill(tickets.rows, calls.rows, f" · {note}" if note else "")
+
+    def _unavailable(self, why: str) -> None:
+        self.query_one("#agent-open", DataTable).display = False
+        self.query_one("#agent-calls", DataTable).display = False
+        self.query_one("#agent-open-title", Label).update(why)
+
+    def _fill(self, tickets: pl.DataFrame, calls: pl.DataFrame, note: str = "") -> None:
         open_table = self.query_one("#agent-open", DataTable)
         calls_table = self.query_one("#agent-calls", DataTable)
-        if records is None:
-            open_table.display = calls_table.display = False
-            self.query_one("#agent-open-title", Label).update(
-                "Open tickets and calls need the collector's cache"
-            )
-            return
-        tickets, calls = records(self.row.agent_id, self.data.now)
         open_table.add_columns("Id", "Subject", "Status", "Priority", "Age")
         from deskwatch.screens.tickets import cell, cells
 
@@ -88,7 +112,7 @@ class AgentPage(Screen[None]):
             c = cells(r)
             open_table.add_row(c[0], c[1], c[2], c[3], c[7])
         self.query_one("#agent-open-title", Label).update(
-            f"Open tickets: {tickets.height} (t: list them)"
+            f"Open tickets: {tickets.height} (t: list them){note}"
         )
         calls_table.add_columns("Call", "Time", "Direction", "Outcome", "Talk", "Ticket")
         shown = ("id", "time", "direction", "outcome", "talk_seconds", "ticket_id")

@@ -97,3 +97,57 @@ async def test_enter_opens_the_agent_page() -> None:
         assert labels[0].startswith("Solved") and "CSAT" in labels
         await pilot.press("escape")
         assert app.screen is screen
+
+
+class _Collector:
+    """A viewer's node: every listing comes from the collector (here: the same cache)."""
+
+    def __init__(self, cache: Any, cfg: Any, unavailable: str = "") -> None:
+        self.cache, self.cfg, self.unavailable = cache, cfg, unavailable
+        self.asked: list[Any] = []
+
+    async def drill(self, drill: Any, arg: Any, now: Any) -> Any:
+        from deskwatch.live.roles import DrillUnavailable, Listing
+        from deskwatch.live.source import drill_listing
+
+        self.asked.append((drill, arg))
+        if self.unavailable:
+            raise DrillUnavailable(self.unavailable)
+        rows = drill_listing(self.cfg, self.cache.frames, drill, arg, now)
+        return Listing(rows, note="from the cache saved at 14:05:00")
+
+
+@pytest.mark.parametrize("unavailable", ["", "no collector answers"])
+async def test_the_agent_page_on_a_viewer_asks_the_collector(unavailable: str) -> None:
+    from deskwatch.kpis.catalogue import AGENT_CALLS_TODAY, AGENT_OPEN
+    from deskwatch.live.source import drill_listing
+
+    cache = make_cache()
+    data = make_data(cache)
+    app = AgentsApp(data)
+    node = _Collector(cache, data.cfg, unavailable)
+    app.poller = node  # type: ignore[attr-defined]  # a viewer: no cache of its own
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        page = app.screen
+        assert isinstance(page, AgentPage)
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "asking" not in str(page.query_one("#agent-open-title").render()):
+                break
+        title = str(page.query_one("#agent-open-title").render())
+        opened = page.query_one("#agent-open", DataTable)
+        calls = page.query_one("#agent-calls", DataTable)
+        asked = [d for d, _ in node.asked]
+        if unavailable:  # said once, on the first list asked for
+            assert asked == [AGENT_OPEN]
+            assert unavailable in title and not opened.display
+            return
+        assert asked == [AGENT_OPEN, AGENT_CALLS_TODAY]
+        agent = page.row.agent_id
+        want_open = drill_listing(data.cfg, cache.frames, AGENT_OPEN, agent, data.now)
+        want_calls = drill_listing(data.cfg, cache.frames, AGENT_CALLS_TODAY, agent, data.now)
+        assert want_open.height > 0
+        assert opened.row_count == want_open.height and calls.row_count == want_calls.height
+        assert f"Open tickets: {want_open.height}" in title and "saved at" in title
