@@ -19,11 +19,11 @@ from deskwatch.config import Config
 from deskwatch.format import fmt_count, fmt_minutes, fmt_ratio
 from deskwatch.kpis.board import AgentBoard
 from deskwatch.kpis.snapshot import AgentKpis, KpiSnapshot
+from deskwatch.views.figures import PARTIAL_NOTE
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SPARK_DAYS = 14  # the sparkline's last days (the whole window would not fit 80 columns)
 MEDALS = {1: "①", 2: "②", 3: "③"}
-PARTIAL_BOARD = "PARTIAL: history still loading"
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def view(
     """The leaderboard for ``snap`` (None: nothing computed yet); ``partial``: the history
     backfill is under way, so the window (every figure here) is incomplete."""
     columns = tuple(c for c in COLUMNS if cfg.talk.enabled or not c.talk)
-    note = PARTIAL_BOARD if partial else ""
+    note = PARTIAL_NOTE if partial else ""
     if snap is None:
         return AgentsView((), columns, cfg.kpis.window_days, "", note)
     rows = []

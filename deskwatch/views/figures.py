@@ -296,7 +296,7 @@ def hours_so_far(now: datetime, cfg: Config) -> int:
 #: the badge of a figure that reads days the history backfill has not finished
 PARTIAL = "PARTIAL"
 #: the note beside a dashboard's title while the backfill runs
-PARTIAL_NOTE = "history still loading: figures marked PARTIAL are incomplete"
+PARTIAL_NOTE = "PARTIAL: history loading"  # short: the KPI title fits 80 columns
 V = TypeVar("V")
 
 

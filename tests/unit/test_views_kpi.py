@@ -114,7 +114,7 @@ def test_window_title_steps_and_partial() -> None:
     assert [next_window(d, 1) for d in (7, 30, 90, 14)] == [30, 90, 90, 30]
     assert [next_window(d, -1) for d in (7, 30, 90, 14)] == [7, 7, 30, 7]
     partial = view(data.snapshot, data.cfg, data.now, partial=True)
-    assert "incomplete" in partial.partial and _view().partial == ""
+    assert "PARTIAL" in partial.partial and _view().partial == ""
 
 
 def test_every_figure_is_declared_in_the_catalogue() -> None:
