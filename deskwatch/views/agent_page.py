@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deskwatch.format import fmt_count, fmt_minutes, fmt_ratio
+from deskwatch.format import fmt_count, fmt_minutes, fmt_ratio, fmt_seconds
 from deskwatch.kpis.snapshot import KpiSnapshot
-from deskwatch.views.agents import AgentRow, seconds, spark
+from deskwatch.views.agents import AgentRow, spark
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,8 @@ def page(row: AgentRow, snap: KpiSnapshot) -> AgentPageView:
             ),
             Comparison(
                 "Talk time mean",
-                seconds(a.talk_time_seconds_mean),
-                seconds(team_talk),
+                fmt_seconds(a.talk_time_seconds_mean),
+                fmt_seconds(team_talk),
                 "",
             ),
         ]

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from deskwatch.config import Config
-from deskwatch.format import fmt_count, fmt_minutes, fmt_ratio
+from deskwatch.format import fmt_count, fmt_minutes, fmt_ratio, fmt_seconds
 from deskwatch.kpis.board import AgentBoard
 from deskwatch.kpis.snapshot import AgentKpis, KpiSnapshot
 from deskwatch.views.figures import PARTIAL_NOTE
@@ -84,12 +84,6 @@ def change_cell(r: AgentRow) -> str:
     return "=" if moved == 0 else (f"▲{moved}" if moved > 0 else f"▼{-moved}")
 
 
-def seconds(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.0f} s" if value < 60 else fmt_minutes(value / 60)
-
-
 def _csat(r: AgentRow) -> str:
     return "—" if not r.rated else f"{fmt_ratio(r.kpis.csat_score)} ({r.rated})"
 
@@ -130,7 +124,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "talk_time",
         "Talk avg",
-        lambda r: seconds(r.kpis.talk_time_seconds_mean),
+        lambda r: fmt_seconds(r.kpis.talk_time_seconds_mean),
         lambda r: r.kpis.talk_time_seconds_mean,
         talk=True,
     ),
