@@ -1,6 +1,6 @@
 """What the soak measures: RSS and its slope, requests on the wire, polls through the source.
 
-Used by :mod:`deskwatch.bench.soak`; no Textual, no simulator.
+Used by :mod:`deskwatch.bench.soak_day`; no Textual, no simulator.
 """
 
 from __future__ import annotations

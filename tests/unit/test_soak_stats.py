@@ -1,4 +1,4 @@
-"""The soak's bookkeeping: RSS slope, sliding request window, banner parsing, overlap probe."""
+"""The soak's bookkeeping: RSS slope, sliding request window, overlap probe."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from deskwatch.bench.soak import parse_banner, verdict
 from deskwatch.bench.soak_probe import (
     CountingTransport,
     Probe,
@@ -38,21 +37,6 @@ def test_growth_uses_only_the_second_half() -> None:
     assert growth_mb_per_hour(samples) == 0.0
     samples.append({"t": 60, "rss_mb": 203})  # second half: (30,200) (45,200) (60,203)
     assert growth_mb_per_hour(samples) == pytest.approx(3 / 30 * 3600)
-
-
-BANNER = """deskwatch sim: seed 7, 35 days, 14000 tickets, 4666 calls, plan enterprise, faults light
-Base URL:      http://127.0.0.1:40123
-OAuth token:   abc123def
-OAuth client:  client_id=x client_secret=y (POST /oauth/tokens)
-
-Serving until Ctrl-C.
-"""
-
-
-def test_parse_banner() -> None:
-    assert parse_banner(BANNER) == ("http://127.0.0.1:40123", "abc123def")
-    with pytest.raises(ValueError, match="Base URL"):
-        parse_banner("deskwatch sim: starting\n")
 
 
 def test_rate_window_slides_and_flags_overshoot() -> None:
@@ -91,23 +75,6 @@ async def test_probe_counts_polls_failures_and_overlaps() -> None:
     assert dict(probe.polls) == {"a": 2, "bad": 1}
     assert dict(probe.failures) == {"bad": 1}
     assert probe.running == set()
-
-
-def _result(**changes: Any) -> dict[str, Any]:
-    base = {"crashed": False, "crash": None, "sim_died": False, "snapshots": 3,
-            "worst_overshoot": None, "overlapping_polls": 0, "warm_restart_ok": True}  # fmt: skip
-    return {**base, **changes}
-
-
-def test_verdict() -> None:
-    assert verdict(_result()) is None
-    assert verdict(_result(snapshots=0)) == "no KPI snapshot was ever computed"
-    assert verdict(_result(worst_overshoot=[180, 175])) == (
-        "180 requests went out within 60 s, over the allowed 175/min"
-    )
-    assert verdict(_result(crashed=True, crash="the poller stopped")) == "the poller stopped"
-    assert "overlapped 2" in str(verdict(_result(overlapping_polls=2)))
-    assert "warm restart" in str(verdict(_result(warm_restart_ok=False)))
 
 
 def test_rss_is_read_from_proc() -> None:
